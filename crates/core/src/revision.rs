@@ -1,0 +1,287 @@
+//! Package version revisions: a deterministic fingerprint of a version's assets and metadata,
+//! and the diff that explains why two versions differ.
+//!
+//! A revision is the standard base64 (44 characters, `=`-padded) of a SHA-256 over a canonical
+//! encoding of the version: its assets sorted by name (name, size, SHA-256) followed by the
+//! version-level metadata in a fixed order. Asset order, other hashes, status and publish time
+//! do not count, so the same content always has the same revision, and a copy, which keeps the
+//! content, keeps the revision. Two versions are identical exactly when their revisions match.
+
+use crate::api::AssetSummary;
+use crate::names::Revision;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The hash key the revision covers, as `AssetSummary.hashes` names it.
+pub const SHA256: &str = "SHA-256";
+
+/// A license of a package version (`LicenseInfo`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct License {
+    /// The license's name (`MIT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where its text is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Version-level metadata that is part of a version's identity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionMetadata {
+    /// A one-line description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The project's home page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_page: Option<String>,
+    /// The source repository URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_code_repository: Option<String>,
+    /// Licenses, in the order the package declares them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<License>,
+    /// Other format-specific fields that distinguish versions (npm's dependencies, ...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// What a revision is computed from: the version's assets and metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionContent {
+    /// The assets, in any order. Each needs a size and a `SHA-256` hash.
+    pub assets: Vec<AssetSummary>,
+    /// The version-level metadata.
+    #[serde(default)]
+    pub metadata: VersionMetadata,
+}
+
+/// Appends a length-prefixed string, so that no two field sequences encode alike.
+fn put_str(buf: &mut Vec<u8>, tag: u8, s: &str) {
+    buf.push(tag);
+    buf.extend_from_slice(&(s.len() as u64).to_be_bytes());
+    buf.extend_from_slice(s.as_bytes());
+}
+
+fn put_opt(buf: &mut Vec<u8>, tag: u8, s: &Option<String>) {
+    match s {
+        Some(s) => put_str(buf, tag, s),
+        None => buf.push(0),
+    }
+}
+
+/// The canonical byte encoding a revision hashes. Stable across releases: changing it changes
+/// every revision.
+pub fn canonical_encoding(content: &VersionContent) -> Vec<u8> {
+    let mut buf = b"wharf-revision/1\0".to_vec();
+    let mut assets: Vec<&AssetSummary> = content.assets.iter().collect();
+    assets.sort_by(|a, b| a.name.cmp(&b.name));
+    buf.extend_from_slice(&(assets.len() as u64).to_be_bytes());
+    for a in assets {
+        put_str(&mut buf, b'n', &a.name);
+        buf.extend_from_slice(&a.size.unwrap_or(0).to_be_bytes());
+        let sha = a.hashes.get(SHA256).map(|h| h.to_ascii_lowercase());
+        put_opt(&mut buf, b'h', &sha);
+    }
+    let m = &content.metadata;
+    put_opt(&mut buf, b's', &m.summary);
+    put_opt(&mut buf, b'p', &m.home_page);
+    put_opt(&mut buf, b'r', &m.source_code_repository);
+    buf.extend_from_slice(&(m.licenses.len() as u64).to_be_bytes());
+    for l in &m.licenses {
+        put_opt(&mut buf, b'l', &l.name);
+        put_opt(&mut buf, b'u', &l.url);
+    }
+    buf.extend_from_slice(&(m.attributes.len() as u64).to_be_bytes());
+    for (k, v) in &m.attributes {
+        put_str(&mut buf, b'k', k);
+        put_str(&mut buf, b'v', v);
+    }
+    buf
+}
+
+/// Computes a version's revision: base64 of SHA-256 over [`canonical_encoding`].
+pub fn compute_revision(content: &VersionContent) -> Revision {
+    let digest = Sha256::digest(canonical_encoding(content));
+    let text = base64::engine::general_purpose::STANDARD.encode(digest);
+    Revision::parse(&text).expect("a 44-character base64 digest is a valid revision")
+}
+
+/// The verdict of a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiffVerdict {
+    /// Same assets and metadata: copying would change nothing.
+    Identical,
+    /// Something differs: copying needs `allowOverwrite`.
+    Differs,
+}
+
+/// One asset present on both sides whose size or hashes differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssetChange {
+    /// The asset's name.
+    pub name: String,
+    /// Its size on the left side.
+    pub size_before: Option<u64>,
+    /// Its size on the right side.
+    pub size_after: Option<u64>,
+    /// The hash algorithms whose values differ (`SHA-256`, `MD5`, ...), sorted.
+    pub changed_hashes: Vec<String>,
+}
+
+/// One metadata field that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetadataChange {
+    /// The field (`summary`, `homePage`, `licenses`, `attributes.dependencies`, ...).
+    pub field: String,
+    /// Its value on the left side.
+    pub before: Option<String>,
+    /// Its value on the right side.
+    pub after: Option<String>,
+}
+
+/// How the right-hand version differs from the left-hand one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionDiff {
+    /// Identical or differs.
+    pub verdict: DiffVerdict,
+    /// The revision of the left side.
+    pub revision_before: Revision,
+    /// The revision of the right side.
+    pub revision_after: Revision,
+    /// Assets only on the right.
+    pub assets_added: Vec<AssetSummary>,
+    /// Assets only on the left.
+    pub assets_removed: Vec<AssetSummary>,
+    /// Assets on both sides that differ.
+    pub assets_changed: Vec<AssetChange>,
+    /// Metadata fields that differ.
+    pub metadata_changed: Vec<MetadataChange>,
+}
+
+fn licenses_text(ls: &[License]) -> Option<String> {
+    if ls.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = ls
+        .iter()
+        .map(|l| match (&l.name, &l.url) {
+            (Some(n), Some(u)) => format!("{n} <{u}>"),
+            (Some(n), None) => n.clone(),
+            (None, Some(u)) => u.clone(),
+            (None, None) => String::new(),
+        })
+        .collect();
+    Some(parts.join(", "))
+}
+
+fn diff_metadata(a: &VersionMetadata, b: &VersionMetadata) -> Vec<MetadataChange> {
+    let mut out = Vec::new();
+    let mut field = |name: &str, before: Option<String>, after: Option<String>| {
+        if before != after {
+            out.push(MetadataChange {
+                field: name.to_owned(),
+                before,
+                after,
+            });
+        }
+    };
+    field("summary", a.summary.clone(), b.summary.clone());
+    field("homePage", a.home_page.clone(), b.home_page.clone());
+    field(
+        "sourceCodeRepository",
+        a.source_code_repository.clone(),
+        b.source_code_repository.clone(),
+    );
+    if a.licenses != b.licenses {
+        out.push(MetadataChange {
+            field: "licenses".into(),
+            before: licenses_text(&a.licenses),
+            after: licenses_text(&b.licenses),
+        });
+    }
+    let keys: std::collections::BTreeSet<&String> =
+        a.attributes.keys().chain(b.attributes.keys()).collect();
+    for k in keys {
+        let (before, after) = (a.attributes.get(k), b.attributes.get(k));
+        if before != after {
+            out.push(MetadataChange {
+                field: format!("attributes.{k}"),
+                before: before.cloned(),
+                after: after.cloned(),
+            });
+        }
+    }
+    out
+}
+
+/// Compares two versions: which assets were added, removed or changed (and which hash), which
+/// metadata fields changed, and whether they are identical.
+pub fn diff_versions(before: &VersionContent, after: &VersionContent) -> VersionDiff {
+    let left: BTreeMap<&str, &AssetSummary> =
+        before.assets.iter().map(|a| (a.name.as_str(), a)).collect();
+    let right: BTreeMap<&str, &AssetSummary> =
+        after.assets.iter().map(|a| (a.name.as_str(), a)).collect();
+    let assets_added = right
+        .iter()
+        .filter(|(n, _)| !left.contains_key(*n))
+        .map(|(_, a)| (*a).clone())
+        .collect();
+    let assets_removed = left
+        .iter()
+        .filter(|(n, _)| !right.contains_key(*n))
+        .map(|(_, a)| (*a).clone())
+        .collect();
+    let mut assets_changed = Vec::new();
+    for (name, l) in &left {
+        let Some(r) = right.get(name) else { continue };
+        let algs: std::collections::BTreeSet<&String> =
+            l.hashes.keys().chain(r.hashes.keys()).collect();
+        let changed_hashes: Vec<String> = algs
+            .into_iter()
+            .filter(|alg| {
+                let norm = |h: Option<&String>| h.map(|s| s.to_ascii_lowercase());
+                norm(l.hashes.get(*alg)) != norm(r.hashes.get(*alg))
+            })
+            .cloned()
+            .collect();
+        if l.size != r.size || !changed_hashes.is_empty() {
+            assets_changed.push(AssetChange {
+                name: (*name).to_owned(),
+                size_before: l.size,
+                size_after: r.size,
+                changed_hashes,
+            });
+        }
+    }
+    let metadata_changed = diff_metadata(&before.metadata, &after.metadata);
+    let revision_before = compute_revision(before);
+    let revision_after = compute_revision(after);
+    let verdict = if revision_before == revision_after {
+        DiffVerdict::Identical
+    } else {
+        DiffVerdict::Differs
+    };
+    VersionDiff {
+        verdict,
+        revision_before,
+        revision_after,
+        assets_added,
+        assets_removed,
+        assets_changed,
+        metadata_changed,
+    }
+}
+
+#[cfg(test)]
+#[path = "revision/tests.rs"]
+mod tests;

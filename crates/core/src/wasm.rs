@@ -1,0 +1,165 @@
+//! The JavaScript façade (feature `wasm`): four functions over the same JSON the REST API
+//! speaks. No logic lives here; each function converts its input with serde-wasm-bindgen,
+//! calls the core, and converts the result back with `json_compatible` output.
+//!
+//! Failures throw a JavaScript `Error` whose `code` is the CodeArtifact exception name
+//! (`ValidationException`, `ResourceNotFoundException`), whose `field` names the first
+//! offending member and whose `errors` lists every `{field, message}`.
+
+use crate::api::{CopyPackageVersionsRequest, CopyPreviewInput};
+use crate::copy::{PlanOptions, PreviewError, validate_copy_request};
+use crate::error::{FieldError, ValidationErrors};
+use crate::revision::{VersionContent, compute_revision, diff_versions};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Every member of CopyPackageVersions, as the SDKs name them. */
+export interface CopyPackageVersionsRequest {
+  domain?: string; domainOwner?: string; sourceRepository?: string; destinationRepository?: string;
+  format?: "npm" | "pypi" | "maven" | "nuget" | "generic" | "ruby" | "swift" | "cargo" | string;
+  namespace?: string; package?: string; versions?: string[]; versionRevisions?: Record<string, string>;
+  allowOverwrite?: boolean; includeFromUpstream?: boolean;
+}
+export type PackageVersionStatus = "Published" | "Unfinished" | "Unlisted" | "Archived" | "Disposed" | "Deleted";
+export type PackageVersionErrorCode = "ALREADY_EXISTS" | "MISMATCHED_REVISION" | "MISMATCHED_STATUS" | "NOT_ALLOWED" | "NOT_FOUND" | "SKIPPED";
+export interface PackageVersionError { errorCode: PackageVersionErrorCode; errorMessage: string; }
+export interface SuccessfulPackageVersionInfo { revision: string; status: PackageVersionStatus; }
+/** Exactly what CopyPackageVersions returns. */
+export interface CopyPackageVersionsResult {
+  successfulVersions: Record<string, SuccessfulPackageVersionInfo>;
+  failedVersions: Record<string, PackageVersionError>;
+}
+export interface PackageVersionOrigin {
+  domainEntryPoint?: { repositoryName?: string; externalConnectionName?: string };
+  originType?: "INTERNAL" | "EXTERNAL" | "UNKNOWN";
+}
+/** One entry of ListPackageVersions. */
+export interface PackageVersionSummary { version: string; revision?: string; status: PackageVersionStatus; origin?: PackageVersionOrigin; }
+/** What one repository holds of the package. */
+export interface PackageView {
+  repository: string; exists?: boolean; versions?: PackageVersionSummary[];
+  distTags?: Record<string, string>; upstreamBlocked?: boolean; publishBlocked?: boolean;
+}
+/** planCopy's input: the source first, then its upstreams in search order. */
+export interface CopyPreviewInput { request: CopyPackageVersionsRequest; source: PackageView[]; destination: PackageView; }
+export type PlannedAction = "COPY" | "OVERWRITE" | "NO_OP" | "FAIL";
+export interface PlannedVersion {
+  version: string; action: PlannedAction; fromRepository?: string; revision?: string;
+  destinationRevision?: string; error?: PackageVersionError;
+}
+export interface DistTagChange { tag: string; from?: string; to: string; }
+export interface CopyPlanReport { result: CopyPackageVersionsResult; versions: PlannedVersion[]; distTags: DistTagChange[]; }
+/** An asset as ListPackageVersionAssets returns it. */
+export interface AssetSummary { name: string; size?: number; hashes?: Record<string, string>; }
+export interface License { name?: string; url?: string; }
+export interface VersionMetadata {
+  summary?: string; homePage?: string; sourceCodeRepository?: string; licenses?: License[];
+  attributes?: Record<string, string>;
+}
+export interface VersionContent { assets: AssetSummary[]; metadata?: VersionMetadata; }
+export interface AssetChange { name: string; sizeBefore?: number; sizeAfter?: number; changedHashes: string[]; }
+export interface MetadataChange { field: string; before?: string; after?: string; }
+export interface VersionDiff {
+  verdict: "IDENTICAL" | "DIFFERS"; revisionBefore: string; revisionAfter: string;
+  assetsAdded: AssetSummary[]; assetsRemoved: AssetSummary[]; assetsChanged: AssetChange[];
+  metadataChanged: MetadataChange[];
+}
+/** What the functions throw. */
+export interface WharfError extends Error {
+  code: "ValidationException" | "ResourceNotFoundException";
+  field?: string;
+  errors: { field: string; message: string }[];
+}
+"#;
+
+/// Builds the thrown `Error` with `code`, `field` and `errors`.
+fn js_error(code: &str, message: &str, errors: &[FieldError]) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name(code);
+    let set = |key: &str, value: &JsValue| {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), value);
+    };
+    set("code", &JsValue::from_str(code));
+    if let Some(first) = errors.first() {
+        set("field", &JsValue::from_str(&first.field));
+    }
+    set("errors", &to_js(errors).unwrap_or(JsValue::NULL));
+    error.into()
+}
+
+fn validation_error(e: &ValidationErrors) -> JsValue {
+    js_error("ValidationException", &e.to_string(), &e.errors)
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        let field = FieldError::rule(what, format!("{what} is not valid: {e}"));
+        js_error(
+            "ValidationException",
+            &field.message,
+            std::slice::from_ref(&field),
+        )
+    })
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// Checks a CopyPackageVersions request against every rule the service applies and returns it
+/// in stored form (normalised names), or throws a `ValidationException` listing every problem.
+#[wasm_bindgen(js_name = validateCopyRequest, unchecked_return_type = "CopyPackageVersionsRequest")]
+pub fn validate_copy_request_js(
+    #[wasm_bindgen(unchecked_param_type = "CopyPackageVersionsRequest")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let request: CopyPackageVersionsRequest = from_js(request, "request")?;
+    let valid = validate_copy_request(&request).map_err(|e| validation_error(&e))?;
+    to_js(&CopyPackageVersionsRequest::from(&valid))
+}
+
+/// Plans a copy without running it: the result CopyPackageVersions would return, with each
+/// version's action and the npm dist-tags that would move.
+#[wasm_bindgen(js_name = planCopy, unchecked_return_type = "CopyPlanReport")]
+pub fn plan_copy_js(
+    #[wasm_bindgen(unchecked_param_type = "CopyPreviewInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let input: CopyPreviewInput = from_js(input, "input")?;
+    match crate::copy::preview(&input, PlanOptions::default()) {
+        Ok(report) => to_js(&report),
+        Err(PreviewError::Invalid(e)) => Err(validation_error(&e)),
+        Err(PreviewError::NotFound(e)) => {
+            let field = FieldError::rule("package", e.to_string());
+            Err(js_error(
+                "ResourceNotFoundException",
+                &e.to_string(),
+                &[field],
+            ))
+        }
+    }
+}
+
+/// Compares two versions' assets and metadata.
+#[wasm_bindgen(js_name = diffVersions, unchecked_return_type = "VersionDiff")]
+pub fn diff_versions_js(
+    #[wasm_bindgen(unchecked_param_type = "VersionContent")] before: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VersionContent")] after: JsValue,
+) -> Result<JsValue, JsValue> {
+    let before: VersionContent = from_js(before, "before")?;
+    let after: VersionContent = from_js(after, "after")?;
+    to_js(&diff_versions(&before, &after))
+}
+
+/// Computes a version's revision (44-character base64 SHA-256) from its assets and metadata.
+#[wasm_bindgen(js_name = computeRevision)]
+pub fn compute_revision_js(
+    #[wasm_bindgen(unchecked_param_type = "VersionContent")] content: JsValue,
+) -> Result<String, JsValue> {
+    let content: VersionContent = from_js(content, "content")?;
+    Ok(compute_revision(&content).to_string())
+}
