@@ -7,8 +7,110 @@
 //! responses are camelCase (`versionRevisions`). Maps are `BTreeMap` so output is deterministic.
 //! Validation happens when a DTO is converted into a domain type (`TryFrom`), never here.
 
+pub mod auth;
 pub mod common;
 pub mod copy;
+pub mod domain;
+pub mod package;
+pub mod package_version;
+pub mod policy;
+pub mod repository;
 
+pub use auth::*;
 pub use common::*;
 pub use copy::*;
+pub use domain::*;
+pub use package::*;
+pub use package_version::*;
+pub use policy::*;
+pub use repository::*;
+
+#[cfg(test)]
+mod tests;
+
+/// Every operation Wharf serves, as `(operation, HTTP method, path)` exactly as the model's
+/// `http` trait gives them. Paths are fixed (identity travels in the query string), and one path
+/// may carry several methods (`/v1/package`, `/v1/domain`, `/v1/repository`). The server builds
+/// its router from this table; `tests/wire_model.rs` checks it against botocore's model.
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("CopyPackageVersions", "POST", "/v1/package/versions/copy"),
+    ("CreateDomain", "POST", "/v1/domain"),
+    ("DescribeDomain", "GET", "/v1/domain"),
+    ("DeleteDomain", "DELETE", "/v1/domain"),
+    ("ListDomains", "POST", "/v1/domains"),
+    ("CreateRepository", "POST", "/v1/repository"),
+    ("DescribeRepository", "GET", "/v1/repository"),
+    ("UpdateRepository", "PUT", "/v1/repository"),
+    ("DeleteRepository", "DELETE", "/v1/repository"),
+    ("ListRepositories", "POST", "/v1/repositories"),
+    (
+        "ListRepositoriesInDomain",
+        "POST",
+        "/v1/domain/repositories",
+    ),
+    ("GetRepositoryEndpoint", "GET", "/v1/repository/endpoint"),
+    ("ListPackages", "POST", "/v1/packages"),
+    ("DescribePackage", "GET", "/v1/package"),
+    ("DeletePackage", "DELETE", "/v1/package"),
+    ("PutPackageOriginConfiguration", "POST", "/v1/package"),
+    ("ListPackageVersions", "POST", "/v1/package/versions"),
+    ("DescribePackageVersion", "GET", "/v1/package/version"),
+    (
+        "ListPackageVersionAssets",
+        "POST",
+        "/v1/package/version/assets",
+    ),
+    ("GetPackageVersionAsset", "GET", "/v1/package/version/asset"),
+    (
+        "PublishPackageVersion",
+        "POST",
+        "/v1/package/version/publish",
+    ),
+    (
+        "UpdatePackageVersionsStatus",
+        "POST",
+        "/v1/package/versions/update_status",
+    ),
+    (
+        "DeletePackageVersions",
+        "POST",
+        "/v1/package/versions/delete",
+    ),
+    (
+        "DisposePackageVersions",
+        "POST",
+        "/v1/package/versions/dispose",
+    ),
+    ("GetAuthorizationToken", "POST", "/v1/authorization-token"),
+    (
+        "PutDomainPermissionsPolicy",
+        "PUT",
+        "/v1/domain/permissions/policy",
+    ),
+    (
+        "GetDomainPermissionsPolicy",
+        "GET",
+        "/v1/domain/permissions/policy",
+    ),
+    (
+        "DeleteDomainPermissionsPolicy",
+        "DELETE",
+        "/v1/domain/permissions/policy",
+    ),
+    (
+        "PutRepositoryPermissionsPolicy",
+        "PUT",
+        "/v1/repository/permissions/policy",
+    ),
+    (
+        "GetRepositoryPermissionsPolicy",
+        "GET",
+        "/v1/repository/permissions/policy",
+    ),
+    // The model's one plural path: Put and Get use `.../policy`, Delete `.../policies`.
+    (
+        "DeleteRepositoryPermissionsPolicy",
+        "DELETE",
+        "/v1/repository/permissions/policies",
+    ),
+];
