@@ -1,7 +1,10 @@
 //! Criterion benchmarks of the core's hot paths: validating a 100-version request, planning a
 //! 100-version copy against a destination of 10,000 versions, and diffing two versions of
 //! 10,000 assets. `scripts/bench-core` runs these and the same diff in WebAssembly.
-#![expect(missing_docs, reason = "criterion_group! generates undocumented functions")]
+#![expect(
+    missing_docs,
+    reason = "criterion_group! generates undocumented functions"
+)]
 
 use criterion::{BatchSize, Criterion, black_box, criterion_group, criterion_main};
 use std::collections::BTreeMap;

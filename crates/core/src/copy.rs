@@ -272,5 +272,6 @@ pub fn validate_copy_request(
     CopyRequest::try_from(request)
 }
 
-#[cfg(test)]
+// Property tests need proptest, which is native-only; the browser runs tests/wasm.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

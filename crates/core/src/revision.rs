@@ -282,6 +282,7 @@ pub fn diff_versions(before: &VersionContent, after: &VersionContent) -> Version
     }
 }
 
-#[cfg(test)]
+// Property tests need proptest, which is native-only; the browser runs tests/wasm.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "revision/tests.rs"]
 mod tests;

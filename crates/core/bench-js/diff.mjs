@@ -1,0 +1,44 @@
+// Times the core's wasm diffVersions / planCopy / validateCopyRequest in Node (V8, the engine
+// Chromium uses) on the same inputs as the criterion benchmarks, and prints ns per call as JSON.
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const core = require(process.argv[2]);
+
+function content(n, salt) {
+  const assets = [];
+  for (let i = 0; i < n; i++) {
+    const h = (i * 31 + (i % 10 === 0 ? salt : 0)).toString(16).padStart(64, "0");
+    assets.push({ name: `lib/file-${String(i).padStart(5, "0")}.js`, size: 1000 + i, hashes: { "SHA-256": h } });
+  }
+  return { assets };
+}
+
+function time(fn, minMs = 2000) {
+  for (let i = 0; i < 3; i++) fn(); // warm-up
+  let iters = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0n;
+  while (elapsed < BigInt(minMs) * 1_000_000n) {
+    fn();
+    iters++;
+    elapsed = process.hrtime.bigint() - start;
+  }
+  return Number(elapsed) / iters;
+}
+
+const versions = [];
+for (let i = 0; i < 100; i++) versions.push(`1.${Math.floor(i / 10)}.${i % 10}`);
+const request = { domain: "my-domain", sourceRepository: "staging", destinationRepository: "release",
+  format: "npm", namespace: "acme", package: "widget", versions };
+const view = (repository, vs) => ({ repository, versions: vs.map((v) => ({ version: v, revision: "s" + v, status: "Published" })) });
+const dst = [];
+for (let i = 0; i < 10000; i++) dst.push(`0.${Math.floor(i / 100)}.${i % 100}`);
+for (let i = 0; i < 50; i++) dst.push(versions[i]);
+const planInput = { request, source: [view("staging", versions)], destination: view("release", dst) };
+const [a, b] = [content(10000, 0), content(10000, 1)];
+
+console.log(JSON.stringify({
+  validate_100_versions: time(() => core.validateCopyRequest(request)),
+  plan_100_into_10000: time(() => core.planCopy(planInput)),
+  diff_10000_assets: time(() => core.diffVersions(a, b)),
+}));
