@@ -39,6 +39,6 @@ const [a, b] = [content(10000, 0), content(10000, 1)];
 
 console.log(JSON.stringify({
   validate_100_versions: time(() => core.validateCopyRequest(request)),
-  plan_100_into_10000: time(() => core.planCopy(planInput)),
+  preview_100_into_10000: time(() => core.planCopy(planInput)),
   diff_10000_assets: time(() => core.diffVersions(a, b)),
 }));

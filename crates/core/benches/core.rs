@@ -8,8 +8,12 @@
 
 use criterion::{BatchSize, Criterion, black_box, criterion_group, criterion_main};
 use std::collections::BTreeMap;
-use wharf_core::api::{AssetSummary, CopyPackageVersionsRequest};
-use wharf_core::copy::{CopyRequest, PlanOptions, RepositoryPackage, VersionRecord, plan_copy};
+use wharf_core::api::{
+    AssetSummary, CopyPackageVersionsRequest, CopyPreviewInput, PackageVersionSummary, PackageView,
+};
+use wharf_core::copy::{
+    CopyRequest, PlanOptions, RepositoryPackage, VersionRecord, plan_copy, preview,
+};
 use wharf_core::names::{PackageVersion, PackageVersionStatus, RepositoryName, Revision};
 use wharf_core::revision::{SHA256, VersionContent, diff_versions};
 
@@ -90,6 +94,31 @@ fn benches(c: &mut Criterion) {
             )
             .unwrap()
         })
+    });
+
+    // The same plan from JSON-shaped views, validated first: what `planCopy` does in wasm.
+    let view = |r: &RepositoryPackage| PackageView {
+        repository: r.repository.to_string(),
+        exists: true,
+        versions: r
+            .versions
+            .values()
+            .map(|v| PackageVersionSummary {
+                version: v.version.to_string(),
+                revision: Some(v.revision.to_string()),
+                status: v.status,
+                origin: None,
+            })
+            .collect(),
+        ..PackageView::default()
+    };
+    let input = CopyPreviewInput {
+        request: raw.clone(),
+        source: vec![view(&src)],
+        destination: view(&dst),
+    };
+    c.bench_function("preview_100_into_10000", |b| {
+        b.iter(|| preview(black_box(&input), PlanOptions::default()).unwrap())
     });
 
     let (a, b2) = (content(10_000, 0), content(10_000, 1));
