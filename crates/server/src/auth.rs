@@ -1,0 +1,270 @@
+//! Authentication: every API request is signed with SigV4 by the root key pair, or carries a
+//! bearer token that GetAuthorizationToken issued. Nothing but `/health` and the console's
+//! static files is served to anonymous callers.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The root key pair and the key that signs bearer tokens.
+#[derive(Clone)]
+pub struct Keys {
+    /// Root access key id.
+    pub access_key_id: String,
+    /// Root secret access key.
+    pub secret: String,
+    token_key: [u8; 32],
+}
+
+/// Who made a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The access key id behind the request (directly or through a token).
+    pub access_key_id: String,
+}
+
+const CREDENTIALS_FILE: &str = "root-credentials";
+
+fn random_string(alphabet: &[u8], n: usize) -> String {
+    let mut rng = rand::thread_rng();
+    (0..n)
+        .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
+        .collect()
+}
+
+impl Keys {
+    /// Keys from the given pair.
+    pub fn new(access_key_id: String, secret: String) -> Self {
+        let token_key: [u8; 32] = Sha256::digest(format!("wharf-token-key\0{secret}")).into();
+        Keys {
+            access_key_id,
+            secret,
+            token_key,
+        }
+    }
+
+    /// The root keys: from the environment when given, else from the data directory, else
+    /// generated and stored there (mode 0600). Returns whether they were just generated.
+    pub fn load_or_generate(
+        data_dir: &Path,
+        from_env: Option<(String, String)>,
+    ) -> anyhow::Result<(Self, bool)> {
+        if let Some((id, secret)) = from_env {
+            return Ok((Keys::new(id, secret), false));
+        }
+        let path = data_dir.join(CREDENTIALS_FILE);
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let v: serde_json::Value = serde_json::from_str(&text)?;
+            let get = |k: &str| {
+                v[k].as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| anyhow::anyhow!("{} lacks {k}", path.display()))
+            };
+            return Ok((
+                Keys::new(get("accessKeyId")?, get("secretAccessKey")?),
+                false,
+            ));
+        }
+        let id = format!(
+            "AKIA{}",
+            random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+        );
+        let secret = random_string(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            40,
+        );
+        let text = serde_json::json!({"accessKeyId": id, "secretAccessKey": secret}).to_string();
+        write_private(&path, &text)?;
+        Ok((Keys::new(id, secret), true))
+    }
+
+    /// Issues a bearer token for `caller` that expires at `expires` (epoch seconds).
+    pub fn issue_token(&self, caller: &Caller, expires: i64) -> String {
+        let payload = URL_SAFE_NO_PAD
+            .encode(serde_json::json!({"k": caller.access_key_id, "e": expires}).to_string());
+        format!("{payload}.{}", URL_SAFE_NO_PAD.encode(self.mac(&payload)))
+    }
+
+    /// Checks a bearer token's signature and expiry.
+    pub fn verify_token(&self, token: &str, now: i64) -> Result<Caller, ApiError> {
+        let refused = |m: &str| ApiError::Auth {
+            code: "UnrecognizedClientException",
+            status: 400,
+            message: m.to_owned(),
+        };
+        let (payload, sig) = token
+            .split_once('.')
+            .ok_or_else(|| refused("The security token included in the request is invalid."))?;
+        let sig = URL_SAFE_NO_PAD
+            .decode(sig)
+            .map_err(|_| refused("The security token included in the request is invalid."))?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.token_key).expect("any key length");
+        mac.update(payload.as_bytes());
+        mac.verify_slice(&sig)
+            .map_err(|_| refused("The security token included in the request is invalid."))?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| refused("The security token included in the request is invalid."))?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| refused("The security token included in the request is invalid."))?;
+        let (Some(key), Some(expires)) = (v["k"].as_str(), v["e"].as_i64()) else {
+            return Err(refused(
+                "The security token included in the request is invalid.",
+            ));
+        };
+        if expires <= now {
+            return Err(ApiError::Auth {
+                code: "ExpiredTokenException",
+                status: 403,
+                message: "The security token included in the request is expired".into(),
+            });
+        }
+        if key != self.access_key_id {
+            return Err(refused(
+                "The security token included in the request is invalid.",
+            ));
+        }
+        Ok(Caller {
+            access_key_id: key.to_owned(),
+        })
+    }
+
+    fn mac(&self, payload: &str) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.token_key).expect("any key length");
+        mac.update(payload.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Seconds since the epoch.
+pub fn epoch_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Middleware: authenticates the request (buffering its body to hash it) and records the
+/// [`Caller`] for handlers, or answers with the error botocore expects.
+pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match check(&state, request).await {
+        Ok(request) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    let header = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match header.as_deref() {
+        Some(h) if h.starts_with("Bearer ") => {
+            let caller = state
+                .keys
+                .verify_token(h["Bearer ".len()..].trim(), epoch_now())?;
+            parts.extensions.insert(caller);
+            Ok(Request::from_parts(parts, body))
+        }
+        None => Err(ApiError::Auth {
+            code: "MissingAuthenticationTokenException",
+            status: 403,
+            message: "Missing Authentication Token".into(),
+        }),
+        Some(_) => {
+            let bytes = to_bytes(body, state.config.max_body_bytes)
+                .await
+                .map_err(|_| ApiError::Validation {
+                    message: format!(
+                        "The request body is larger than {} bytes",
+                        state.config.max_body_bytes
+                    ),
+                    reason: "OTHER",
+                })?;
+            let headers: Vec<(String, String)> = parts
+                .headers
+                .iter()
+                .filter_map(|(k, v)| {
+                    v.to_str()
+                        .ok()
+                        .map(|v| (k.as_str().to_owned(), v.to_owned()))
+                })
+                .collect();
+            let header_refs: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let host = parts
+                .headers
+                .get(http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let mut with_host = header_refs.clone();
+            if !header_refs
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("host"))
+                && !host.is_empty()
+            {
+                with_host.push(("host", host));
+            }
+            let payload = wharf_sigv4::sha256_hex(&bytes);
+            let rp = wharf_sigv4::RequestParts {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                query: parts.uri.query().unwrap_or(""),
+                headers: &with_host,
+                payload_sha256: &payload,
+            };
+            let keys = &state.keys;
+            let verified = wharf_sigv4::verify(&rp, epoch_now(), |id| {
+                (id == keys.access_key_id).then(|| keys.secret.clone())
+            })
+            .map_err(|e| match e {
+                wharf_sigv4::SigV4Error::PayloadHashMismatch { .. } => {
+                    ApiError::validation(e.to_string())
+                }
+                other => ApiError::Auth {
+                    code: other.aws_error_code(),
+                    status: other.http_status(),
+                    message: other.to_string(),
+                },
+            })?;
+            if verified.region != state.config.region {
+                return Err(ApiError::Auth {
+                    code: "InvalidSignatureException",
+                    status: 403,
+                    message: format!(
+                        "Credential should be scoped to a valid region, not '{}'. This service runs in '{}'.",
+                        verified.region, state.config.region
+                    ),
+                });
+            }
+            let caller = Caller {
+                access_key_id: verified.access_key_id,
+            };
+            parts.extensions.insert(caller.clone());
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Service configuration: what `wharf serve` was started with.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The settings of one running service.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where SQLite and asset files live.
+    pub data_dir: PathBuf,
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// The account that owns every domain (12 digits).
+    pub account_id: String,
+    /// The region signatures must be scoped to.
+    pub region: String,
+    /// The largest request body accepted (asset uploads included).
+    pub max_body_bytes: usize,
+    /// The most assets one package version may have.
+    pub max_assets_per_version: usize,
+    /// Origins allowed to call the API from a browser (CORS).
+    pub cors_origins: Vec<String>,
+    /// The console's built files, served at `/` when present.
+    pub console_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// A configuration for tests and embedding: defaults with the given data directory.
+    pub fn with_data_dir(data_dir: PathBuf) -> Self {
+        Config {
+            data_dir,
+            listen: SocketAddr::from(([127, 0, 0, 1], 7878)),
+            account_id: "000000000000".into(),
+            region: "us-east-1".into(),
+            max_body_bytes: 1 << 30,
+            max_assets_per_version: 150,
+            cors_origins: Vec::new(),
+            console_dir: None,
+        }
+    }
+}

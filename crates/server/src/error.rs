@@ -1,0 +1,236 @@
+//! `ApiError`: the CodeArtifact exceptions, and the one place that writes them to the wire
+//! (status, `x-amzn-ErrorType`, `x-amzn-RequestId`, JSON body with the modelled members).
+#![deny(clippy::wildcard_enum_match_arm)]
+
+use crate::store::StoreError;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use wharf_core::ValidationErrors;
+use wharf_core::api::ErrorBody;
+
+/// An error as the API reports it.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400 `ValidationException` with its `reason`.
+    #[error("{message}")]
+    Validation {
+        /// The message.
+        message: String,
+        /// `FIELD_VALIDATION_FAILED`, `CANNOT_PARSE`, `UNKNOWN_OPERATION` or `OTHER`.
+        reason: &'static str,
+    },
+    /// 403 `AccessDeniedException`.
+    #[error("{0}")]
+    AccessDenied(String),
+    /// 404 `ResourceNotFoundException`.
+    #[error("{message}")]
+    NotFound {
+        /// The message.
+        message: String,
+        /// The resource's name.
+        resource_id: String,
+        /// `domain`, `repository`, `package`, `package-version` or `asset`.
+        resource_type: &'static str,
+    },
+    /// 409 `ConflictException`.
+    #[error("{message}")]
+    Conflict {
+        /// The message.
+        message: String,
+        /// The resource's name.
+        resource_id: String,
+        /// Its type.
+        resource_type: &'static str,
+    },
+    /// 402 `ServiceQuotaExceededException`.
+    #[error("{message}")]
+    QuotaExceeded {
+        /// The message.
+        message: String,
+        /// The resource's name.
+        resource_id: String,
+        /// Its type.
+        resource_type: &'static str,
+    },
+    /// An authentication failure: code and status come from the SigV4 layer.
+    #[error("{message}")]
+    Auth {
+        /// `MissingAuthenticationTokenException`, `InvalidSignatureException`, ...
+        code: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The message.
+        message: String,
+    },
+    /// 404 for a path that is no operation.
+    #[error("{0}")]
+    UnknownOperation(String),
+    /// 500 `InternalServerException`; the source is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// A field validation failure with a ready message.
+    pub fn validation(message: impl Into<String>) -> Self {
+        ApiError::Validation {
+            message: message.into(),
+            reason: "FIELD_VALIDATION_FAILED",
+        }
+    }
+
+    /// A `ResourceNotFoundException`.
+    pub fn not_found(
+        resource_type: &'static str,
+        id: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError::NotFound {
+            message: message.into(),
+            resource_id: id.into(),
+            resource_type,
+        }
+    }
+
+    /// A `ConflictException`.
+    pub fn conflict(
+        resource_type: &'static str,
+        id: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError::Conflict {
+            message: message.into(),
+            resource_id: id.into(),
+            resource_type,
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, ErrorBody) {
+        let body = |message: &str| ErrorBody {
+            type_name: None,
+            message: message.to_owned(),
+            resource_id: None,
+            resource_type: None,
+            reason: None,
+        };
+        match self {
+            ApiError::Validation { message, reason } => {
+                let mut b = body(message);
+                b.reason = Some((*reason).to_owned());
+                (StatusCode::BAD_REQUEST, "ValidationException", b)
+            }
+            ApiError::AccessDenied(m) => (StatusCode::FORBIDDEN, "AccessDeniedException", body(m)),
+            ApiError::NotFound {
+                message,
+                resource_id,
+                resource_type,
+            } => {
+                let mut b = body(message);
+                b.resource_id = Some(resource_id.clone());
+                b.resource_type = Some((*resource_type).to_owned());
+                (StatusCode::NOT_FOUND, "ResourceNotFoundException", b)
+            }
+            ApiError::Conflict {
+                message,
+                resource_id,
+                resource_type,
+            } => {
+                let mut b = body(message);
+                b.resource_id = Some(resource_id.clone());
+                b.resource_type = Some((*resource_type).to_owned());
+                (StatusCode::CONFLICT, "ConflictException", b)
+            }
+            ApiError::QuotaExceeded {
+                message,
+                resource_id,
+                resource_type,
+            } => {
+                let mut b = body(message);
+                b.resource_id = Some(resource_id.clone());
+                b.resource_type = Some((*resource_type).to_owned());
+                (
+                    StatusCode::PAYMENT_REQUIRED,
+                    "ServiceQuotaExceededException",
+                    b,
+                )
+            }
+            ApiError::Auth {
+                code,
+                status,
+                message,
+            } => (
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::FORBIDDEN),
+                code,
+                body(message),
+            ),
+            ApiError::UnknownOperation(m) => {
+                (StatusCode::NOT_FOUND, "UnknownOperationException", body(m))
+            }
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalServerException",
+                body("An internal error occurred. It has been logged."),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(source) = &self {
+            tracing::error!(error = ?source, "internal error");
+        }
+        let (status, code, mut body) = self.parts();
+        body.type_name = Some(code.to_owned());
+        let request_id = format!("{:032x}", rand::random::<u128>());
+        let mut response = (status, axum::Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert("x-amzn-ErrorType", HeaderValue::from_static(code));
+        if let Ok(v) = HeaderValue::from_str(&request_id) {
+            headers.insert("x-amzn-RequestId", v);
+        }
+        response
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError::validation(e.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound {
+                resource_type,
+                id,
+                message,
+            } => ApiError::NotFound {
+                message,
+                resource_id: id,
+                resource_type,
+            },
+            StoreError::Conflict {
+                resource_type,
+                id,
+                message,
+            } => ApiError::Conflict {
+                message,
+                resource_id: id,
+                resource_type,
+            },
+            StoreError::Invalid(message) => ApiError::validation(message),
+            StoreError::Quota {
+                resource_type,
+                id,
+                message,
+            } => ApiError::QuotaExceeded {
+                message,
+                resource_id: id,
+                resource_type,
+            },
+            StoreError::Backend(source) => ApiError::Internal(source),
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! One handler per CodeArtifact operation, grouped by resource. Each is thin: check the
+//! members, call the store (and the core), map the rows to the wire shape.
+
+pub mod copy;
+pub mod domains;
+pub mod package_versions;
+pub mod packages;
+pub mod publish;
+pub mod repositories;
+pub mod tokens;
+
+use crate::state::AppState;
+
+/// `arn:aws:codeartifact:{region}:{owner}:{resource}`.
+pub(crate) fn arn(state: &AppState, owner: &str, resource: &str) -> String {
+    format!(
+        "arn:aws:codeartifact:{}:{owner}:{resource}",
+        state.config.region
+    )
+}

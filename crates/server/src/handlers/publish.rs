@@ -1,0 +1,142 @@
+//! PublishPackageVersion (generic format): store the bytes by content, then the rows.
+
+use crate::error::ApiError;
+use crate::extract::AwsQuery;
+use crate::params::{self, Checks};
+use crate::state::AppState;
+use crate::store::assets::AssetKey;
+use crate::store::{AssetRow, PublishAsset};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use md5::Md5;
+use object_store::{PutMode, PutOptions};
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
+use wharf_core::api;
+use wharf_core::error::FieldError;
+use wharf_core::names::{AssetName, PackageFormat};
+
+/// The four hashes and size of some bytes.
+pub fn asset_row(name: &str, bytes: &[u8]) -> AssetRow {
+    AssetRow {
+        name: name.to_owned(),
+        size: bytes.len() as i64,
+        md5: hex::encode(Md5::digest(bytes)),
+        sha1: hex::encode(Sha1::digest(bytes)),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        sha512: hex::encode(Sha512::digest(bytes)),
+    }
+}
+
+/// Writes content-addressed bytes; existing content is left as is.
+pub async fn put_blob(state: &AppState, sha256: &str, bytes: Bytes) -> Result<(), ApiError> {
+    let opts = PutOptions {
+        mode: PutMode::Create,
+        ..Default::default()
+    };
+    match state
+        .blobs
+        .put_opts(&AssetKey::sha256(sha256).path(), bytes.into(), opts)
+        .await
+    {
+        Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
+        Err(e) => Err(ApiError::Internal(e.into())),
+    }
+}
+
+/// `POST /v1/package/version/publish`.
+pub async fn publish_package_version(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AwsQuery(q): AwsQuery<api::PublishPackageVersionQuery>,
+    body: Bytes,
+) -> Result<Json<api::PublishPackageVersionResult>, ApiError> {
+    let mut c = Checks::default();
+    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
+    let r = params::repository(&mut c, &q.repository);
+    let p = params::package(&mut c, &q.format, &q.namespace, &q.package);
+    let v = params::version(&mut c, &q.package_version, "packageVersion", p.as_ref());
+    let name = c.required(&q.asset_name, "assetName", AssetName::parse_as);
+    if let Some(n) = &name {
+        c.take(n.check_generic());
+    }
+    if let Some(p) = &p
+        && p.format != PackageFormat::Generic
+    {
+        c.push(FieldError::rule(
+            "format",
+            format!(
+                "PublishPackageVersion supports only the generic format, not {}",
+                p.format
+            ),
+        ));
+    }
+    let unfinished = match q.unfinished.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            c.push(FieldError::constraint(
+                "unfinished",
+                other,
+                "be true or false",
+            ));
+            false
+        }
+    };
+    let sha = headers
+        .get(api::HEADER_ASSET_SHA256)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    let computed = hex::encode(Sha256::digest(&body));
+    match &sha {
+        None => c.push(FieldError::missing("assetSHA256")),
+        Some(s) if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            c.push(FieldError::constraint(
+                "assetSHA256",
+                s,
+                "satisfy regular expression pattern: [0-9a-f]+ with length 64",
+            ))
+        }
+        Some(s) if *s != computed => c.push(FieldError::rule(
+            "assetSHA256",
+            format!("The asset's SHA-256 is {computed}, not {s} as the request says"),
+        )),
+        Some(_) => {}
+    }
+    c.finish()?;
+    let (d, r, p, v, name) = (
+        d.expect("checked"),
+        r.expect("checked"),
+        p.expect("checked"),
+        v.expect("checked"),
+        name.expect("checked"),
+    );
+    // Fail fast on a missing repository before writing any bytes.
+    state
+        .store
+        .repository(&d.owner, d.name.as_str(), r.as_str())
+        .await?;
+    let row = asset_row(name.as_str(), &body);
+    put_blob(&state, &row.sha256, body).await?;
+    let publish = PublishAsset {
+        version: v.to_string(),
+        asset: row,
+        unfinished,
+        max_assets: state.config.max_assets_per_version,
+    };
+    let (version, asset) = state
+        .store
+        .publish_asset(&d.owner, d.name.as_str(), r.as_str(), &p, publish)
+        .await?;
+    Ok(Json(api::PublishPackageVersionResult {
+        format: Some(p.format),
+        namespace: p.namespace.as_ref().map(|n| n.to_string()),
+        package: Some(p.name.to_string()),
+        version: Some(version.version.clone()),
+        version_revision: Some(version.revision.clone()),
+        status: Some(version.status),
+        asset: Some(asset.summary()),
+    }))
+}

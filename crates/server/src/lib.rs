@@ -1,0 +1,131 @@
+//! # wharf-server
+//!
+//! The Wharf service: CodeArtifact's REST-JSON API over axum, metadata in SQLite (sqlx), asset
+//! bytes in a content-addressed object store (object_store; local files by default). Handlers
+//! are thin: they check members, call [`store::Store`] and the core's planner, and map rows to
+//! `wharf_core::api` shapes. [`app`] builds the router (tests drive it directly); [`serve`]
+//! runs it.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod params;
+pub mod routes;
+pub mod state;
+pub mod store;
+
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::Store;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::middleware;
+use axum::routing::{any, get};
+use object_store::local::LocalFileSystem;
+use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// The whole service for a state: API routes behind authentication, `/health`, the console's
+/// files when configured, and CORS for the configured origins.
+pub fn app(state: AppState) -> Router {
+    let api = routes::api()
+        .route("/v1/{*rest}", any(unknown_operation))
+        .method_not_allowed_fallback(unknown_operation)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
+    let mut router = Router::new()
+        .route(
+            "/health",
+            get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .merge(api);
+    if let Some(dir) = &state.config.console_dir {
+        router = router.fallback_service(
+            tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
+        );
+    }
+    router
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(cors(&state.config))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn unknown_operation() -> ApiError {
+    ApiError::UnknownOperation("No operation matches this method and path".into())
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let origins: Vec<HeaderValue> = config
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([
+            HeaderName::from_static("authorization"),
+            HeaderName::from_static("content-type"),
+            HeaderName::from_static("x-amz-date"),
+            HeaderName::from_static("x-amz-content-sha256"),
+        ])
+        .expose_headers([
+            HeaderName::from_static("x-amzn-errortype"),
+            HeaderName::from_static("x-amzn-requestid"),
+            HeaderName::from_static("x-assetname"),
+            HeaderName::from_static("x-packageversion"),
+            HeaderName::from_static("x-packageversionrevision"),
+        ])
+}
+
+/// Opens the embedded storage under the data directory and builds the state.
+pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> {
+    let blobs_dir = config.data_dir.join("blobs");
+    std::fs::create_dir_all(&blobs_dir)?;
+    let store = Store::open(&config.data_dir.join("wharf.db")).await?;
+    let blobs = Arc::new(LocalFileSystem::new_with_prefix(&blobs_dir)?);
+    Ok(AppState {
+        store,
+        blobs,
+        config: Arc::new(config),
+        keys: Arc::new(keys),
+    })
+}
+
+/// Binds, prints `wharf listening on http://ADDR`, and serves until Ctrl-C or SIGTERM.
+pub async fn serve(
+    state: AppState,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
+    on_listening(listener.local_addr()?);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

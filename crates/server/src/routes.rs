@@ -1,0 +1,78 @@
+//! The route table: method + path → handler, one line per operation (paths are shared by
+//! several methods, as in CodeArtifact).
+
+use crate::handlers::{
+    copy, domains, package_versions as pv, packages, publish, repositories as repos, tokens,
+};
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// Every API route. Authentication is layered on by [`crate::app`].
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v1/domain",
+            post(domains::create_domain)
+                .get(domains::describe_domain)
+                .delete(domains::delete_domain),
+        )
+        .route("/v1/domains", post(domains::list_domains))
+        .route(
+            "/v1/repository",
+            post(repos::create_repository)
+                .get(repos::describe_repository)
+                .put(repos::update_repository)
+                .delete(repos::delete_repository),
+        )
+        .route("/v1/repositories", post(repos::list_repositories))
+        .route(
+            "/v1/domain/repositories",
+            post(repos::list_repositories_in_domain),
+        )
+        .route(
+            "/v1/repository/endpoint",
+            get(repos::get_repository_endpoint),
+        )
+        .route(
+            "/v1/package",
+            get(packages::describe_package)
+                .delete(packages::delete_package)
+                .post(packages::put_package_origin_configuration),
+        )
+        .route("/v1/packages", post(packages::list_packages))
+        .route("/v1/package/versions", post(pv::list_package_versions))
+        .route("/v1/package/version", get(pv::describe_package_version))
+        .route(
+            "/v1/package/version/assets",
+            post(pv::list_package_version_assets),
+        )
+        .route(
+            "/v1/package/version/asset",
+            get(pv::get_package_version_asset),
+        )
+        .route(
+            "/v1/package/version/publish",
+            post(publish::publish_package_version),
+        )
+        .route(
+            "/v1/package/versions/copy",
+            post(copy::copy_package_versions),
+        )
+        .route(
+            "/v1/package/versions/update_status",
+            post(pv::update_package_versions_status),
+        )
+        .route(
+            "/v1/package/versions/delete",
+            post(pv::delete_package_versions),
+        )
+        .route(
+            "/v1/package/versions/dispose",
+            post(pv::dispose_package_versions),
+        )
+        .route(
+            "/v1/authorization-token",
+            post(tokens::get_authorization_token),
+        )
+}

@@ -1,0 +1,20 @@
+//! The state every handler shares.
+
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::store::Store;
+use object_store::ObjectStore;
+use std::sync::Arc;
+
+/// Shared, cheaply cloned service state.
+#[derive(Clone)]
+pub struct AppState {
+    /// Metadata.
+    pub store: Store,
+    /// Asset bytes, content-addressed.
+    pub blobs: Arc<dyn ObjectStore>,
+    /// Configuration.
+    pub config: Arc<Config>,
+    /// Credentials and the token key.
+    pub keys: Arc<Keys>,
+}

@@ -1,0 +1,260 @@
+//! UpdatePackageVersionsStatus, DeletePackageVersions and DisposePackageVersions: one decision
+//! per version, all or nothing, applied in one transaction.
+
+use super::packages::{find_package, package_missing};
+use super::repositories::repository_in;
+use super::{Store, StoreResult};
+use sqlx::Row;
+use std::collections::BTreeMap;
+use wharf_core::api::{
+    PackageVersionError, PackageVersionErrorCode as Code, PackageVersionsOutcome,
+    SuccessfulPackageVersionInfo,
+};
+use wharf_core::names::{PackageCoordinate, PackageVersionStatus as Status};
+
+/// Which batch operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchOp {
+    /// Set this status (Published, Unlisted or Archived).
+    SetStatus(Status),
+    /// Delete the versions.
+    Delete,
+    /// Dispose of the versions' assets.
+    Dispose,
+}
+
+/// A version's current state, as the batch decision needs it.
+#[derive(Debug, Clone)]
+pub struct Current {
+    /// Its revision.
+    pub revision: String,
+    /// Its status.
+    pub status: Status,
+}
+
+/// Decides every version's outcome: `NOT_FOUND`, `MISMATCHED_REVISION`, `MISMATCHED_STATUS`,
+/// else success; when anything fails the others are `SKIPPED` (`version X is skipped`).
+pub fn decide(
+    op: BatchOp,
+    versions: &[String],
+    revisions: &BTreeMap<String, String>,
+    expected: Option<Status>,
+    current: &BTreeMap<String, Current>,
+) -> PackageVersionsOutcome {
+    let mut out = PackageVersionsOutcome::default();
+    let fail = |code, message: String| PackageVersionError {
+        error_code: code,
+        error_message: message,
+    };
+    for v in versions {
+        let Some(cur) = current.get(v) else {
+            out.failed_versions.insert(
+                v.clone(),
+                fail(Code::NotFound, format!("Could not find version {v}")),
+            );
+            continue;
+        };
+        if let Some(want) = revisions.get(v).filter(|r| **r != cur.revision) {
+            out.failed_versions.insert(
+                v.clone(),
+                fail(
+                    Code::MismatchedRevision,
+                    format!(
+                        "current revision: {}, expected revision: {want}",
+                        cur.revision
+                    ),
+                ),
+            );
+            continue;
+        }
+        if let Some(e) = expected.filter(|e| *e != cur.status) {
+            out.failed_versions.insert(
+                v.clone(),
+                fail(
+                    Code::MismatchedStatus,
+                    format!("current status: {}, expected status: {e}", cur.status),
+                ),
+            );
+            continue;
+        }
+        let target = match op {
+            BatchOp::SetStatus(_)
+                if cur.status == Status::Disposed || cur.status == Status::Unfinished =>
+            {
+                out.failed_versions.insert(
+                    v.clone(),
+                    fail(
+                        Code::MismatchedStatus,
+                        format!("current status: {}", cur.status),
+                    ),
+                );
+                continue;
+            }
+            BatchOp::SetStatus(t) => t,
+            BatchOp::Delete => Status::Deleted,
+            BatchOp::Dispose => Status::Disposed,
+        };
+        out.successful_versions.insert(
+            v.clone(),
+            SuccessfulPackageVersionInfo {
+                revision: cur.revision.clone(),
+                status: target,
+            },
+        );
+    }
+    if !out.failed_versions.is_empty() {
+        for (v, _) in std::mem::take(&mut out.successful_versions) {
+            out.failed_versions.insert(
+                v.clone(),
+                fail(Code::Skipped, format!("version {v} is skipped")),
+            );
+        }
+    }
+    out
+}
+
+impl Store {
+    /// Runs a batch operation on versions of a package, all or nothing.
+    pub async fn batch(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        op: BatchOp,
+        versions: &[String],
+        revisions: &BTreeMap<String, String>,
+        expected: Option<Status>,
+    ) -> StoreResult<PackageVersionsOutcome> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let pkg = find_package(&mut w.tx, repo.id, c)
+            .await?
+            .ok_or_else(|| package_missing(repository, c))?;
+        let mut current = BTreeMap::new();
+        let mut ids = BTreeMap::new();
+        for v in versions {
+            let row = sqlx::query("SELECT id, revision, status FROM package_versions WHERE package_id = ? AND version = ?")
+                .bind(pkg.id)
+                .bind(v)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if let Some(r) = row {
+                ids.insert(v.clone(), r.get::<i64, _>("id"));
+                let status = super::status_of(&r.get::<String, _>("status"));
+                current.insert(
+                    v.clone(),
+                    Current {
+                        revision: r.get("revision"),
+                        status,
+                    },
+                );
+            }
+        }
+        let outcome = decide(op, versions, revisions, expected, &current);
+        for (v, ok) in &outcome.successful_versions {
+            let id = ids[v];
+            match op {
+                BatchOp::SetStatus(_) => {
+                    sqlx::query("UPDATE package_versions SET status = ? WHERE id = ?")
+                        .bind(ok.status.as_str())
+                        .bind(id)
+                        .execute(&mut *w.tx)
+                        .await?;
+                }
+                BatchOp::Delete => {
+                    sqlx::query("DELETE FROM package_versions WHERE id = ?")
+                        .bind(id)
+                        .execute(&mut *w.tx)
+                        .await?;
+                    sqlx::query("DELETE FROM dist_tags WHERE package_id = ? AND version = ?")
+                        .bind(pkg.id)
+                        .bind(v)
+                        .execute(&mut *w.tx)
+                        .await?;
+                }
+                BatchOp::Dispose => {
+                    sqlx::query("DELETE FROM assets WHERE version_id = ?")
+                        .bind(id)
+                        .execute(&mut *w.tx)
+                        .await?;
+                    sqlx::query("UPDATE package_versions SET status = 'Disposed' WHERE id = ?")
+                        .bind(id)
+                        .execute(&mut *w.tx)
+                        .await?;
+                }
+            }
+        }
+        w.commit().await?;
+        Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cur(rev: &str, status: Status) -> Current {
+        Current {
+            revision: rev.into(),
+            status,
+        }
+    }
+
+    #[test]
+    fn failures_skip_the_rest_with_the_lowercase_message() {
+        let current = BTreeMap::from([
+            ("1.0".to_owned(), cur("r1", Status::Published)),
+            ("2.0".to_owned(), cur("r2", Status::Unlisted)),
+        ]);
+        let out = decide(
+            BatchOp::SetStatus(Status::Archived),
+            &["1.0".into(), "2.0".into()],
+            &BTreeMap::new(),
+            Some(Status::Published),
+            &current,
+        );
+        assert_eq!(
+            out.failed_versions["2.0"].error_message,
+            "current status: Unlisted, expected status: Published"
+        );
+        assert_eq!(
+            out.failed_versions["1.0"].error_message,
+            "version 1.0 is skipped"
+        );
+        assert!(out.successful_versions.is_empty());
+    }
+
+    #[test]
+    fn successes_report_the_target_status_and_revision() {
+        let current = BTreeMap::from([("1.0".to_owned(), cur("r1", Status::Published))]);
+        let out = decide(
+            BatchOp::Delete,
+            &["1.0".into()],
+            &BTreeMap::new(),
+            None,
+            &current,
+        );
+        assert_eq!(out.successful_versions["1.0"].status, Status::Deleted);
+        let out = decide(
+            BatchOp::Dispose,
+            &["1.0".into(), "9.9".into()],
+            &BTreeMap::new(),
+            None,
+            &current,
+        );
+        assert_eq!(out.failed_versions["9.9"].error_code, Code::NotFound);
+        let revs = BTreeMap::from([("1.0".to_owned(), "old".to_owned())]);
+        let out = decide(
+            BatchOp::SetStatus(Status::Unlisted),
+            &["1.0".into()],
+            &revs,
+            None,
+            &current,
+        );
+        assert_eq!(
+            out.failed_versions["1.0"].error_message,
+            "current revision: r1, expected revision: old"
+        );
+    }
+}

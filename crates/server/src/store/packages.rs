@@ -1,0 +1,196 @@
+//! Packages within a repository: lookup, listing, deletion and origin controls.
+
+use super::repositories::repository_in;
+use super::{PackageRow, RepositoryRow, Store, StoreError, StoreResult};
+use sqlx::{Row, SqliteConnection};
+use wharf_core::names::{PackageCoordinate, PackageFormat};
+
+pub(crate) fn package_row(r: &sqlx::sqlite::SqliteRow) -> PackageRow {
+    let ns: String = r.get("namespace");
+    let format: String = r.get("format");
+    PackageRow {
+        id: r.get("id"),
+        format: PackageFormat::parse_as(&format, "format").unwrap_or(PackageFormat::Generic),
+        namespace: (!ns.is_empty()).then_some(ns),
+        name: r.get("name"),
+        origin_publish: r.get("origin_publish"),
+        origin_upstream: r.get("origin_upstream"),
+    }
+}
+
+/// The stored namespace column for a coordinate (empty when none).
+pub(crate) fn ns_of(c: &PackageCoordinate) -> &str {
+    c.namespace.as_ref().map(|n| n.as_str()).unwrap_or("")
+}
+
+/// A package of a repository, if it exists.
+pub(crate) async fn find_package(
+    conn: &mut SqliteConnection,
+    repository_id: i64,
+    c: &PackageCoordinate,
+) -> StoreResult<Option<PackageRow>> {
+    let row = sqlx::query("SELECT * FROM packages WHERE repository_id = ? AND format = ? AND namespace = ? AND name = ?")
+        .bind(repository_id)
+        .bind(c.format.as_str())
+        .bind(ns_of(c))
+        .bind(c.name.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.as_ref().map(package_row))
+}
+
+/// The error for a package missing from a repository.
+pub(crate) fn package_missing(repository: &str, c: &PackageCoordinate) -> StoreError {
+    StoreError::not_found(
+        "package",
+        c.name.as_str(),
+        format!(
+            "Package {} ({}) not found in repository {repository}",
+            c.display_name(),
+            c.format
+        ),
+    )
+}
+
+/// Filters of ListPackages.
+#[derive(Debug, Default, Clone)]
+pub struct PackageFilter {
+    /// Only this format.
+    pub format: Option<PackageFormat>,
+    /// Namespace prefix.
+    pub namespace_prefix: Option<String>,
+    /// Name prefix.
+    pub name_prefix: Option<String>,
+    /// Only this `publish` origin control.
+    pub publish: Option<String>,
+    /// Only this `upstream` origin control.
+    pub upstream: Option<String>,
+}
+
+impl Store {
+    /// A package of a repository (with the repository).
+    pub async fn package(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+    ) -> StoreResult<(RepositoryRow, PackageRow)> {
+        let mut conn = self.pool().acquire().await?;
+        let repo = repository_in(&mut conn, owner, domain, repository).await?;
+        let pkg = find_package(&mut conn, repo.id, c)
+            .await?
+            .ok_or_else(|| package_missing(repository, c))?;
+        Ok((repo, pkg))
+    }
+
+    /// The packages of a repository after `after` (format, namespace, name), in that order.
+    pub async fn packages(
+        &self,
+        repository_id: i64,
+        filter: &PackageFilter,
+        after: Option<(String, String, String)>,
+        limit: i64,
+    ) -> StoreResult<Vec<PackageRow>> {
+        let (af, an, ap) = after.unwrap_or_default();
+        let rows = sqlx::query(
+            "SELECT * FROM packages WHERE repository_id = ? \
+             AND (? IS NULL OR format = ?) \
+             AND (? IS NULL OR substr(namespace, 1, length(?)) = ?) \
+             AND (? IS NULL OR substr(name, 1, length(?)) = ?) \
+             AND (? IS NULL OR origin_publish = ?) AND (? IS NULL OR origin_upstream = ?) \
+             AND (format, namespace, name) > (?, ?, ?) \
+             ORDER BY format, namespace, name LIMIT ?",
+        )
+        .bind(repository_id)
+        .bind(filter.format.map(|f| f.as_str()))
+        .bind(filter.format.map(|f| f.as_str()))
+        .bind(&filter.namespace_prefix)
+        .bind(&filter.namespace_prefix)
+        .bind(&filter.namespace_prefix)
+        .bind(&filter.name_prefix)
+        .bind(&filter.name_prefix)
+        .bind(&filter.name_prefix)
+        .bind(&filter.publish)
+        .bind(&filter.publish)
+        .bind(&filter.upstream)
+        .bind(&filter.upstream)
+        .bind(af)
+        .bind(an)
+        .bind(ap)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(package_row).collect())
+    }
+
+    /// Deletes a package with all its versions.
+    pub async fn delete_package(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+    ) -> StoreResult<PackageRow> {
+        let (_, pkg) = self.package(owner, domain, repository, c).await?;
+        let mut w = self.write().await?;
+        sqlx::query("DELETE FROM packages WHERE id = ?")
+            .bind(pkg.id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(pkg)
+    }
+
+    /// Sets a package's origin controls, creating the package record if needed.
+    pub async fn put_origin_configuration(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        publish: &str,
+        upstream: &str,
+    ) -> StoreResult<PackageRow> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let id = ensure_package(&mut w.tx, repo.id, c, publish, upstream).await?;
+        sqlx::query("UPDATE packages SET origin_publish = ?, origin_upstream = ? WHERE id = ?")
+            .bind(publish)
+            .bind(upstream)
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        let row = find_package(&mut w.tx, repo.id, c)
+            .await?
+            .ok_or_else(|| package_missing(repository, c))?;
+        w.commit().await?;
+        Ok(row)
+    }
+}
+
+/// The package's id, creating it with the given origin controls if it does not exist.
+pub(crate) async fn ensure_package(
+    conn: &mut SqliteConnection,
+    repository_id: i64,
+    c: &PackageCoordinate,
+    publish: &str,
+    upstream: &str,
+) -> StoreResult<i64> {
+    if let Some(p) = find_package(conn, repository_id, c).await? {
+        return Ok(p.id);
+    }
+    let row = sqlx::query(
+        "INSERT INTO packages (repository_id, format, namespace, name, origin_publish, origin_upstream) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(repository_id)
+    .bind(c.format.as_str())
+    .bind(ns_of(c))
+    .bind(c.name.as_str())
+    .bind(publish)
+    .bind(upstream)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.get("id"))
+}

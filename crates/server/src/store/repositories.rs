@@ -1,0 +1,388 @@
+//! Domains and repositories, with upstream lists kept acyclic.
+
+use super::{DomainRow, RepositoryRow, Store, StoreError, StoreResult, now};
+use sqlx::{Row, SqliteConnection};
+
+/// The most direct upstreams one repository may have.
+pub const MAX_UPSTREAMS: usize = 10;
+
+const DOMAIN_SELECT: &str = "SELECT d.id, d.name, d.owner, d.created_time, \
+    (SELECT COUNT(*) FROM repositories r WHERE r.domain_id = d.id) AS repository_count, \
+    (SELECT COALESCE(SUM(a.size), 0) FROM assets a JOIN package_versions v ON v.id = a.version_id \
+       JOIN packages p ON p.id = v.package_id JOIN repositories r ON r.id = p.repository_id \
+       WHERE r.domain_id = d.id) AS asset_size_bytes FROM domains d";
+
+fn domain_row(r: &sqlx::sqlite::SqliteRow) -> DomainRow {
+    DomainRow {
+        id: r.get("id"),
+        name: r.get("name"),
+        owner: r.get("owner"),
+        created_time: r.get("created_time"),
+        repository_count: r.get("repository_count"),
+        asset_size_bytes: r.get("asset_size_bytes"),
+    }
+}
+
+fn domain_missing(name: &str) -> StoreError {
+    StoreError::not_found("domain", name, format!("Domain {name} not found"))
+}
+
+fn repository_missing(domain: &str, name: &str) -> StoreError {
+    StoreError::not_found(
+        "repository",
+        name,
+        format!("Repository {name} not found in domain {domain}"),
+    )
+}
+
+async fn upstreams_of(conn: &mut SqliteConnection, id: i64) -> StoreResult<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT r.name FROM upstreams u JOIN repositories r ON r.id = u.upstream_id \
+         WHERE u.repository_id = ? ORDER BY u.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.iter().map(|r| r.get("name")).collect())
+}
+
+impl Store {
+    /// Creates a domain.
+    pub async fn create_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
+        let mut w = self.write().await?;
+        let exists = sqlx::query("SELECT 1 FROM domains WHERE owner = ? AND name = ?")
+            .bind(owner)
+            .bind(name)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::conflict(
+                "domain",
+                name,
+                format!("Domain {name} already exists"),
+            ));
+        }
+        sqlx::query("INSERT INTO domains (name, owner, created_time) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(owner)
+            .bind(now())
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        self.domain(owner, name).await
+    }
+
+    /// A domain by owner and name.
+    pub async fn domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
+        let row = sqlx::query(&format!("{DOMAIN_SELECT} WHERE d.owner = ? AND d.name = ?"))
+            .bind(owner)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref()
+            .map(domain_row)
+            .ok_or_else(|| domain_missing(name))
+    }
+
+    /// Every domain of an owner, by name.
+    pub async fn domains(&self, owner: &str) -> StoreResult<Vec<DomainRow>> {
+        let rows = sqlx::query(&format!(
+            "{DOMAIN_SELECT} WHERE d.owner = ? ORDER BY d.name"
+        ))
+        .bind(owner)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(domain_row).collect())
+    }
+
+    /// Deletes a domain that has no repositories left.
+    pub async fn delete_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
+        let domain = self.domain(owner, name).await?;
+        if domain.repository_count > 0 {
+            return Err(StoreError::conflict(
+                "domain",
+                name,
+                format!(
+                    "Domain {name} still has {} repositories; delete them first",
+                    domain.repository_count
+                ),
+            ));
+        }
+        let mut w = self.write().await?;
+        sqlx::query("DELETE FROM domains WHERE id = ?")
+            .bind(domain.id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(domain)
+    }
+
+    /// A repository of a domain, with its upstreams.
+    pub async fn repository(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+    ) -> StoreResult<RepositoryRow> {
+        let mut conn = self.pool().acquire().await?;
+        repository_in(&mut conn, owner, domain, name).await
+    }
+
+    /// Every repository, optionally of one domain, whose name starts with `prefix`.
+    pub async fn repositories(
+        &self,
+        owner: &str,
+        domain: Option<&str>,
+        prefix: &str,
+    ) -> StoreResult<Vec<RepositoryRow>> {
+        if let Some(d) = domain {
+            self.domain(owner, d).await?;
+        }
+        let mut conn = self.pool().acquire().await?;
+        let rows = sqlx::query(
+            "SELECT r.id, r.name, r.description, r.created_time, d.name AS domain, d.owner \
+             FROM repositories r JOIN domains d ON d.id = r.domain_id \
+             WHERE d.owner = ? AND (? IS NULL OR d.name = ?) AND substr(r.name, 1, length(?)) = ? \
+             ORDER BY d.name, r.name",
+        )
+        .bind(owner)
+        .bind(domain)
+        .bind(domain)
+        .bind(prefix)
+        .bind(prefix)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.get("id");
+            out.push(RepositoryRow {
+                id,
+                domain: r.get("domain"),
+                owner: r.get("owner"),
+                name: r.get("name"),
+                description: r.get("description"),
+                created_time: r.get("created_time"),
+                upstreams: upstreams_of(&mut conn, id).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Creates a repository with upstreams (each in the same domain, at most 10).
+    pub async fn create_repository(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+        description: Option<&str>,
+        upstreams: &[String],
+    ) -> StoreResult<RepositoryRow> {
+        let d = self.domain(owner, domain).await?;
+        let mut w = self.write().await?;
+        if find_repository(&mut w.tx, d.id, name).await?.is_some() {
+            return Err(StoreError::conflict(
+                "repository",
+                name,
+                format!("Repository {name} already exists in domain {domain}"),
+            ));
+        }
+        let id: i64 = sqlx::query("INSERT INTO repositories (domain_id, name, description, created_time) VALUES (?, ?, ?, ?) RETURNING id")
+            .bind(d.id)
+            .bind(name)
+            .bind(description)
+            .bind(now())
+            .fetch_one(&mut *w.tx)
+            .await?
+            .get("id");
+        set_upstreams(&mut w.tx, d.id, domain, id, name, upstreams).await?;
+        w.commit().await?;
+        self.repository(owner, domain, name).await
+    }
+
+    /// Changes a repository's description and, when given, its upstreams.
+    pub async fn update_repository(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+        description: Option<&str>,
+        upstreams: Option<&[String]>,
+    ) -> StoreResult<RepositoryRow> {
+        let d = self.domain(owner, domain).await?;
+        let mut w = self.write().await?;
+        let id = find_repository(&mut w.tx, d.id, name)
+            .await?
+            .ok_or_else(|| repository_missing(domain, name))?;
+        if let Some(desc) = description {
+            sqlx::query("UPDATE repositories SET description = ? WHERE id = ?")
+                .bind(desc)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        if let Some(ups) = upstreams {
+            sqlx::query("DELETE FROM upstreams WHERE repository_id = ?")
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+            set_upstreams(&mut w.tx, d.id, domain, id, name, ups).await?;
+        }
+        w.commit().await?;
+        self.repository(owner, domain, name).await
+    }
+
+    /// Deletes a repository that is no other repository's upstream, with its packages.
+    pub async fn delete_repository(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+    ) -> StoreResult<RepositoryRow> {
+        let repo = self.repository(owner, domain, name).await?;
+        let mut w = self.write().await?;
+        let downstream = sqlx::query("SELECT r.name FROM upstreams u JOIN repositories r ON r.id = u.repository_id WHERE u.upstream_id = ? LIMIT 1")
+            .bind(repo.id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if let Some(d) = downstream {
+            let d: String = d.get("name");
+            return Err(StoreError::conflict(
+                "repository",
+                name,
+                format!(
+                    "Repository {name} is an upstream of {d}; remove it from {d}'s upstreams first"
+                ),
+            ));
+        }
+        sqlx::query("DELETE FROM repositories WHERE id = ?")
+            .bind(repo.id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(repo)
+    }
+
+    /// The repository and its upstream closure in CodeArtifact's search order: depth first,
+    /// upstreams in priority order, each repository once, at most `limit` repositories.
+    pub async fn search_order(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<RepositoryRow>> {
+        let mut order: Vec<RepositoryRow> = Vec::new();
+        let mut stack = vec![name.to_owned()];
+        while let Some(next) = stack.pop() {
+            if order.len() >= limit || order.iter().any(|r| r.name == next) {
+                continue;
+            }
+            let repo = self.repository(owner, domain, &next).await?;
+            stack.extend(repo.upstreams.iter().rev().cloned());
+            order.push(repo);
+        }
+        Ok(order)
+    }
+}
+
+/// A repository's id within a domain.
+pub(crate) async fn find_repository(
+    conn: &mut SqliteConnection,
+    domain_id: i64,
+    name: &str,
+) -> StoreResult<Option<i64>> {
+    let row = sqlx::query("SELECT id FROM repositories WHERE domain_id = ? AND name = ?")
+        .bind(domain_id)
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.get("id")))
+}
+
+/// A repository by owner, domain and name on an open connection.
+pub(crate) async fn repository_in(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    domain: &str,
+    name: &str,
+) -> StoreResult<RepositoryRow> {
+    let row = sqlx::query(
+        "SELECT r.id, r.name, r.description, r.created_time FROM repositories r \
+         JOIN domains d ON d.id = r.domain_id WHERE d.owner = ? AND d.name = ? AND r.name = ?",
+    )
+    .bind(owner)
+    .bind(domain)
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else {
+        let d = sqlx::query("SELECT 1 FROM domains WHERE owner = ? AND name = ?")
+            .bind(owner)
+            .bind(domain)
+            .fetch_optional(&mut *conn)
+            .await?;
+        return Err(if d.is_none() {
+            domain_missing(domain)
+        } else {
+            repository_missing(domain, name)
+        });
+    };
+    let id: i64 = r.get("id");
+    Ok(RepositoryRow {
+        id,
+        domain: domain.to_owned(),
+        owner: owner.to_owned(),
+        name: r.get("name"),
+        description: r.get("description"),
+        created_time: r.get("created_time"),
+        upstreams: upstreams_of(conn, id).await?,
+    })
+}
+
+async fn set_upstreams(
+    conn: &mut SqliteConnection,
+    domain_id: i64,
+    domain: &str,
+    id: i64,
+    name: &str,
+    upstreams: &[String],
+) -> StoreResult<()> {
+    if upstreams.len() > MAX_UPSTREAMS {
+        return Err(StoreError::Invalid(format!(
+            "1 validation error detected: Value at 'upstreams' failed to satisfy constraint: Member must have length less than or equal to {MAX_UPSTREAMS}"
+        )));
+    }
+    for (position, up) in upstreams.iter().enumerate() {
+        if upstreams[..position].contains(up) {
+            return Err(StoreError::Invalid(format!(
+                "Upstream {up} is listed more than once"
+            )));
+        }
+        let up_id = find_repository(conn, domain_id, up)
+            .await?
+            .ok_or_else(|| repository_missing(domain, up))?;
+        sqlx::query(
+            "INSERT INTO upstreams (repository_id, position, upstream_id) VALUES (?, ?, ?)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(up_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    // A cycle exists when the repository is reachable from itself.
+    let cycle = sqlx::query(
+        "WITH RECURSIVE reach(id) AS (SELECT upstream_id FROM upstreams WHERE repository_id = ?1 \
+         UNION SELECT u.upstream_id FROM upstreams u JOIN reach ON u.repository_id = reach.id) \
+         SELECT 1 FROM reach WHERE id = ?1 LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if cycle.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "Upstreams of {name} would create a cycle: {name} would be its own upstream"
+        )));
+    }
+    Ok(())
+}

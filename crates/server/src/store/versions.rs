@@ -1,0 +1,452 @@
+//! Package versions: listing, publishing assets, applying copy plans and status changes.
+
+use super::packages::{ensure_package, find_package, package_missing};
+use super::repositories::repository_in;
+use super::{
+    AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_of,
+    origin_type_str, status_of,
+};
+use sqlx::{Row, SqliteConnection};
+use std::collections::BTreeMap;
+use wharf_core::api::PackageVersionOriginType;
+use wharf_core::copy::{CopyPlan, RepositoryPackage, VersionRecord};
+use wharf_core::names::{
+    PackageCoordinate, PackageVersion, PackageVersionStatus, RepositoryName, Revision,
+};
+use wharf_core::revision::{VersionContent, VersionMetadata, compute_revision};
+
+fn version_row(r: &sqlx::sqlite::SqliteRow) -> VersionRow {
+    let metadata: String = r.get("metadata");
+    VersionRow {
+        id: r.get("id"),
+        version: r.get("version"),
+        revision: r.get("revision"),
+        status: status_of(&r.get::<String, _>("status")),
+        origin_type: origin_type_of(&r.get::<String, _>("origin_type")),
+        entry_repository: r.get("entry_repository"),
+        published_time: r.get("published_time"),
+        metadata: serde_json::from_str(&metadata).unwrap_or_default(),
+    }
+}
+
+fn asset_row(r: &sqlx::sqlite::SqliteRow) -> AssetRow {
+    AssetRow {
+        name: r.get("name"),
+        size: r.get("size"),
+        md5: r.get("md5"),
+        sha1: r.get("sha1"),
+        sha256: r.get("sha256"),
+        sha512: r.get("sha512"),
+    }
+}
+
+/// Filters and order of ListPackageVersions.
+#[derive(Debug, Default, Clone)]
+pub struct VersionQuery {
+    /// Only versions with this status.
+    pub status: Option<PackageVersionStatus>,
+    /// Only versions with this origin type.
+    pub origin_type: Option<PackageVersionOriginType>,
+    /// Newest first (`sortBy=PUBLISHED_TIME`); otherwise oldest first.
+    pub newest_first: bool,
+    /// Resume after this (published time, version).
+    pub after: Option<(f64, String)>,
+    /// Page size.
+    pub limit: i64,
+}
+
+async fn assets_of(conn: &mut SqliteConnection, version_id: i64) -> StoreResult<Vec<AssetRow>> {
+    let rows = sqlx::query("SELECT * FROM assets WHERE version_id = ? ORDER BY name")
+        .bind(version_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(asset_row).collect())
+}
+
+async fn find_version(
+    conn: &mut SqliteConnection,
+    package_id: i64,
+    version: &str,
+) -> StoreResult<Option<VersionRow>> {
+    let row = sqlx::query("SELECT * FROM package_versions WHERE package_id = ? AND version = ?")
+        .bind(package_id)
+        .bind(version)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.as_ref().map(version_row))
+}
+
+async fn dist_tags_of(
+    conn: &mut SqliteConnection,
+    package_id: i64,
+) -> StoreResult<BTreeMap<String, String>> {
+    let rows = sqlx::query("SELECT tag, version FROM dist_tags WHERE package_id = ?")
+        .bind(package_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("tag"), r.get("version")))
+        .collect())
+}
+
+/// The revision of a version from its assets and metadata.
+pub(crate) fn revision_of(assets: &[AssetRow], metadata: &VersionMetadata) -> String {
+    let content = VersionContent {
+        assets: assets.iter().map(AssetRow::summary).collect(),
+        metadata: metadata.clone(),
+    };
+    compute_revision(&content).to_string()
+}
+
+fn version_missing(c: &PackageCoordinate, version: &str) -> StoreError {
+    StoreError::not_found(
+        "package-version",
+        version,
+        format!(
+            "Package version {version} of {} not found",
+            c.display_name()
+        ),
+    )
+}
+
+/// What a publish adds.
+#[derive(Debug, Clone)]
+pub struct PublishAsset {
+    /// The version.
+    pub version: String,
+    /// The asset (its bytes are already in the object store).
+    pub asset: AssetRow,
+    /// Keep the version `Unfinished`.
+    pub unfinished: bool,
+    /// The most assets a version may have.
+    pub max_assets: usize,
+}
+
+impl Store {
+    /// One page of a package's versions.
+    pub async fn versions_page(
+        &self,
+        package_id: i64,
+        q: &VersionQuery,
+    ) -> StoreResult<Vec<VersionRow>> {
+        let (cmp, order) = if q.newest_first {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        let (t, v) = q.after.clone().unwrap_or((
+            if q.newest_first { f64::MAX } else { f64::MIN },
+            String::new(),
+        ));
+        let sql = format!(
+            "SELECT * FROM package_versions WHERE package_id = ? AND (? IS NULL OR status = ?) \
+             AND (? IS NULL OR origin_type = ?) AND (published_time, version) {cmp} (?, ?) \
+             ORDER BY published_time {order}, version {order} LIMIT ?"
+        );
+        let status = q.status.map(|s| s.as_str());
+        let origin = q.origin_type.map(origin_type_str);
+        let rows = sqlx::query(&sql)
+            .bind(package_id)
+            .bind(status)
+            .bind(status)
+            .bind(origin)
+            .bind(origin)
+            .bind(t)
+            .bind(if q.after.is_none() && q.newest_first {
+                "\u{10FFFF}".to_owned()
+            } else {
+                v
+            })
+            .bind(q.limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(version_row).collect())
+    }
+
+    /// A version with its assets.
+    pub async fn version(
+        &self,
+        package_id: i64,
+        c: &PackageCoordinate,
+        version: &str,
+    ) -> StoreResult<(VersionRow, Vec<AssetRow>)> {
+        let mut conn = self.pool().acquire().await?;
+        let row = find_version(&mut conn, package_id, version)
+            .await?
+            .ok_or_else(|| version_missing(c, version))?;
+        let assets = assets_of(&mut conn, row.id).await?;
+        Ok((row, assets))
+    }
+
+    /// The package's npm dist-tags.
+    pub async fn dist_tags(&self, package_id: i64) -> StoreResult<BTreeMap<String, String>> {
+        let mut conn = self.pool().acquire().await?;
+        dist_tags_of(&mut conn, package_id).await
+    }
+
+    /// The most recently published `Published` version.
+    pub async fn latest_published(&self, package_id: i64) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT version FROM package_versions WHERE package_id = ? AND status = 'Published' ORDER BY published_time DESC, version DESC LIMIT 1")
+            .bind(package_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| r.get("version")))
+    }
+
+    /// Adds one asset to a generic version (creating the package and version as needed) and
+    /// recomputes the revision, all in one transaction.
+    pub async fn publish_asset(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        p: PublishAsset,
+    ) -> StoreResult<(VersionRow, AssetRow)> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
+        let existing = find_version(&mut w.tx, package_id, &p.version).await?;
+        let version_id = match &existing {
+            None => sqlx::query(
+                "INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time) \
+                 VALUES (?, ?, '', 'Unfinished', 'INTERNAL', ?, ?) RETURNING id",
+            )
+            .bind(package_id)
+            .bind(&p.version)
+            .bind(&repo.name)
+            .bind(now())
+            .fetch_one(&mut *w.tx)
+            .await?
+            .get("id"),
+            Some(v) => v.id,
+        };
+        let assets = assets_of(&mut w.tx, version_id).await?;
+        if let Some(same) = assets.iter().find(|a| a.name == p.asset.name) {
+            if same.sha256 == p.asset.sha256 {
+                let row = existing.ok_or_else(|| version_missing(c, &p.version))?;
+                return Ok((row, same.clone()));
+            }
+            return Err(StoreError::conflict(
+                "asset",
+                &p.asset.name,
+                format!(
+                    "Asset {} of version {} already exists with different content",
+                    p.asset.name, p.version
+                ),
+            ));
+        }
+        if let Some(v) = &existing
+            && v.status != PackageVersionStatus::Unfinished
+        {
+            return Err(StoreError::conflict(
+                "package-version",
+                &p.version,
+                format!(
+                    "Version {} is {}; assets can be added only while a version is Unfinished",
+                    p.version, v.status
+                ),
+            ));
+        }
+        if assets.len() >= p.max_assets {
+            return Err(StoreError::Quota {
+                resource_type: "package-version",
+                id: p.version.clone(),
+                message: format!(
+                    "Version {} already has {} assets, the most a version may have",
+                    p.version,
+                    assets.len()
+                ),
+            });
+        }
+        insert_asset(&mut w.tx, version_id, &p.asset).await?;
+        let mut all = assets;
+        all.push(p.asset.clone());
+        let metadata = existing
+            .as_ref()
+            .map(|v| v.metadata.clone())
+            .unwrap_or_default();
+        let status = if p.unfinished {
+            "Unfinished"
+        } else {
+            "Published"
+        };
+        sqlx::query("UPDATE package_versions SET revision = ?, status = ? WHERE id = ?")
+            .bind(revision_of(&all, &metadata))
+            .bind(status)
+            .bind(version_id)
+            .execute(&mut *w.tx)
+            .await?;
+        let row = find_version(&mut w.tx, package_id, &p.version)
+            .await?
+            .ok_or_else(|| version_missing(c, &p.version))?;
+        w.commit().await?;
+        Ok((row, p.asset))
+    }
+
+    /// Reads what each repository holds of a package, as the copy planner needs it.
+    pub(crate) async fn package_views(
+        conn: &mut SqliteConnection,
+        repos: &[RepositoryRow],
+        c: &PackageCoordinate,
+    ) -> StoreResult<Vec<RepositoryPackage>> {
+        let mut out = Vec::with_capacity(repos.len());
+        for repo in repos {
+            let name = RepositoryName::parse(&repo.name)
+                .map_err(|e| StoreError::Backend(anyhow::anyhow!("stored name: {e}")))?;
+            let mut view = RepositoryPackage::absent(name);
+            if let Some(pkg) = find_package(conn, repo.id, c).await? {
+                view.exists = true;
+                view.upstream_blocked = pkg.origin_upstream == "BLOCK";
+                view.publish_blocked = pkg.origin_publish == "BLOCK";
+                let rows = sqlx::query("SELECT * FROM package_versions WHERE package_id = ?")
+                    .bind(pkg.id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                for r in rows.iter().map(version_row) {
+                    let (Ok(version), Ok(revision)) = (
+                        PackageVersion::parse(&r.version),
+                        Revision::parse(&r.revision),
+                    ) else {
+                        continue;
+                    };
+                    let origin = Some(r.origin());
+                    view.versions.insert(
+                        version.clone(),
+                        VersionRecord {
+                            version,
+                            revision,
+                            status: r.status,
+                            origin,
+                        },
+                    );
+                }
+                for (tag, v) in dist_tags_of(conn, pkg.id).await? {
+                    if let Ok(v) = PackageVersion::parse(&v) {
+                        view.dist_tags.insert(tag, v);
+                    }
+                }
+            }
+            out.push(view);
+        }
+        Ok(out)
+    }
+
+    /// Plans and applies a copy in one write transaction: `plan` receives the source views
+    /// (source first, then upstreams in search order) and the destination view, and whatever
+    /// plan it returns is applied by reference (rows only; asset blobs are shared).
+    pub async fn copy<E: From<StoreError>>(
+        &self,
+        owner: &str,
+        domain: &str,
+        source_order: &[String],
+        destination: &str,
+        c: &PackageCoordinate,
+        plan: impl FnOnce(&[RepositoryPackage], &RepositoryPackage) -> Result<CopyPlan, E>,
+    ) -> Result<CopyPlan, E> {
+        let mut w = self.write().await?;
+        let mut repos = Vec::new();
+        for name in source_order {
+            repos.push(repository_in(&mut w.tx, owner, domain, name).await?);
+        }
+        let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
+        let views = Self::package_views(&mut w.tx, &repos, c).await?;
+        let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c)
+            .await?
+            .remove(0);
+        let plan = plan(&views, &dest_view)?;
+        if plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty()) {
+            apply_copy(&mut w.tx, &repos, &dest, c, &plan).await?;
+            w.commit().await?;
+        }
+        Ok(plan)
+    }
+}
+
+async fn insert_asset(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+    a: &AssetRow,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(version_id)
+        .bind(&a.name)
+        .bind(a.size)
+        .bind(&a.md5)
+        .bind(&a.sha1)
+        .bind(&a.sha256)
+        .bind(&a.sha512)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn apply_copy(
+    conn: &mut SqliteConnection,
+    repos: &[RepositoryRow],
+    dest: &RepositoryRow,
+    c: &PackageCoordinate,
+    plan: &CopyPlan,
+) -> StoreResult<()> {
+    let mut dest_package: Option<i64> = None;
+    for copy in plan.copies() {
+        let from = repos
+            .iter()
+            .find(|r| r.name == copy.from.as_str())
+            .ok_or_else(|| {
+                StoreError::Backend(anyhow::anyhow!("planned source {} not loaded", copy.from))
+            })?;
+        let src_pkg = find_package(conn, from.id, c)
+            .await?
+            .ok_or_else(|| package_missing(&from.name, c))?;
+        let v = copy.record.version.as_str();
+        let src = find_version(conn, src_pkg.id, v)
+            .await?
+            .ok_or_else(|| version_missing(c, v))?;
+        let assets = assets_of(conn, src.id).await?;
+        let package_id = match dest_package {
+            Some(id) => id,
+            None => ensure_package(conn, dest.id, c, "ALLOW", "ALLOW").await?,
+        };
+        dest_package = Some(package_id);
+        sqlx::query("DELETE FROM package_versions WHERE package_id = ? AND version = ?")
+            .bind(package_id)
+            .bind(v)
+            .execute(&mut *conn)
+            .await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time, metadata) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(package_id)
+        .bind(v)
+        .bind(&src.revision)
+        .bind(src.status.as_str())
+        .bind(origin_type_str(src.origin_type))
+        .bind(&src.entry_repository)
+        .bind(src.published_time)
+        .bind(serde_json::to_string(&src.metadata).map_err(|e| StoreError::Backend(e.into()))?)
+        .fetch_one(&mut *conn)
+        .await?
+        .get("id");
+        for a in &assets {
+            insert_asset(conn, id, a).await?;
+        }
+    }
+    if !plan.dist_tags.is_empty() {
+        let package_id = match dest_package {
+            Some(id) => id,
+            None => ensure_package(conn, dest.id, c, "ALLOW", "ALLOW").await?,
+        };
+        for m in &plan.dist_tags {
+            sqlx::query("INSERT INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?) ON CONFLICT (package_id, tag) DO UPDATE SET version = excluded.version")
+                .bind(package_id)
+                .bind(&m.tag)
+                .bind(m.to.as_str())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
