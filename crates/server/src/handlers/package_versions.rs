@@ -79,7 +79,9 @@ pub async fn list_package_versions(
         }
     };
     let limit = params::max_results(&mut c, &q.max_results);
-    let after: Option<(f64, String)> = params::decode_token(&mut c, &q.next_token);
+    // The token carries the publish time's exact bits: a decimal float may not round-trip.
+    let after: Option<(u64, String)> = params::decode_token(&mut c, &q.next_token);
+    let after = after.map(|(bits, v)| (f64::from_bits(bits), v));
     c.finish()?;
     let (_, pkg) = state
         .store
@@ -96,7 +98,7 @@ pub async fn list_package_versions(
     let next_token = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
         let last = rows.last().expect("a full page");
-        params::encode_token(&(last.published_time, last.version.clone()))
+        params::encode_token(&(last.published_time.to_bits(), last.version.clone()))
     });
     let tagged = if p.format == PackageFormat::Npm {
         state.store.dist_tags(pkg.id).await?.remove("latest")

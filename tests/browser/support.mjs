@@ -1,0 +1,119 @@
+// Fixtures for the browser tests: a static file server (the "portal" origin), the real wharf
+// binary on a loopback port chosen at run time with a fresh data directory, the aws CLI from
+// the project's venv, and headless Chromium through playwright-core. Everything is cleaned up.
+
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { tmpdir, homedir } from "node:os";
+import { join, extname, resolve, dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const ARTIFACTS = join(ROOT, "tests/artifacts");
+
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".css": "text/css", ".json": "application/json", ".ts": "text/plain" };
+
+/** Serves `dir` on 127.0.0.1 at a free port; resolves to { origin, close }. */
+export function staticServer(dir) {
+  return new Promise((ok) => {
+    const server = createServer((req, res) => {
+      const path = join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
+      if (!path.startsWith(dir) || !existsSync(path)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { "Content-Type": TYPES[extname(path)] || "application/octet-stream" });
+      res.end(readFileSync(path));
+    });
+    server.listen(0, "127.0.0.1", () => ok({ origin: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }));
+  });
+}
+
+/** Starts the real wharf binary; resolves to { endpoint, env, stop }. */
+export async function startWharf(extraArgs = []) {
+  const bin = process.env.WHARF_BIN || join(ROOT, "target/debug/wharf");
+  const dataDir = mkdtempSync(join(tmpdir(), "wharf-browser-"));
+  const env = {
+    ...process.env,
+    WHARF_ROOT_ACCESS_KEY_ID: "AKIA" + randomBytes(8).toString("hex").toUpperCase(),
+    WHARF_ROOT_SECRET_ACCESS_KEY: randomBytes(20).toString("base64"),
+  };
+  const child = spawn(bin, ["serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", ...extraArgs], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  let out = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const endpoint = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`wharf did not start: ${stderr}`)), 30000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/wharf listening on (http:\/\/[0-9.:]+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    child.on("exit", (code) => fail(new Error(`wharf exited with ${code}: ${stderr}`)));
+  });
+  const awsEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: env.WHARF_ROOT_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: env.WHARF_ROOT_SECRET_ACCESS_KEY,
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  };
+  return {
+    endpoint,
+    dataDir,
+    stderr: () => stderr,
+    stdout: () => out,
+    /** Resolves to the first match of `re` in what wharf printed (waits up to 10 s). */
+    async waitForOutput(re) {
+      for (let i = 0; i < 100; i++) {
+        const m = out.match(re);
+        if (m) return m;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`wharf never printed ${re}: ${out}`);
+    },
+    /** Kills the service but keeps its data directory (the service "goes away"). */
+    kill() {
+      child.kill("SIGKILL");
+    },
+    aws: (...args) => aws(endpoint, awsEnv, args),
+    stop() {
+      child.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function aws(endpoint, env, args) {
+  const venv = process.env.WHARF_VENV || join(homedir(), ".cache/wharf-tools/venv");
+  const out = execFileSync(join(venv, "bin/aws"), ["codeartifact", ...args, "--endpoint-url", endpoint, "--output", "json"], { env, encoding: "utf8" });
+  return out.trim() ? JSON.parse(out) : {};
+}
+
+/** Publishes one generic version with a single asset of the given text. */
+export function publishGeneric(wharf, { domain, repository, namespace, pkg, version, text }) {
+  const dir = mkdtempSync(join(tmpdir(), "wharf-asset-"));
+  const file = join(dir, "asset.txt");
+  execFileSync("sh", ["-c", `printf '%s' "$1" > "$2"`, "sh", text, file]);
+  const sha = execFileSync("sha256sum", [file], { encoding: "utf8" }).split(" ")[0];
+  const r = wharf.aws("publish-package-version", "--domain", domain, "--repository", repository, "--format", "generic", "--namespace", namespace, "--package", pkg, "--package-version", version, "--asset-content", file, "--asset-name", "asset.txt", "--asset-sha256", sha);
+  rmSync(dir, { recursive: true, force: true });
+  return r;
+}
+
+/** Launches Debian's Chromium headless (never a downloaded browser). */
+export function launchChromium() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
