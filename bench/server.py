@@ -1,0 +1,154 @@
+"""Benchmarks of the service, printed as tables (run by scripts/bench-server).
+
+Starts a release `wharf` on loopback with a fresh data directory and measures, with boto3 as the
+client (its overhead is included in every latency):
+  * CopyPackageVersions of 1, 10 and 100 versions of 5 small assets each (p50, p99),
+  * the same with a 100 MB asset in each version (copy cost must not grow with asset size),
+  * a ListPackageVersions page of 1000 from a package of 100,000 versions,
+  * requests per second of a mixed read/copy load from wrk with 16 connections.
+"""
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+from conftest import Wharf  # noqa: E402
+
+ARGS = dict(domain="bench", format="generic", namespace="ns")
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def publish_versions(w, repo, package, versions, big=None):
+    def one(v):
+        c = w.client()
+        for i in range(5):
+            body = (big if (big and i == 0) else f"{package}/{v}/{i}".encode() * 20)
+            c.publish_package_version(repository=repo, package=package, packageVersion=v, assetContent=body,
+                                      assetName=f"f{i}.bin", assetSHA256=hashlib.sha256(body).hexdigest(),
+                                      unfinished=i < 4, **ARGS)
+    with ThreadPoolExecutor(4 if big else 8) as pool:
+        list(pool.map(one, versions))
+
+
+def copy_latency(w, package, n, runs):
+    c = w.client()
+    versions = [f"1.0.{i}" for i in range(n)]
+    times = []
+    for r in range(runs):
+        dest = f"d-{package}-{n}-{r}"
+        c.create_repository(domain="bench", repository=dest)
+        t = time.perf_counter()
+        out = c.copy_package_versions(sourceRepository="src", destinationRepository=dest, package=package, versions=versions, **ARGS)
+        times.append((time.perf_counter() - t) * 1000)
+        assert len(out["successfulVersions"]) == n, out["failedVersions"]
+    return pct(times, 50), pct(times, 99)
+
+
+def seed_100k(w):
+    """Inserts 100,000 versions directly into SQLite (publishing them one by one would take minutes)."""
+    w.stop()
+    db = sqlite3.connect(w.data_dir / "wharf.db")
+    pkg = db.execute("SELECT p.id FROM packages p WHERE p.name = 'small'").fetchone()[0]
+    now = time.time()
+    rows = [(pkg, f"9.{i // 1000}.{i % 1000}", "x" * 44, "Published", "INTERNAL", "src", now + i / 1000, "{}") for i in range(100_000)]
+    db.executemany("INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time, metadata) VALUES (?,?,?,?,?,?,?,?)", rows)
+    db.commit()
+    db.close()
+    w.start()
+
+
+def list_latency(w, runs=30):
+    c = w.client()
+    first, deep, token = [], [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        page = c.list_package_versions(repository="src", package="small", maxResults=1000, **ARGS)
+        first.append((time.perf_counter() - t) * 1000)
+        token = page["nextToken"]
+    for _ in range(50):  # walk 50 pages deep, timing each page
+        t = time.perf_counter()
+        page = c.list_package_versions(repository="src", package="small", maxResults=1000, nextToken=token, **ARGS)
+        deep.append((time.perf_counter() - t) * 1000)
+        token = page["nextToken"]
+    return pct(first, 50), pct(first, 99), pct(deep, 50), pct(deep, 99)
+
+
+WRK_LUA = r"""
+local token = os.getenv("WHARF_TOKEN")
+local n = 0
+request = function()
+  n = n + 1
+  local h = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
+  if n % 4 == 0 then
+    return wrk.format("POST", "/v1/package/versions/copy?domain=bench&source-repository=src&destination-repository=mixed&format=generic&namespace=ns&package=small", h, '{"versions": ["1.0.0", "1.0.1"]}')
+  end
+  return wrk.format("POST", "/v1/package/versions?domain=bench&repository=src&format=generic&namespace=ns&package=small&max-results=50", h, "")
+end
+"""
+
+
+def mixed_rps(w, seconds=15):
+    token = w.client().get_authorization_token(domain="bench")["authorizationToken"]
+    w.client().create_repository(domain="bench", repository="mixed")
+    lua = Path(tempfile.mkdtemp()) / "mixed.lua"
+    lua.write_text(WRK_LUA)
+    out = subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", f"{seconds}s", "-s", str(lua), "--latency", w.endpoint],
+                         capture_output=True, text=True, env=dict(os.environ, WHARF_TOKEN=token), check=True).stdout
+    rps = float(next(l for l in out.splitlines() if l.startswith("Requests/sec")).split()[1])
+    p50 = next(l for l in out.splitlines() if l.strip().startswith("50%")).split()[1]
+    p99 = next(l for l in out.splitlines() if l.strip().startswith("99%")).split()[1]
+    non2xx = [l for l in out.splitlines() if "Non-2xx" in l]
+    return rps, p50, p99, non2xx
+
+
+def main():
+    os.environ.setdefault("WHARF_BIN", str(Path(__file__).resolve().parents[1] / "target" / "release" / "wharf"))
+    root = Path(tempfile.mkdtemp(prefix="wharf-bench-"))
+    w = Wharf(root / "data")
+    try:
+        c = w.client()
+        c.create_domain(domain="bench")
+        c.create_repository(domain="bench", repository="src")
+        publish_versions(w, "src", "small", [f"1.0.{i}" for i in range(100)])
+        big = os.urandom(100 * 1024 * 1024)
+        publish_versions(w, "src", "large", [f"1.0.{i}" for i in range(10)], big=big)
+        print("| CopyPackageVersions | versions | asset sizes | p50 | p99 |\n|---|---|---|---|---|")
+        for n, runs in [(1, 50), (10, 30), (100, 15)]:
+            p50, p99 = copy_latency(w, "small", n, runs)
+            print(f"| {runs} runs | {n} | 5 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
+        for n, runs in [(1, 30), (10, 15)]:
+            p50, p99 = copy_latency(w, "large", n, runs)
+            print(f"| {runs} runs | {n} | 100 MB + 4 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
+        du = subprocess.run(["du", "-sm", str(w.data_dir / "blobs")], capture_output=True, text=True).stdout.split()[0]
+        print(f"\nBlob store after all copies: {du} MB (10 × 100 MB published once; copies add no bytes).")
+        seed_100k(w)
+        f50, f99, d50, d99 = list_latency(w)
+        print("\n| ListPackageVersions, 100,100 versions, max-results 1000 | p50 | p99 |\n|---|---|---|")
+        print(f"| first page | {f50:.1f} ms | {f99:.1f} ms |\n| pages 2–51 | {d50:.1f} ms | {d99:.1f} ms |")
+        rps, p50, p99, non2xx = mixed_rps(w)
+        print("\n| wrk, 16 connections, 15 s, 3 lists : 1 copy (bearer token) | requests/s | p50 | p99 |\n|---|---|---|---|")
+        print(f"| mixed read/copy | {rps:.0f} | {p50} | {p99} |")
+        if non2xx:
+            print("non-2xx:", non2xx)
+    finally:
+        w.kill9()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
