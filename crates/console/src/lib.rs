@@ -1,0 +1,180 @@
+//! # wharf-console
+//!
+//! Wharf's browser console, a Yew app built by trunk from the workspace's `index.html`:
+//! sign in with a token, browse domains → repositories → packages → versions → assets, plan a
+//! copy as a dry run (with `wharf_core::copy::preview` and revision diffs), run it in batches
+//! of 100, and verify the destination.
+//!
+//! Layout: [`api`] is the only module that talks HTTP; [`state`] is the reducer store;
+//! [`route`] the hash routes; [`form`] and [`plan`] are pure helpers (tested natively);
+//! [`workflow`] drives the dry run and the run; [`pages`] has one component per view and
+//! [`components`] the shared pieces.
+
+pub mod api;
+pub mod components;
+pub mod form;
+pub mod pages;
+pub mod plan;
+pub mod route;
+pub mod session;
+pub mod state;
+pub mod workflow;
+
+use components::{Store, use_store};
+use pages::{
+    CopyPage, DomainsPage, PackagesPage, RepositoriesPage, SignInPage, VerifyPage, VersionPage,
+    VersionsPage,
+};
+use route::Route;
+use state::{Action, AppState};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+/// Properties of [`StoreProvider`].
+#[derive(Properties, PartialEq)]
+pub struct StoreProviderProps {
+    /// The store's first state.
+    pub initial: AppState,
+    /// The views under the store.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Holds the [`AppState`] reducer and provides it to its children as a [`Store`].
+#[function_component(StoreProvider)]
+pub fn store_provider(props: &StoreProviderProps) -> Html {
+    let initial = props.initial.clone();
+    let store = use_reducer(move || initial);
+    html! {
+        <ContextProvider<Store> context={store}>{ props.children.clone() }</ContextProvider<Store>>
+    }
+}
+
+/// The application root: the store, started from `localStorage` and `location.hash`.
+#[function_component(App)]
+pub fn app() -> Html {
+    let initial = use_memo((), |()| AppState::new(session::load(), route::current()));
+    html! {
+        <StoreProvider initial={(*initial).clone()}>
+            <Shell />
+        </StoreProvider>
+    }
+}
+
+/// Keeps the store and the address bar in step, persists the session, and lays out the page.
+#[function_component(Shell)]
+pub fn shell() -> Html {
+    let store = use_store();
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |()| {
+            let listener = Closure::<dyn Fn()>::new(move || {
+                dispatcher.dispatch(Action::Navigate(route::current()));
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
+    use_effect_with(store.session.clone(), |s| session::store(s.as_ref()));
+    use_effect_with(store.route.clone(), route::replace);
+
+    let signed_in = store.session.is_some();
+    let view = if !signed_in && store.route.needs_session() {
+        html! { <SignInPage /> }
+    } else {
+        page(&store.route)
+    };
+    let nav = |r: Route, text: &'static str, active: bool| {
+        html! {
+            <a href={r.to_hash()} aria-current={active.then_some("page")}>{ text }</a>
+        }
+    };
+    let form = store.copy.form.clone();
+    let browsing = matches!(
+        store.route,
+        Route::Domains
+            | Route::Repositories { .. }
+            | Route::Packages { .. }
+            | Route::Versions(_)
+            | Route::Version(..)
+    );
+    let sign_out = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::SignOut(None)))
+    };
+    let dismiss = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Dismiss))
+    };
+    html! {
+        <>
+            <header class="top">
+                <a class="brand" href="#/domains">{ "⚓ Wharf" }</a>
+                if signed_in {
+                    <nav class="main-nav" aria-label="Main">
+                        { nav(Route::Domains, "Browse", browsing) }
+                        { nav(Route::Copy(form.clone()), "Copy", matches!(store.route, Route::Copy(_))) }
+                        { nav(Route::Verify(form), "Verify", matches!(store.route, Route::Verify(_))) }
+                    </nav>
+                    <div class="session">
+                        <span class="muted endpoint">
+                            { store.session.as_ref().map(|s| s.endpoint.clone()).unwrap_or_default() }
+                        </span>
+                        <button type="button" class="secondary" onclick={sign_out}>{ "Sign out" }</button>
+                    </div>
+                }
+            </header>
+            <main id="main">
+                if let Some(n) = &store.notice {
+                    <div class={classes!("notice", n.error.then_some("error"))} role="status">
+                        <span>{ &n.text }</span>
+                        <button type="button" class="link" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+                    </div>
+                }
+                { view }
+            </main>
+        </>
+    }
+}
+
+/// The component of a route.
+fn page(route: &Route) -> Html {
+    match route {
+        Route::SignIn => html! { <SignInPage /> },
+        Route::Domains => html! { <DomainsPage /> },
+        Route::Repositories { domain } => html! { <RepositoriesPage domain={domain.clone()} /> },
+        Route::Packages {
+            domain,
+            repository,
+            filter,
+        } => html! {
+            <PackagesPage domain={domain.clone()} repository={repository.clone()} filter={filter.clone()} />
+        },
+        Route::Versions(p) => html! { <VersionsPage package={p.clone()} /> },
+        Route::Version(p, v) => html! { <VersionPage package={p.clone()} version={v.clone()} /> },
+        Route::Copy(_) => html! { <CopyPage /> },
+        Route::Verify(_) => html! { <VerifyPage /> },
+        Route::NotFound(raw) => html! {
+            <section class="card narrow">
+                <h1>{ "Nothing here" }</h1>
+                <p>{ format!("No view matches #{raw}.") }</p>
+                <p><a href="#/domains">{ "Go to the domains" }</a></p>
+            </section>
+        },
+    }
+}

@@ -1,0 +1,142 @@
+use super::*;
+
+fn round_trip(route: Route) {
+    let hash = route.to_hash();
+    assert_eq!(Route::parse(&hash), route, "through {hash}");
+}
+
+fn pkg() -> PackageRef {
+    PackageRef {
+        domain: "my-domain".into(),
+        repository: "repo.1".into(),
+        format: "npm".into(),
+        namespace: "types".into(),
+        package: "node".into(),
+    }
+}
+
+#[test]
+fn every_view_round_trips() {
+    round_trip(Route::SignIn);
+    round_trip(Route::Domains);
+    round_trip(Route::Repositories {
+        domain: "my-domain".into(),
+    });
+    round_trip(Route::Packages {
+        domain: "d".into(),
+        repository: "r".into(),
+        filter: PackageFilter::default(),
+    });
+    round_trip(Route::Packages {
+        domain: "d".into(),
+        repository: "r".into(),
+        filter: PackageFilter {
+            format: "maven".into(),
+            namespace: "org.apache".into(),
+            prefix: "commons &".into(),
+        },
+    });
+    round_trip(Route::Versions(pkg()));
+    round_trip(Route::Versions(PackageRef {
+        namespace: String::new(),
+        ..pkg()
+    }));
+    round_trip(Route::Version(pkg(), "1.0.0+build/5 x".into()));
+    round_trip(Route::Copy(CopyForm::default()));
+    round_trip(Route::Copy(CopyForm {
+        domain: "d".into(),
+        source: "a".into(),
+        destination: "b".into(),
+        format: "pypi".into(),
+        package: "requests".into(),
+        versions: "1.0=abc+/=\n2.0".into(),
+        overwrite: true,
+        upstream: true,
+        ..CopyForm::default()
+    }));
+    round_trip(Route::Verify(CopyForm {
+        domain: "d".into(),
+        ..CopyForm::default()
+    }));
+}
+
+#[test]
+fn documented_links_parse() {
+    assert_eq!(Route::parse(""), Route::Domains);
+    assert_eq!(Route::parse("#/"), Route::Domains);
+    assert_eq!(
+        Route::parse("#/domains/d/repositories/r/packages?format=npm&prefix=le"),
+        Route::Packages {
+            domain: "d".into(),
+            repository: "r".into(),
+            filter: PackageFilter {
+                format: "npm".into(),
+                namespace: String::new(),
+                prefix: "le".into()
+            }
+        }
+    );
+    assert_eq!(
+        Route::parse("#/domains/d/repositories/r/packages/pypi//requests/versions/2.31.0"),
+        Route::Version(
+            PackageRef {
+                domain: "d".into(),
+                repository: "r".into(),
+                format: "pypi".into(),
+                namespace: String::new(),
+                package: "requests".into()
+            },
+            "2.31.0".into()
+        )
+    );
+    match Route::parse("#/copy?domain=d&versions=1.0.0%2C1.0.1&overwrite=true") {
+        Route::Copy(f) => {
+            assert_eq!(f.domain, "d");
+            assert_eq!(f.version_entries(), vec!["1.0.0", "1.0.1"]);
+            assert!(f.overwrite);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unknown_links_are_not_found() {
+    assert!(matches!(Route::parse("#/nope"), Route::NotFound(_)));
+    assert!(matches!(
+        Route::parse("#/copy?overwrite=maybe"),
+        Route::NotFound(_)
+    ));
+    assert!(!Route::SignIn.needs_session());
+    assert!(Route::Domains.needs_session());
+}
+
+#[test]
+fn segments_encode_and_decode() {
+    assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
+    assert_eq!(decode_segment("a%20b%2Fc"), "a b/c");
+    assert_eq!(decode_segment("100%"), "100%");
+    assert_eq!(decode_segment("%zz"), "%zz");
+}
+
+#[test]
+fn sign_in_links_carry_a_token_and_an_endpoint() {
+    assert_eq!(
+        SignInLink::parse("#/signin?token=abc.def&endpoint=http%3A%2F%2F127.0.0.1%3A7878%2F"),
+        Some(SignInLink {
+            token: "abc.def".into(),
+            endpoint: "http://127.0.0.1:7878".into(),
+        })
+    );
+    assert_eq!(
+        SignInLink::parse("#/signin?token=t"),
+        Some(SignInLink {
+            token: "t".into(),
+            endpoint: String::new(),
+        })
+    );
+    assert_eq!(SignInLink::parse("#/signin"), None);
+    assert_eq!(SignInLink::parse("#/signin?endpoint=x"), None);
+    assert_eq!(SignInLink::parse("#/domains?token=t"), None);
+    // The route itself ignores the query, so the token never reaches the store.
+    assert_eq!(Route::parse("#/signin?token=t"), Route::SignIn);
+}
