@@ -1,6 +1,9 @@
-//! Authentication: every API request is signed with SigV4 by the root key pair, or carries a
-//! bearer token that GetAuthorizationToken issued. Nothing but `/health` and the console's
-//! static files is served to anonymous callers.
+//! Authentication: every API request is signed with SigV4 by the root key pair or an IAM user's
+//! key pair (`wharf admin key create`), or carries a bearer token that GetAuthorizationToken
+//! issued. Nothing but `/health` and the console's static files is served to anonymous callers.
+//! A user's key is looked up in the store on every request, so a revoked key (and every token
+//! it issued) is refused from the next request on. [`authenticate`] records the [`Caller`] and
+//! its [`Identity`]; `crate::authz` then checks the caller's policies.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,7 +35,57 @@ pub struct Caller {
     pub access_key_id: String,
 }
 
+/// Whom a request's access key belongs to, resolved at authentication (`crate::authz` decides
+/// from it what the request may do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// The root key pair (`WHARF_ROOT_*` or the data directory's `root-credentials`): allowed
+    /// everything.
+    Root,
+    /// An IAM user (`wharf admin user create NAME`), allowed what its policies allow.
+    User(String),
+}
+
+impl Identity {
+    /// The IAM principal, in the service's account.
+    pub fn principal(&self, account: &str) -> wharf_policy::Principal {
+        match self {
+            Identity::Root => wharf_policy::Principal::root(account),
+            Identity::User(name) => wharf_policy::Principal::user(account, name),
+        }
+    }
+}
+
 const CREDENTIALS_FILE: &str = "root-credentials";
+
+fn invalid_token() -> ApiError {
+    ApiError::Auth {
+        code: "UnrecognizedClientException",
+        status: 400,
+        message: "The security token included in the request is invalid.".into(),
+    }
+}
+
+/// The identity and secret of an access key: the root pair, or a user's key that is not revoked.
+pub async fn key_owner(
+    state: &AppState,
+    access_key_id: &str,
+) -> Result<Option<(Identity, String)>, ApiError> {
+    if access_key_id == state.keys.access_key_id {
+        return Ok(Some((Identity::Root, state.keys.secret.clone())));
+    }
+    let key = state.store.active_access_key(access_key_id).await?;
+    Ok(key.map(|k| (Identity::User(k.user), k.secret)))
+}
+
+/// Checks a bearer token issued for any key (root or user) and that its key is still active.
+pub async fn verify_bearer(state: &AppState, token: &str) -> Result<(Caller, Identity), ApiError> {
+    let caller = state.keys.verify_any_token(token, epoch_now())?;
+    let (identity, _) = key_owner(state, &caller.access_key_id)
+        .await?
+        .ok_or_else(invalid_token)?;
+    Ok((caller, identity))
+}
 
 fn random_string(alphabet: &[u8], n: usize) -> String {
     let mut rng = rand::thread_rng();
@@ -94,8 +147,19 @@ impl Keys {
         format!("{payload}.{}", URL_SAFE_NO_PAD.encode(self.mac(&payload)))
     }
 
-    /// Checks a bearer token's signature and expiry.
+    /// Checks a bearer token's signature and expiry, and that the root key issued it (tokens of
+    /// users' keys need the store: see [`verify_bearer`]).
     pub fn verify_token(&self, token: &str, now: i64) -> Result<Caller, ApiError> {
+        let caller = self.verify_any_token(token, now)?;
+        if caller.access_key_id != self.access_key_id {
+            return Err(invalid_token());
+        }
+        Ok(caller)
+    }
+
+    /// Checks a bearer token's signature and expiry, whichever key it was issued for; whether
+    /// that key is still active is for the caller to check ([`verify_bearer`] does).
+    pub fn verify_any_token(&self, token: &str, now: i64) -> Result<Caller, ApiError> {
         let refused = |m: &str| ApiError::Auth {
             code: "UnrecognizedClientException",
             status: 400,
@@ -127,11 +191,6 @@ impl Keys {
                 status: 403,
                 message: "The security token included in the request is expired".into(),
             });
-        }
-        if key != self.access_key_id {
-            return Err(refused(
-                "The security token included in the request is invalid.",
-            ));
         }
         Ok(Caller {
             access_key_id: key.to_owned(),
@@ -181,10 +240,9 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
         .map(str::to_owned);
     match header.as_deref() {
         Some(h) if h.starts_with("Bearer ") => {
-            let caller = state
-                .keys
-                .verify_token(h["Bearer ".len()..].trim(), epoch_now())?;
+            let (caller, identity) = verify_bearer(state, h["Bearer ".len()..].trim()).await?;
             parts.extensions.insert(caller);
+            parts.extensions.insert(identity);
             Ok(Request::from_parts(parts, body))
         }
         None => Err(ApiError::Auth {
@@ -236,9 +294,19 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
                 headers: &with_host,
                 payload_sha256: &payload,
             };
-            let keys = &state.keys;
+            // The lookup is async (user keys live in the store), the verifier's is not: find the
+            // key named by the header first.
+            let owner = match wharf_sigv4::parse_authorization(header.as_deref().unwrap_or("")) {
+                Ok(parsed) => key_owner(state, &parsed.access_key_id)
+                    .await?
+                    .map(|(identity, secret)| (parsed.access_key_id, identity, secret)),
+                Err(_) => None,
+            };
             let verified = wharf_sigv4::verify(&rp, epoch_now(), |id| {
-                (id == keys.access_key_id).then(|| keys.secret.clone())
+                owner
+                    .as_ref()
+                    .filter(|(key, _, _)| key == id)
+                    .map(|(_, _, secret)| secret.clone())
             })
             .map_err(|e| match e {
                 wharf_sigv4::SigV4Error::PayloadHashMismatch { .. } => {
@@ -260,10 +328,15 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
                     ),
                 });
             }
+            let identity = owner
+                .filter(|(key, _, _)| *key == verified.access_key_id)
+                .map(|(_, identity, _)| identity)
+                .ok_or_else(invalid_token)?;
             let caller = Caller {
                 access_key_id: verified.access_key_id,
             };
-            parts.extensions.insert(caller.clone());
+            parts.extensions.insert(caller);
+            parts.extensions.insert(identity);
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
     }

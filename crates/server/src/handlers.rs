@@ -5,6 +5,7 @@ pub mod copy;
 pub mod domains;
 pub mod package_versions;
 pub mod packages;
+pub mod policies;
 pub mod publish;
 pub mod repositories;
 pub mod tokens;

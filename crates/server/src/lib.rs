@@ -6,11 +6,15 @@
 //! `wharf_core::api` shapes. [`app`] builds the router (tests drive it directly); [`serve`]
 //! runs it.
 
+pub mod admin;
 pub mod auth;
+pub mod authz;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod npm;
 pub mod params;
 pub mod routes;
 pub mod state;
@@ -38,6 +42,10 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            authz::authorize,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             auth::authenticate,
         ));
     let mut router = Router::new()
@@ -45,7 +53,8 @@ pub fn app(state: AppState) -> Router {
             "/health",
             get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
         )
-        .merge(api);
+        .merge(api)
+        .merge(npm::routes());
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(
             tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),

@@ -1,5 +1,5 @@
 //! `wharf`: the Wharf service's command line. Parses options, sets up logging and runs
-//! `wharf serve`; everything else lives in the library.
+//! `wharf serve` or `wharf admin`; everything else lives in the library.
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Serve the CodeArtifact API (and the console, when built) on embedded storage.
     Serve(ServeArgs),
+    /// Manage IAM users, their access keys and identity policies in the data directory.
+    Admin(wharf_server::admin::AdminArgs),
 }
 
 #[derive(clap::Args)]
@@ -49,6 +51,9 @@ struct ServeArgs {
     /// The largest request body, in bytes.
     #[arg(long, env = "WHARF_MAX_BODY_BYTES", default_value_t = 1 << 30)]
     max_body_bytes: usize,
+    /// Seed a demo domain (once) and print the console's sign-in link.
+    #[arg(long)]
+    demo: bool,
 }
 
 #[tokio::main]
@@ -60,7 +65,10 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let Command::Serve(args) = Cli::parse().command;
+    let args = match Cli::parse().command {
+        Command::Serve(args) => args,
+        Command::Admin(args) => return wharf_server::admin::run(args).await,
+    };
     if args.account_id.len() != 12 || !args.account_id.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--account-id must be 12 digits, not {:?}", args.account_id);
     }
@@ -87,6 +95,12 @@ async fn main() -> anyhow::Result<()> {
         console_dir,
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
+    let demo = if args.demo {
+        Some(wharf_server::demo::seed(&state).await?)
+    } else {
+        None
+    };
+    let demo_state = state.clone();
     wharf_server::serve(state, |addr| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "wharf listening on http://{addr}");
@@ -114,6 +128,13 @@ async fn main() -> anyhow::Result<()> {
             out,
             "  aws codeartifact list-domains --endpoint-url http://{addr}"
         );
+        if let Some(seeded) = demo {
+            let _ = write!(
+                out,
+                "{}",
+                wharf_server::demo::banner(&demo_state, addr, seeded)
+            );
+        }
         let _ = out.flush();
     })
     .await

@@ -2,11 +2,12 @@
 //! several methods, as in CodeArtifact).
 
 use crate::handlers::{
-    copy, domains, package_versions as pv, packages, publish, repositories as repos, tokens,
+    copy, domains, package_versions as pv, packages, policies, publish, repositories as repos,
+    tokens,
 };
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 /// Every API route. Authentication is layered on by [`crate::app`].
 pub fn api() -> Router<AppState> {
@@ -74,5 +75,20 @@ pub fn api() -> Router<AppState> {
         .route(
             "/v1/authorization-token",
             post(tokens::get_authorization_token),
+        )
+        .route(
+            "/v1/domain/permissions/policy",
+            get(policies::get_domain_permissions_policy)
+                .put(policies::put_domain_permissions_policy)
+                .delete(policies::delete_domain_permissions_policy),
+        )
+        .route(
+            "/v1/repository/permissions/policy",
+            get(policies::get_repository_permissions_policy)
+                .put(policies::put_repository_permissions_policy),
+        )
+        .route(
+            "/v1/repository/permissions/policies",
+            delete(policies::delete_repository_permissions_policy),
         )
 }

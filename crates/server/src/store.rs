@@ -8,11 +8,15 @@
 
 pub mod assets;
 pub mod batch;
+pub mod iam;
+mod import;
+pub mod npm;
 mod packages;
 mod repositories;
 mod rows;
 mod versions;
 
+pub use import::ImportVersion;
 pub use packages::PackageFilter;
 pub use rows::*;
 pub use versions::{PublishAsset, VersionQuery};

@@ -19,29 +19,18 @@ pub async fn copy_package_versions(
         .domain_owner
         .as_ref()
         .map_or(state.config.account_id.clone(), |o| o.to_string());
-    let domain = req.domain.as_str();
-    let order: Vec<String> = if req.include_from_upstream {
-        state
-            .store
-            .search_order(
-                &owner,
-                domain,
-                req.source.as_str(),
-                MAX_REPOSITORIES_SEARCHED,
-            )
-            .await?
-            .into_iter()
-            .map(|r| r.name)
-            .collect()
+    let searched = if req.include_from_upstream {
+        MAX_REPOSITORIES_SEARCHED
     } else {
-        vec![req.source.to_string()]
+        1
     };
     let plan = state
         .store
         .copy(
             &owner,
-            domain,
-            &order,
+            req.domain.as_str(),
+            req.source.as_str(),
+            searched,
             req.destination.as_str(),
             &req.package,
             |source, destination| {

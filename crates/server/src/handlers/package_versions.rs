@@ -9,7 +9,7 @@ use crate::params::{self, Checks};
 use crate::state::AppState;
 use crate::store::VersionQuery;
 use crate::store::assets::AssetKey;
-use crate::store::batch::BatchOp;
+use crate::store::batch::{BatchOp, Selection};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
@@ -329,28 +329,21 @@ async fn run_batch(
         .optional(expected, "expectedStatus", PackageVersionStatus::parse_as)
         .flatten();
     c.finish()?;
-    let list: Vec<String> = list.iter().map(|v| p.format.normalize_version(v)).collect();
-    let revisions = revisions
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(v, r)| (p.format.normalize_version(&v), r))
-        .collect();
-    Ok(Json(
-        state
-            .store
-            .batch(
-                &d.owner,
-                d.name.as_str(),
-                r.as_str(),
-                &p,
-                op,
-                &list,
-                &revisions,
-                expected,
-            )
-            .await?,
-    ))
+    let selection = Selection {
+        versions: list.iter().map(|v| p.format.normalize_version(v)).collect(),
+        revisions: revisions
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(v, r)| (p.format.normalize_version(&v), r))
+            .collect(),
+        expected,
+    };
+    let outcome = state
+        .store
+        .batch(&d.owner, d.name.as_str(), r.as_str(), &p, op, &selection)
+        .await?;
+    Ok(Json(outcome))
 }
 
 /// `POST /v1/package/versions/update_status`.

@@ -113,6 +113,17 @@ pub fn decide(
     out
 }
 
+/// The versions a batch operation names and the conditions each must meet.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The versions (stored form), in request order.
+    pub versions: Vec<String>,
+    /// Expected revisions (`versionRevisions`).
+    pub revisions: BTreeMap<String, String>,
+    /// Expected current status (`expectedStatus`).
+    pub expected: Option<Status>,
+}
+
 impl Store {
     /// Runs a batch operation on versions of a package, all or nothing.
     pub async fn batch(
@@ -122,10 +133,13 @@ impl Store {
         repository: &str,
         c: &PackageCoordinate,
         op: BatchOp,
-        versions: &[String],
-        revisions: &BTreeMap<String, String>,
-        expected: Option<Status>,
+        selection: &Selection,
     ) -> StoreResult<PackageVersionsOutcome> {
+        let Selection {
+            versions,
+            revisions,
+            expected,
+        } = selection;
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let pkg = find_package(&mut w.tx, repo.id, c)
@@ -151,7 +165,7 @@ impl Store {
                 );
             }
         }
-        let outcome = decide(op, versions, revisions, expected, &current);
+        let outcome = decide(op, versions, revisions, *expected, &current);
         for (v, ok) in &outcome.successful_versions {
             let id = ids[v];
             match op {

@@ -271,18 +271,30 @@ impl Store {
         name: &str,
         limit: usize,
     ) -> StoreResult<Vec<RepositoryRow>> {
-        let mut order: Vec<RepositoryRow> = Vec::new();
-        let mut stack = vec![name.to_owned()];
-        while let Some(next) = stack.pop() {
-            if order.len() >= limit || order.iter().any(|r| r.name == next) {
-                continue;
-            }
-            let repo = self.repository(owner, domain, &next).await?;
-            stack.extend(repo.upstreams.iter().rev().cloned());
-            order.push(repo);
-        }
-        Ok(order)
+        let mut conn = self.pool().acquire().await?;
+        search_order_in(&mut conn, owner, domain, name, limit).await
     }
+}
+
+/// [`Store::search_order`] on an open connection (inside a transaction, for copies).
+pub(crate) async fn search_order_in(
+    conn: &mut SqliteConnection,
+    owner: &str,
+    domain: &str,
+    name: &str,
+    limit: usize,
+) -> StoreResult<Vec<RepositoryRow>> {
+    let mut order: Vec<RepositoryRow> = Vec::new();
+    let mut stack = vec![name.to_owned()];
+    while let Some(next) = stack.pop() {
+        if order.len() >= limit || order.iter().any(|r| r.name == next) {
+            continue;
+        }
+        let repo = repository_in(conn, owner, domain, &next).await?;
+        stack.extend(repo.upstreams.iter().rev().cloned());
+        order.push(repo);
+    }
+    Ok(order)
 }
 
 /// A repository's id within a domain.

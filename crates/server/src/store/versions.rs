@@ -1,7 +1,7 @@
 //! Package versions: listing, publishing assets, applying copy plans and status changes.
 
 use super::packages::{ensure_package, find_package, package_missing};
-use super::repositories::repository_in;
+use super::repositories::{repository_in, search_order_in};
 use super::{
     AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_of,
     origin_type_str, status_of,
@@ -63,7 +63,7 @@ async fn assets_of(conn: &mut SqliteConnection, version_id: i64) -> StoreResult<
     Ok(rows.iter().map(asset_row).collect())
 }
 
-async fn find_version(
+pub(super) async fn find_version(
     conn: &mut SqliteConnection,
     package_id: i64,
     version: &str,
@@ -206,7 +206,9 @@ impl Store {
     ) -> StoreResult<(VersionRow, AssetRow)> {
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
-        let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
+        // A package first published here allows publishing and blocks upstream versions, as
+        // CodeArtifact sets it for the first version published directly.
+        let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "BLOCK").await?;
         let existing = find_version(&mut w.tx, package_id, &p.version).await?;
         let version_id = match &existing {
             None => sqlx::query(
@@ -334,22 +336,26 @@ impl Store {
     }
 
     /// Plans and applies a copy in one write transaction: `plan` receives the source views
-    /// (source first, then upstreams in search order) and the destination view, and whatever
-    /// plan it returns is applied by reference (rows only; asset blobs are shared).
+    /// (the source first, then, up to `searched` repositories in all, its upstreams in search
+    /// order) and the destination view, and whatever plan it returns is applied by reference
+    /// (rows only; asset blobs are shared). Everything is read inside the transaction, so
+    /// concurrent copies behave as if run one after another.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site; the closure plans"
+    )]
     pub async fn copy<E: From<StoreError>>(
         &self,
         owner: &str,
         domain: &str,
-        source_order: &[String],
+        source: &str,
+        searched: usize,
         destination: &str,
         c: &PackageCoordinate,
         plan: impl FnOnce(&[RepositoryPackage], &RepositoryPackage) -> Result<CopyPlan, E>,
     ) -> Result<CopyPlan, E> {
         let mut w = self.write().await?;
-        let mut repos = Vec::new();
-        for name in source_order {
-            repos.push(repository_in(&mut w.tx, owner, domain, name).await?);
-        }
+        let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
         let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
         let views = Self::package_views(&mut w.tx, &repos, c).await?;
         let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c)
@@ -364,7 +370,7 @@ impl Store {
     }
 }
 
-async fn insert_asset(
+pub(super) async fn insert_asset(
     conn: &mut SqliteConnection,
     version_id: i64,
     a: &AssetRow,
@@ -380,6 +386,18 @@ async fn insert_asset(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The origin controls of a package record that a copy creates, from the first copied
+/// version's origin (spec §3.4): external versions may come from upstreams but not be
+/// published; internal ones the reverse.
+pub(super) fn new_package_origin(origin: PackageVersionOriginType) -> (&'static str, &'static str) {
+    match origin {
+        PackageVersionOriginType::External => ("BLOCK", "ALLOW"),
+        PackageVersionOriginType::Internal | PackageVersionOriginType::Unknown => {
+            ("ALLOW", "BLOCK")
+        }
+    }
 }
 
 async fn apply_copy(
@@ -407,7 +425,10 @@ async fn apply_copy(
         let assets = assets_of(conn, src.id).await?;
         let package_id = match dest_package {
             Some(id) => id,
-            None => ensure_package(conn, dest.id, c, "ALLOW", "ALLOW").await?,
+            None => {
+                let (publish, upstream) = new_package_origin(src.origin_type);
+                ensure_package(conn, dest.id, c, publish, upstream).await?
+            }
         };
         dest_package = Some(package_id);
         sqlx::query("DELETE FROM package_versions WHERE package_id = ? AND version = ?")

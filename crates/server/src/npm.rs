@@ -1,0 +1,272 @@
+//! The npm registry protocol at `/npm/DOMAIN/REPO/`, the URL GetRepositoryEndpoint returns for
+//! format npm. One catch-all route authenticates the bearer token npm sends (from `.npmrc`'s
+//! `//HOST/npm/DOMAIN/REPO/:_authToken=…`, as `aws codeartifact login --tool npm` writes it),
+//! classifies the request with [`wharf_npm::route`] and hands it to [`read`] (packuments,
+//! tarballs, `dist-tag ls`) or [`write`] (publish, deprecate, `dist-tag add/rm`, unpublish).
+//! The pure protocol logic lives in `wharf-npm`; here are only storage and HTTP.
+//!
+//! Every failure answers with npm's error shape, `{"error": "…"}`, and the status npm expects
+//! (401 with `WWW-Authenticate: Bearer` for a missing or bad token, so npm asks to log in).
+
+mod read;
+mod write;
+
+use crate::auth::{Caller, epoch_now};
+use crate::state::AppState;
+use crate::store::StoreError;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use base64::Engine;
+use wharf_core::names::PackageCoordinate;
+use wharf_npm::{NpmError, NpmName, NpmRoute, PublishLimits};
+
+/// The npm routes; [`crate::app`] merges them next to the API.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/npm/{*rest}", any(handle))
+}
+
+/// A refused npm request: its status and the message npm prints.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    status: StatusCode,
+    message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(status: u16, message: impl Into<String>) -> Self {
+        Failure {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn not_found() -> Self {
+        Failure::new(404, "Not found")
+    }
+}
+
+impl From<NpmError> for Failure {
+    fn from(e: NpmError) -> Self {
+        Failure::new(e.status(), e.to_string())
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { message, .. } => Failure::new(404, message),
+            StoreError::Conflict { message, .. } => Failure::new(409, message),
+            StoreError::Quota { message, .. } => Failure::new(402, message),
+            StoreError::Invalid(message) => Failure::new(400, message),
+            StoreError::Backend(e) => {
+                tracing::error!("npm storage failed: {e:#}");
+                Failure::new(500, "Internal server error")
+            }
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.message }).to_string();
+        let mut r = json_response(self.status, "application/json", body);
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"wharf\""),
+            );
+        }
+        r
+    }
+}
+
+/// A JSON answer with the given status and content type.
+pub(crate) fn json_response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// `{"ok": true, …}` with 200.
+pub(crate) fn ok_response(extra: serde_json::Value) -> Response {
+    let mut body = serde_json::json!({ "ok": true });
+    if let (Some(b), serde_json::Value::Object(e)) = (body.as_object_mut(), extra) {
+        b.extend(e);
+    }
+    json_response(StatusCode::OK, "application/json", body.to_string())
+}
+
+/// One npm request's repository and caller.
+pub(crate) struct Ctx {
+    pub(crate) state: AppState,
+    pub(crate) owner: String,
+    pub(crate) domain: String,
+    pub(crate) repo: String,
+    /// `http://HOST/npm/DOMAIN/REPO/`: where tarball URLs point.
+    pub(crate) base: String,
+    pub(crate) caller: Caller,
+}
+
+impl Ctx {
+    /// The largest body accepted: the service's limit, capped by npm's publish limit.
+    pub(crate) fn body_limit(&self) -> usize {
+        let npm = PublishLimits::default().max_body_bytes;
+        self.state
+            .config
+            .max_body_bytes
+            .min(usize::try_from(npm).unwrap_or(usize::MAX))
+    }
+
+    /// The package's CodeArtifact coordinate.
+    pub(crate) fn coordinate(name: &NpmName) -> PackageCoordinate {
+        name.coordinate()
+    }
+}
+
+/// The bearer token of a request: `Authorization: Bearer T`, or Basic auth whose password is
+/// the token (as `_auth`/`_password` configurations send it).
+fn token_of(headers: &HeaderMap) -> Option<String> {
+    let h = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    if let Some(t) = h.strip_prefix("Bearer ") {
+        return Some(t.trim().to_owned());
+    }
+    let basic = h.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(basic.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':').map(|(_, p)| p.to_owned())
+}
+
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Failure> {
+    let token = token_of(headers).ok_or_else(|| {
+        Failure::new(
+            401,
+            "Unable to authenticate: this registry needs a token (aws codeartifact login --tool npm)",
+        )
+    })?;
+    state
+        .keys
+        .verify_token(&token, epoch_now())
+        .map_err(|e| Failure::new(401, format!("Unable to authenticate: {e}")))
+}
+
+/// Reads a request body up to the npm limit (413 in npm's shape beyond it).
+pub(crate) async fn read_body(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, Failure> {
+    let limit = ctx.body_limit();
+    let too_large = |size: u64| NpmError::TooLarge {
+        what: "request body",
+        size,
+        limit: limit as u64,
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(n) = declared.filter(|n| *n > limit as u64) {
+        return Err(too_large(n).into());
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large(limit as u64 + 1).into())
+}
+
+async fn handle(State(state): State<AppState>, request: Request) -> Response {
+    match dispatch(state, request).await {
+        Ok(r) => r,
+        Err(f) => f.into_response(),
+    }
+}
+
+async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure> {
+    let (parts, body) = request.into_parts();
+    let caller = authenticate(&state, &parts.headers)?;
+    let path = parts.uri.path();
+    let rest = path.strip_prefix("/npm/").ok_or_else(Failure::not_found)?;
+    let (domain, rest) = rest.split_once('/').ok_or_else(Failure::not_found)?;
+    let (repo, rest) = rest.split_once('/').ok_or_else(Failure::not_found)?;
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let ctx = Ctx {
+        owner: state.config.account_id.clone(),
+        domain: domain.to_owned(),
+        repo: repo.to_owned(),
+        base: format!("http://{host}/npm/{domain}/{repo}/"),
+        caller,
+        state,
+    };
+    let method = parts.method.as_str();
+    if let Some((target, _rev)) = rest.split_once("/-rev/") {
+        return write::unpublish(&ctx, &parts.method, target, &parts.headers, body).await;
+    }
+    let accept = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|h| h.to_str().ok());
+    match wharf_npm::route(method, rest)? {
+        NpmRoute::Packument(name) => read::packument(&ctx, &name, accept).await,
+        NpmRoute::Tarball(t) => read::tarball(&ctx, &t).await,
+        NpmRoute::DistTags(name) => read::dist_tags(&ctx, &name).await,
+        NpmRoute::PutPackage(name) => {
+            let bytes = read_body(&ctx, &parts.headers, body).await?;
+            write::put_package(&ctx, &name, &bytes).await
+        }
+        NpmRoute::DistTagSet { name, tag } => {
+            let bytes = read_body(&ctx, &parts.headers, body).await?;
+            write::dist_tag_set(&ctx, &name, &tag, &bytes).await
+        }
+        NpmRoute::DistTagRemove { name, tag } => write::dist_tag_remove(&ctx, &name, &tag).await,
+        NpmRoute::Ping => {
+            repository_exists(&ctx).await?;
+            Ok(json_response(
+                StatusCode::OK,
+                "application/json",
+                "{}".into(),
+            ))
+        }
+        NpmRoute::Whoami => {
+            repository_exists(&ctx).await?;
+            let body = serde_json::json!({ "username": ctx.caller.access_key_id });
+            Ok(json_response(
+                StatusCode::OK,
+                "application/json",
+                body.to_string(),
+            ))
+        }
+        NpmRoute::Unsupported(what) => Err(Failure::new(
+            if parts.method == Method::GET {
+                404
+            } else {
+                405
+            },
+            format!("{what} is not supported by this registry"),
+        )),
+    }
+}
+
+async fn repository_exists(ctx: &Ctx) -> Result<(), Failure> {
+    ctx.state
+        .store
+        .repository(&ctx.owner, &ctx.domain, &ctx.repo)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

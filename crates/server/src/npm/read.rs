@@ -1,0 +1,179 @@
+//! npm reads: the packument (versions and dist-tags merged along the upstream search order),
+//! tarballs (retaining a version found upstream in the repository read), and `dist-tag ls`.
+
+use super::{Ctx, Failure, json_response};
+use crate::store::assets::AssetKey;
+use crate::store::npm::{NpmPackageView, NpmVersionRow};
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use futures::TryStreamExt;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use wharf_npm::dist_tags::{dist_tags_body, merge_dist_tags, merge_versions};
+use wharf_npm::metadata::integrity_from_sha512_hex;
+use wharf_npm::packument::{FULL_CONTENT_TYPE, is_installable, packument_for_accept};
+use wharf_npm::{NpmName, PackumentInput, PackumentVersion, TarballRef};
+
+/// A stored version as the packument needs it (`None` without a tarball, e.g. disposed).
+pub(crate) fn packument_version(name: &NpmName, v: &NpmVersionRow) -> Option<PackumentVersion> {
+    let tarball = v.tarball.as_ref()?;
+    let mut manifest = v
+        .manifest
+        .as_deref()
+        .and_then(|m| serde_json::from_str::<Value>(m).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({"name": name.display(), "version": v.row.version}));
+    wharf_npm::deprecate::apply_deprecation(&mut manifest, v.deprecated.as_deref());
+    Some(PackumentVersion {
+        version: v.row.version.clone(),
+        manifest,
+        shasum: tarball.sha1.clone(),
+        integrity: integrity_from_sha512_hex(&tarball.sha512).unwrap_or_default(),
+        published: v.row.published_time.max(0.0) as u64,
+        status: v.row.status,
+    })
+}
+
+/// The versions and dist-tags a read sees: versions first-found along the search order, tags
+/// folded so the more upstream repository wins (spec §4).
+pub(crate) fn merged(
+    name: &NpmName,
+    views: &[NpmPackageView],
+) -> (Vec<PackumentVersion>, BTreeMap<String, String>) {
+    let versions = merge_versions(
+        views.iter().map(|view| {
+            view.versions
+                .iter()
+                .filter_map(|v| packument_version(name, v))
+                .collect::<Vec<_>>()
+        }),
+        |v| v.version.as_str(),
+    );
+    let tags: Vec<BTreeMap<String, String>> = views.iter().map(|v| v.dist_tags.clone()).collect();
+    (versions, merge_dist_tags(&tags))
+}
+
+/// What the repository and its upstreams hold of a package; 404 when none has it.
+pub(crate) async fn views(ctx: &Ctx, name: &NpmName) -> Result<Vec<NpmPackageView>, Failure> {
+    let views = ctx
+        .state
+        .store
+        .npm_views(&ctx.owner, &ctx.domain, &ctx.repo, &Ctx::coordinate(name))
+        .await?;
+    if views.is_empty() {
+        return Err(Failure::not_found());
+    }
+    Ok(views)
+}
+
+/// A revision marker for the full packument (`_rev`), which `npm unpublish` echoes back.
+fn packument_rev(versions: &[PackumentVersion], tags: &BTreeMap<String, String>) -> String {
+    let mut h = Sha256::new();
+    for v in versions {
+        h.update(v.version.as_bytes());
+        h.update(v.integrity.as_bytes());
+        h.update([0]);
+    }
+    h.update(dist_tags_body(tags).as_bytes());
+    format!(
+        "{}-{}",
+        versions.len().max(1),
+        &hex::encode(h.finalize())[..32]
+    )
+}
+
+/// `GET /{name}`: the packument, full or abbreviated by `Accept`.
+pub(crate) async fn packument(
+    ctx: &Ctx,
+    name: &NpmName,
+    accept: Option<&str>,
+) -> Result<Response, Failure> {
+    let views = views(ctx, name).await?;
+    let (versions, tags) = merged(name, &views);
+    let input = PackumentInput {
+        name,
+        versions: &versions,
+        dist_tags: &tags,
+        tarball_base: &ctx.base,
+        modified: None,
+    };
+    let (content_type, mut doc) = packument_for_accept(&input, accept);
+    if content_type == FULL_CONTENT_TYPE
+        && let Value::Object(m) = &mut doc
+    {
+        m.insert("_rev".into(), json!(packument_rev(&versions, &tags)));
+    }
+    let mut r = json_response(StatusCode::OK, content_type, doc.to_string());
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(r)
+}
+
+/// `GET /{name}/-/{file}.tgz`: the first installable copy along the search order. A version
+/// found upstream is retained in the repository read (spec §3.5), keeping its origin.
+pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failure> {
+    let views = views(ctx, &t.name).await?;
+    let version = t.version.to_string();
+    let found = views.iter().find_map(|view| {
+        let v = view.version(&version)?;
+        let asset = v.tarball.as_ref()?;
+        is_installable(v.row.status).then(|| (view.repository.clone(), asset.clone()))
+    });
+    let Some((from, asset)) = found else {
+        return Err(Failure::new(
+            404,
+            format!("Not found: {}@{version}", t.name.display()),
+        ));
+    };
+    if from != ctx.repo
+        && let Err(e) = ctx
+            .state
+            .store
+            .npm_retain(
+                &ctx.owner,
+                &ctx.domain,
+                &ctx.repo,
+                &from,
+                &Ctx::coordinate(&t.name),
+                &version,
+            )
+            .await
+    {
+        tracing::warn!("retaining {}@{version} from {from}: {e}", t.name.display());
+    }
+    let got = ctx
+        .state
+        .blobs
+        .get(&AssetKey::sha256(&asset.sha256).path())
+        .await
+        .map_err(|e| {
+            tracing::error!("reading tarball {}: {e}", asset.sha256);
+            Failure::new(500, "The tarball could not be read")
+        })?;
+    let stream = got.into_stream().map_err(std::io::Error::other);
+    let mut r = Response::new(Body::from_stream(stream));
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(asset.size as u64));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    Ok(r)
+}
+
+/// `GET /-/package/{name}/dist-tags`: the merged tags (`npm dist-tag ls`).
+pub(crate) async fn dist_tags(ctx: &Ctx, name: &NpmName) -> Result<Response, Failure> {
+    let views = views(ctx, name).await?;
+    let (_, tags) = merged(name, &views);
+    Ok(json_response(
+        StatusCode::OK,
+        "application/json",
+        dist_tags_body(&tags),
+    ))
+}

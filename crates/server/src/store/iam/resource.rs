@@ -1,0 +1,191 @@
+//! The resource policies of domains and repositories (Put/Get/Delete{Domain,Repository}
+//! PermissionsPolicy), with revisions for optimistic locking.
+
+use super::{PolicyRow, new_revision, policy_row};
+use crate::store::{Store, StoreError, StoreResult};
+
+/// Which resource a resource policy is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyTarget<'a> {
+    /// A domain.
+    Domain,
+    /// A repository of the domain.
+    Repository(&'a str),
+}
+
+impl PolicyTarget<'_> {
+    /// `domain` or `repository`, as errors name the resource type.
+    pub fn kind(self) -> &'static str {
+        match self {
+            PolicyTarget::Domain => "domain",
+            PolicyTarget::Repository(_) => "repository",
+        }
+    }
+}
+
+fn policy_missing(what: &'static str, name: &str) -> StoreError {
+    StoreError::not_found(
+        what,
+        name,
+        format!("No resource policy is set on {what} {name}"),
+    )
+}
+
+fn revision_mismatch(what: &'static str, name: &str, given: &str) -> StoreError {
+    StoreError::conflict(
+        what,
+        name,
+        format!(
+            "The policy revision {given} does not match the current revision of {name}'s policy"
+        ),
+    )
+}
+
+impl Store {
+    /// The resource policy of a domain or repository, if it has one (`NotFound` when the
+    /// domain or repository does not exist).
+    pub async fn resource_policy(
+        &self,
+        owner: &str,
+        domain: &str,
+        target: PolicyTarget<'_>,
+    ) -> StoreResult<Option<PolicyRow>> {
+        let mut conn = self.pool().acquire().await?;
+        let (table, id, name) = resolve(&mut conn, owner, domain, target).await?;
+        let row = sqlx::query(&format!(
+            "SELECT ? AS name, document, revision FROM {table} WHERE {} = ?",
+            key_column(table)
+        ))
+        .bind(name)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(row.as_ref().map(policy_row))
+    }
+
+    /// Sets the resource policy; with `expected_revision`, only if the current policy has that
+    /// revision (`Conflict` otherwise, also when there is no policy yet).
+    pub async fn put_resource_policy(
+        &self,
+        owner: &str,
+        domain: &str,
+        target: PolicyTarget<'_>,
+        document: &str,
+        expected_revision: Option<&str>,
+    ) -> StoreResult<PolicyRow> {
+        let mut w = self.write().await?;
+        let (table, id, name) = resolve(&mut w.tx, owner, domain, target).await?;
+        let current: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT revision FROM {table} WHERE {} = ?",
+            key_column(table)
+        ))
+        .bind(id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        if let Some(given) = expected_revision
+            && current.as_deref() != Some(given)
+        {
+            return Err(revision_mismatch(target.kind(), &name, given));
+        }
+        let revision = new_revision();
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({col}, document, revision) VALUES (?, ?, ?) \
+             ON CONFLICT ({col}) DO UPDATE SET document = excluded.document, \
+             revision = excluded.revision",
+            col = key_column(table)
+        ))
+        .bind(id)
+        .bind(document)
+        .bind(&revision)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(PolicyRow {
+            name,
+            document: document.to_owned(),
+            revision,
+        })
+    }
+
+    /// Removes the resource policy and returns it (`NotFound` when there is none, `Conflict`
+    /// when `expected_revision` is not its revision).
+    pub async fn delete_resource_policy(
+        &self,
+        owner: &str,
+        domain: &str,
+        target: PolicyTarget<'_>,
+        expected_revision: Option<&str>,
+    ) -> StoreResult<PolicyRow> {
+        let mut w = self.write().await?;
+        let (table, id, name) = resolve(&mut w.tx, owner, domain, target).await?;
+        let row = sqlx::query(&format!(
+            "SELECT ? AS name, document, revision FROM {table} WHERE {} = ?",
+            key_column(table)
+        ))
+        .bind(&name)
+        .bind(id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        let Some(policy) = row.as_ref().map(policy_row) else {
+            return Err(policy_missing(target.kind(), &name));
+        };
+        if let Some(given) = expected_revision
+            && given != policy.revision
+        {
+            return Err(revision_mismatch(target.kind(), &name, given));
+        }
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE {} = ?",
+            key_column(table)
+        ))
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(policy)
+    }
+}
+
+fn key_column(table: &str) -> &'static str {
+    if table == "domain_policies" {
+        "domain_id"
+    } else {
+        "repository_id"
+    }
+}
+
+/// The policy table, the row id of the domain or repository, and its name.
+async fn resolve(
+    conn: &mut sqlx::SqliteConnection,
+    owner: &str,
+    domain: &str,
+    target: PolicyTarget<'_>,
+) -> StoreResult<(&'static str, i64, String)> {
+    let d: Option<i64> = sqlx::query_scalar("SELECT id FROM domains WHERE owner = ? AND name = ?")
+        .bind(owner)
+        .bind(domain)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let d = d.ok_or_else(|| {
+        StoreError::not_found("domain", domain, format!("Domain {domain} not found"))
+    })?;
+    match target {
+        PolicyTarget::Domain => Ok(("domain_policies", d, domain.to_owned())),
+        PolicyTarget::Repository(repo) => {
+            let r: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM repositories WHERE domain_id = ? AND name = ?")
+                    .bind(d)
+                    .bind(repo)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let r = r.ok_or_else(|| {
+                StoreError::not_found(
+                    "repository",
+                    repo,
+                    format!("Repository {repo} not found in domain {domain}"),
+                )
+            })?;
+            Ok(("repository_policies", r, repo.to_owned()))
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! npm writes, each in one write transaction: publish, retaining a version fetched through an
+//! upstream, dist-tags, deprecation and unpublish.
+
+use super::super::packages::{ensure_package, find_package, package_missing};
+use super::super::repositories::repository_in;
+use super::super::{AssetRow, Store, StoreError, StoreResult, now};
+use sqlx::{Row, SqliteConnection};
+use std::collections::BTreeMap;
+use wharf_core::names::PackageCoordinate;
+use wharf_core::revision::VersionMetadata;
+
+/// A checked `npm publish`, ready to store (the tarball's bytes are already in the object
+/// store).
+#[derive(Debug, Clone)]
+pub struct NpmPublishRow {
+    /// The version.
+    pub version: String,
+    /// Its revision.
+    pub revision: String,
+    /// Its version metadata (summary, home page, licenses, source repository, attributes).
+    pub metadata: VersionMetadata,
+    /// The `package.tgz` asset.
+    pub tarball: AssetRow,
+    /// The manifest as published, without `dist` (JSON text).
+    pub manifest: String,
+    /// The dist-tags to point at the version.
+    pub dist_tags: BTreeMap<String, String>,
+}
+
+/// What a publish did, or why it did not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NpmPublishOutcome {
+    /// Stored as a new version.
+    Created,
+    /// The same content was already stored: only the dist-tags were applied.
+    Identical,
+    /// The version exists with other content (its revision).
+    Exists(String),
+    /// The package's origin controls block publishing to this repository.
+    PublishBlocked,
+}
+
+/// What publishing `version` with `revision` to a repository would meet; `None` = a new version.
+async fn decide(
+    conn: &mut SqliteConnection,
+    repository_id: i64,
+    c: &PackageCoordinate,
+    version: &str,
+    revision: &str,
+) -> StoreResult<Option<NpmPublishOutcome>> {
+    let Some(pkg) = find_package(conn, repository_id, c).await? else {
+        return Ok(None);
+    };
+    let existing =
+        sqlx::query("SELECT revision FROM package_versions WHERE package_id = ? AND version = ?")
+            .bind(pkg.id)
+            .bind(version)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(match existing.map(|r| r.get::<String, _>("revision")) {
+        Some(r) if r == revision => Some(NpmPublishOutcome::Identical),
+        Some(r) => Some(NpmPublishOutcome::Exists(r)),
+        None if pkg.origin_publish == "BLOCK" => Some(NpmPublishOutcome::PublishBlocked),
+        None => None,
+    })
+}
+
+async fn upsert_tag(
+    conn: &mut SqliteConnection,
+    package_id: i64,
+    tag: &str,
+    version: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?) \
+         ON CONFLICT (package_id, tag) DO UPDATE SET version = excluded.version",
+    )
+    .bind(package_id)
+    .bind(tag)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn version_id(
+    conn: &mut SqliteConnection,
+    package_id: i64,
+    version: &str,
+) -> StoreResult<Option<i64>> {
+    let row = sqlx::query("SELECT id FROM package_versions WHERE package_id = ? AND version = ?")
+        .bind(package_id)
+        .bind(version)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.get("id")))
+}
+
+fn backend(e: impl Into<anyhow::Error>) -> StoreError {
+    StoreError::Backend(e.into())
+}
+
+impl Store {
+    /// What publishing would meet, without writing (so refused input stores nothing, not even
+    /// bytes): `None` = a new version.
+    pub async fn npm_publish_check(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        version: &str,
+        revision: &str,
+    ) -> StoreResult<Option<NpmPublishOutcome>> {
+        let mut conn = self.pool().acquire().await?;
+        let repo = repository_in(&mut conn, owner, domain, repository).await?;
+        decide(&mut conn, repo.id, c, version, revision).await
+    }
+
+    /// Publishes an npm version: the version (Published, origin INTERNAL, entering the domain
+    /// here), its `package.tgz`, its manifest and its dist-tags. An identical version only gets
+    /// its dist-tags; a version with other content, or a package blocking publishes, is left
+    /// alone.
+    pub async fn npm_publish(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        p: &NpmPublishRow,
+    ) -> StoreResult<NpmPublishOutcome> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let outcome = decide(&mut w.tx, repo.id, c, &p.version, &p.revision).await?;
+        if matches!(
+            outcome,
+            Some(NpmPublishOutcome::Exists(_) | NpmPublishOutcome::PublishBlocked)
+        ) {
+            return Ok(outcome.expect("matched"));
+        }
+        let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
+        if outcome.is_none() {
+            let id: i64 = sqlx::query(
+                "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
+                 entry_repository, published_time, metadata) \
+                 VALUES (?, ?, ?, 'Published', 'INTERNAL', ?, ?, ?) RETURNING id",
+            )
+            .bind(package_id)
+            .bind(&p.version)
+            .bind(&p.revision)
+            .bind(&repo.name)
+            .bind(now())
+            .bind(serde_json::to_string(&p.metadata).map_err(backend)?)
+            .fetch_one(&mut *w.tx)
+            .await?
+            .get("id");
+            let a = &p.tarball;
+            sqlx::query(
+                "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(&a.name)
+            .bind(a.size)
+            .bind(&a.md5)
+            .bind(&a.sha1)
+            .bind(&a.sha256)
+            .bind(&a.sha512)
+            .execute(&mut *w.tx)
+            .await?;
+            sqlx::query("INSERT OR IGNORE INTO npm_manifests (sha256, manifest) VALUES (?, ?)")
+                .bind(&a.sha256)
+                .bind(&p.manifest)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        for (tag, version) in &p.dist_tags {
+            upsert_tag(&mut w.tx, package_id, tag, version).await?;
+        }
+        w.commit().await?;
+        Ok(outcome.unwrap_or(NpmPublishOutcome::Created))
+    }
+
+    /// Retains in `into` a version that a read found in the upstream repository `from`: the
+    /// same revision, status, origin (entry point and origin type, which a version keeps for
+    /// life), publish time, metadata, assets (by reference) and deprecation. Returns whether
+    /// anything was written (false when `into` already has the version).
+    pub async fn npm_retain(
+        &self,
+        owner: &str,
+        domain: &str,
+        into: &str,
+        from: &str,
+        c: &PackageCoordinate,
+        version: &str,
+    ) -> StoreResult<bool> {
+        let mut w = self.write().await?;
+        let dest = repository_in(&mut w.tx, owner, domain, into).await?;
+        let src = repository_in(&mut w.tx, owner, domain, from).await?;
+        let src_pkg = find_package(&mut w.tx, src.id, c)
+            .await?
+            .ok_or_else(|| package_missing(from, c))?;
+        let Some(src_id) = version_id(&mut w.tx, src_pkg.id, version).await? else {
+            return Ok(false);
+        };
+        if let Some(pkg) = find_package(&mut w.tx, dest.id, c).await?
+            && version_id(&mut w.tx, pkg.id, version).await?.is_some()
+        {
+            return Ok(false);
+        }
+        let package_id = ensure_package(&mut w.tx, dest.id, c, "ALLOW", "ALLOW").await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
+             entry_repository, published_time, metadata) \
+             SELECT ?, version, revision, status, origin_type, entry_repository, published_time, \
+             metadata FROM package_versions WHERE id = ? RETURNING id",
+        )
+        .bind(package_id)
+        .bind(src_id)
+        .fetch_one(&mut *w.tx)
+        .await?
+        .get("id");
+        sqlx::query(
+            "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
+             SELECT ?, name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = ?",
+        )
+        .bind(id)
+        .bind(src_id)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO npm_deprecations (version_id, message) \
+             SELECT ?, message FROM npm_deprecations WHERE version_id = ?",
+        )
+        .bind(id)
+        .bind(src_id)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(true)
+    }
+
+    /// `npm dist-tag add`: points `tag` at `version` in this repository (creating the package
+    /// record when the package so far lives only upstream).
+    pub async fn npm_set_dist_tag(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        tag: &str,
+        version: &str,
+    ) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
+        upsert_tag(&mut w.tx, package_id, tag, version).await?;
+        w.commit().await
+    }
+
+    /// `npm dist-tag rm`: removes `tag` from this repository's package (no error when absent).
+    pub async fn npm_remove_dist_tag(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        tag: &str,
+    ) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
+            sqlx::query("DELETE FROM dist_tags WHERE package_id = ? AND tag = ?")
+                .bind(pkg.id)
+                .bind(tag)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        w.commit().await
+    }
+
+    /// `npm deprecate`: sets (`Some`) or clears (`None`) versions' deprecation messages. The
+    /// revision is unchanged: deprecation is registry state, not version content.
+    pub async fn npm_set_deprecations(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        changes: &[(String, Option<String>)],
+    ) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let pkg = find_package(&mut w.tx, repo.id, c)
+            .await?
+            .ok_or_else(|| package_missing(repository, c))?;
+        for (version, message) in changes {
+            let Some(id) = version_id(&mut w.tx, pkg.id, version).await? else {
+                continue;
+            };
+            match message {
+                Some(m) => {
+                    sqlx::query(
+                        "INSERT INTO npm_deprecations (version_id, message) VALUES (?, ?) \
+                         ON CONFLICT (version_id) DO UPDATE SET message = excluded.message",
+                    )
+                    .bind(id)
+                    .bind(m)
+                    .execute(&mut *w.tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM npm_deprecations WHERE version_id = ?")
+                        .bind(id)
+                        .execute(&mut *w.tx)
+                        .await?;
+                }
+            }
+        }
+        w.commit().await
+    }
+
+    /// `npm unpublish pkg@version`: deletes the versions from this repository with the tags
+    /// that pointed at them, then re-points those of the removed tags that `tags` (what the
+    /// client sent back, e.g. `latest` moved to the highest remaining version) names with a
+    /// target this repository still holds.
+    pub async fn npm_unpublish(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        versions: &[String],
+        tags: &BTreeMap<String, String>,
+    ) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let pkg = find_package(&mut w.tx, repo.id, c)
+            .await?
+            .ok_or_else(|| package_missing(repository, c))?;
+        let mut moved = Vec::new();
+        for v in versions {
+            let pointing =
+                sqlx::query("SELECT tag FROM dist_tags WHERE package_id = ? AND version = ?")
+                    .bind(pkg.id)
+                    .bind(v)
+                    .fetch_all(&mut *w.tx)
+                    .await?;
+            moved.extend(pointing.iter().map(|r| r.get::<String, _>("tag")));
+            sqlx::query("DELETE FROM package_versions WHERE package_id = ? AND version = ?")
+                .bind(pkg.id)
+                .bind(v)
+                .execute(&mut *w.tx)
+                .await?;
+            sqlx::query("DELETE FROM dist_tags WHERE package_id = ? AND version = ?")
+                .bind(pkg.id)
+                .bind(v)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        for (tag, v) in tags.iter().filter(|(t, _)| moved.contains(t)) {
+            if version_id(&mut w.tx, pkg.id, v).await?.is_some() {
+                upsert_tag(&mut w.tx, pkg.id, tag, v).await?;
+            }
+        }
+        w.commit().await
+    }
+}

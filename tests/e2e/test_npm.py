@@ -1,0 +1,393 @@
+"""The npm endpoints end to end: the machine's real npm (publish, install, ci, view, dist-tag,
+deprecate, unpublish) and the aws CLI (copy-package-versions, login --tool npm) against the real
+binary. npm only ever talks to Wharf: every run has its own userconfig, cache and HOME, and the
+registry is set to a Wharf repository."""
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import error_code
+
+D = ["--domain", "my-domain"]
+OWNER = "000000000000"
+
+
+def token(w):
+    return w.ok("get-authorization-token", *D)["authorizationToken"]
+
+
+def registry(w, repo):
+    return f"{w.endpoint}/npm/my-domain/{repo}/"
+
+
+class Npm:
+    """The machine's npm with a private userconfig, cache and HOME, pointed at one repository."""
+
+    def __init__(self, w, repo, root: Path, tok=None):
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.home = root / "home"
+        self.home.mkdir(exist_ok=True)
+        self.userconfig = root / "npmrc"
+        self.cache = root / "cache"
+        self.use(w, repo, tok or token(w))
+
+    def use(self, w, repo, tok):
+        url = registry(w, repo)
+        self.registry = url
+        self.userconfig.write_text(f"registry={url}\n//{url.split('://', 1)[1]}:_authToken={tok}\n")
+
+    @property
+    def env(self):
+        env = {k: v for k, v in os.environ.items() if not k.lower().startswith("npm_config_")}
+        env.update(HOME=str(self.home), npm_config_userconfig=str(self.userconfig),
+                   npm_config_globalconfig=str(self.root / "globalnpmrc"), npm_config_cache=str(self.cache),
+                   npm_config_audit="false", npm_config_fund="false", npm_config_update_notifier="false",
+                   npm_config_loglevel="warn")
+        return env
+
+    def run(self, *args, cwd=None, check=True):
+        p = subprocess.run(["npm", *args, "--no-audit", "--no-fund"], cwd=cwd or self.root, env=self.env,
+                           capture_output=True, text=True, timeout=300)
+        if check and p.returncode != 0:
+            raise AssertionError(f"npm {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+        return p
+
+    def json(self, *args, cwd=None):
+        return json.loads(self.run(*args, "--json", cwd=cwd).stdout or "null")
+
+
+def make_package(root: Path, name, version, **fields):
+    """A package directory with package.json, an index.js naming its version, and any extra files."""
+    d = root / f"{name.replace('/', '_')}-{version}-{len(list(root.glob('*')))}"
+    d.mkdir(parents=True)
+    extra_files = fields.pop("files_", {})
+    (d / "package.json").write_text(json.dumps({"name": name, "version": version, "main": "index.js", **fields}))
+    (d / "index.js").write_text(f"module.exports = {json.dumps(version)};\n")
+    for f, content in extra_files.items():
+        (d / f).write_bytes(content)
+    return d
+
+
+def publish(npm, name, version, *extra, **fields):
+    d = make_package(npm.root / "pkgs", name, version, **fields)
+    npm.run("publish", *extra, cwd=d)
+    return d
+
+
+def pack_integrity(npm, pkg_dir):
+    """The sha512 integrity of the tarball npm builds from a directory (what publish uploaded)."""
+    out = json.loads(npm.run("pack", "--json", "--pack-destination", str(npm.root), cwd=pkg_dir).stdout)
+    return out[0]["integrity"]
+
+
+def pkg_args(name):
+    if name.startswith("@"):
+        scope, bare = name[1:].split("/")
+        return ["--format", "npm", "--namespace", scope, "--package", bare]
+    return ["--format", "npm", "--package", name]
+
+
+def versions(w, repo, name):
+    rc, out, err = w.aws("list-package-versions", *D, "--repository", repo, *pkg_args(name))
+    if rc != 0 and error_code(err) == "ResourceNotFoundException":
+        return {}
+    assert rc == 0, err
+    return {v["version"]: v for v in out["versions"]}
+
+
+def copy(w, name, *extra, source="repo-1", dest="repo-2"):
+    return w.ok("copy-package-versions", *D, "--source-repository", source, "--destination-repository", dest,
+                *pkg_args(name), *extra)
+
+
+def http(w, method, repo, path, body=None, tok=None, headers=None):
+    """A raw request to the npm endpoint: (status, JSON body)."""
+    data = json.dumps(body).encode() if body is not None and not isinstance(body, bytes) else body
+    req = urllib.request.Request(registry(w, repo) + path, data=data, method=method)
+    if tok:
+        req.add_header("Authorization", f"Bearer {tok}")
+    req.add_header("Content-Type", "application/json")
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            raw = r.read()
+            return r.status, json.loads(raw) if raw and r.headers.get_content_type().endswith("json") else raw
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        return e.code, json.loads(raw) if raw else None
+
+
+@pytest.fixture
+def repos(wharf):
+    wharf.ok("create-domain", *D)
+    for r in ["my-repo", "repo-1", "repo-2"]:
+        wharf.ok("create-repository", *D, "--repository", r)
+    return wharf
+
+
+@pytest.mark.parametrize("name", ["@my-namespace/demo", "demo-plain"])
+def test_publish_copy_install_and_dist_tags(repos, tmp_path, name):
+    """1.0.0 then 1.0.1 (latest) in repo-1; repo-2 has 1.0.0 as latest; copying 1.0.1 moves latest,
+    and a fresh project installs 1.0.1 from repo-2 with the integrity npm computed at publish."""
+    w = repos
+    npm1 = Npm(w, "repo-1", tmp_path / "a")
+    publish(npm1, name, "1.0.0")
+    copy(w, name, "--versions", "1.0.0")
+    d101 = publish(npm1, name, "1.0.1")
+    assert "latest: 1.0.1" in npm1.run("dist-tag", "ls", name).stdout
+    npm2 = Npm(w, "repo-2", tmp_path / "b")
+    assert "latest: 1.0.0" in npm2.run("dist-tag", "ls", name).stdout
+
+    rc, out, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository",
+                         "repo-2", *pkg_args(name), "--versions", "1.0.1")
+    assert rc == 0, err
+    assert out["successfulVersions"]["1.0.1"]["status"] == "Published"
+    assert out["failedVersions"] == {}
+    assert "latest: 1.0.1" in npm2.run("dist-tag", "ls", name).stdout
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps({"name": "consumer", "version": "0.0.0", "private": True}))
+    npm2.run("install", name, cwd=project)
+    installed = project / "node_modules" / name
+    assert json.loads((installed / "package.json").read_text())["version"] == "1.0.1"
+    lock = json.loads((project / "package-lock.json").read_text())
+    entry = lock["packages"][f"node_modules/{name}"]
+    assert entry["version"] == "1.0.1"
+    assert entry["integrity"] == pack_integrity(npm1, d101)
+    assert entry["resolved"].startswith(registry(w, "repo-2"))
+    view = npm2.json("view", name)
+    assert view["dist"]["integrity"] == entry["integrity"]
+    assert view["dist"]["shasum"]
+
+    shutil.rmtree(project / "node_modules")
+    fresh = Npm(w, "repo-2", tmp_path / "c")
+    fresh.run("ci", cwd=project)
+    assert json.loads((installed / "package.json").read_text())["version"] == "1.0.1"
+
+
+def test_view_dist_tag_deprecate_unpublish_and_metadata(repos, tmp_path):
+    w = repos
+    npm = Npm(w, "repo-1", tmp_path / "n")
+    name = "@my-namespace/tools"
+    fields = dict(description="Handy tools", homepage="https://example.com/tools", license="MIT",
+                  repository={"type": "git", "url": "git+https://example.com/tools.git"},
+                  dependencies={})
+    publish(npm, name, "1.0.0", **fields)
+    publish(npm, name, "1.0.1", **fields)
+    view = npm.json("view", name)
+    assert view["versions"] == ["1.0.0", "1.0.1"]
+    assert view["dist-tags"] == {"latest": "1.0.1"}
+
+    pv = w.ok("describe-package-version", *D, "--repository", "repo-1", *pkg_args(name),
+              "--package-version", "1.0.0")["packageVersion"]
+    assert pv["displayName"] == name and pv["namespace"] == "my-namespace" and pv["packageName"] == "tools"
+    assert pv["summary"] == "Handy tools"
+    assert pv["homePage"] == "https://example.com/tools"
+    assert pv["licenses"][0]["name"] == "MIT"
+    assert pv["sourceCodeRepository"] == "git+https://example.com/tools.git"
+    assert pv["origin"] == {"domainEntryPoint": {"repositoryName": "repo-1"}, "originType": "INTERNAL"}
+    assets = w.ok("list-package-version-assets", *D, "--repository", "repo-1", *pkg_args(name),
+                  "--package-version", "1.0.0")["assets"]
+    assert [a["name"] for a in assets] == ["package.tgz"]
+    assert sorted(assets[0]["hashes"]) == ["MD5", "SHA-1", "SHA-256", "SHA-512"]
+
+    npm.run("dist-tag", "add", f"{name}@1.0.0", "stable")
+    assert npm.run("dist-tag", "ls", name).stdout.split("\n")[:2] == ["latest: 1.0.1", "stable: 1.0.0"]
+    npm.run("dist-tag", "rm", name, "stable")
+    assert "stable" not in npm.run("dist-tag", "ls", name).stdout
+    refused = npm.run("dist-tag", "rm", name, "latest", check=False)
+    assert refused.returncode != 0
+
+    npm.run("deprecate", f"{name}@1.0.0", "use 1.0.1")
+    assert npm.run("view", f"{name}@1.0.0", "deprecated").stdout.strip() == "use 1.0.1"
+    after = w.ok("describe-package-version", *D, "--repository", "repo-1", *pkg_args(name),
+                 "--package-version", "1.0.0")["packageVersion"]
+    assert after["revision"] == pv["revision"], "deprecation keeps the revision"
+    npm.run("deprecate", f"{name}@1.0.0", "")
+    assert npm.run("view", f"{name}@1.0.0", "deprecated").stdout.strip() == ""
+
+    npm.run("unpublish", f"{name}@1.0.1")
+    assert sorted(versions(w, "repo-1", name)) == ["1.0.0"]
+    assert npm.json("view", name)["dist-tags"] == {"latest": "1.0.0"}
+    ls = w.ok("list-package-versions", *D, "--repository", "repo-1", *pkg_args(name))
+    assert ls["defaultDisplayVersion"] == "1.0.0"
+
+
+def test_upstream_merge_and_retention(wharf, tmp_path):
+    """Reads through repo-down see upstream versions and the upstream's tags (the upstream wins a
+    clash); installing a version found upstream retains it downstream with its origin."""
+    w = wharf
+    w.ok("create-domain", *D)
+    w.ok("create-repository", *D, "--repository", "repo-up")
+    w.ok("create-repository", *D, "--repository", "repo-down", "--upstreams", "repositoryName=repo-up")
+    up = Npm(w, "repo-up", tmp_path / "up")
+    down = Npm(w, "repo-down", tmp_path / "down")
+    publish(up, "merged", "1.0.0")
+    publish(up, "merged", "1.0.1")
+    publish(down, "merged", "2.0.0")
+    view = down.json("view", "merged")
+    assert view["versions"] == ["2.0.0", "1.0.0", "1.0.1"] or sorted(view["versions"]) == ["1.0.0", "1.0.1", "2.0.0"]
+    assert view["dist-tags"]["latest"] == "1.0.1", "the upstream's latest wins (spec 4)"
+    assert sorted(versions(w, "repo-down", "merged")) == ["2.0.0"]
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps({"name": "c", "version": "0.0.0", "private": True}))
+    down.run("install", "merged@1.0.0", cwd=project)
+    retained = versions(w, "repo-down", "merged")
+    assert sorted(retained) == ["1.0.0", "2.0.0"]
+    assert retained["1.0.0"]["origin"] == {"domainEntryPoint": {"repositoryName": "repo-up"}, "originType": "INTERNAL"}
+    assert retained["1.0.0"]["revision"] == versions(w, "repo-up", "merged")["1.0.0"]["revision"]
+    assert sorted(versions(w, "repo-up", "merged")) == ["1.0.0", "1.0.1"]
+
+
+def test_copy_guide_examples(repos, tmp_path):
+    """The copy guide's commands verbatim (placeholders: domain-owner-id is the service's account),
+    then list-package-versions, with npm packages published by npm."""
+    w = repos
+    npm = Npm(w, "my-repo", tmp_path / "n")
+    publish(npm, "my-package", "4.0.0")
+    publish(npm, "my-package", "6.0.2")
+    out = w.ok("copy-package-versions", "--domain", "my-domain", "--domain-owner", OWNER, "--source-repository",
+               "my-repo", "--destination-repository", "repo-2", "--package", "my-package", "--format", "npm",
+               "--versions", '["6.0.2", "4.0.0"]')
+    assert sorted(out["successfulVersions"]) == ["4.0.0", "6.0.2"] and out["failedVersions"] == {}
+    listed = w.ok("list-package-versions", "--domain", "my-domain", "--domain-owner", OWNER, "--repository",
+                  "my-repo", "--format", "npm", "--package", "my-package")
+    assert listed["format"] == "npm" and listed["package"] == "my-package"
+    assert sorted((v["version"], v["status"]) for v in listed["versions"]) == [("4.0.0", "Published"), ("6.0.2", "Published")]
+    assert sorted(versions(w, "repo-2", "my-package")) == ["4.0.0", "6.0.2"]
+    assert "latest: 6.0.2" in Npm(w, "repo-2", tmp_path / "r2").run("dist-tag", "ls", "my-package").stdout
+
+    npm.use(w, "repo-1", token(w))
+    scoped = "@my-namespace/my-package"
+    for v in ["0.3.2", "0.3.13", "0.12.2"]:
+        publish(npm, scoped, v)
+    out = w.ok("copy-package-versions", "--domain", "my-domain", "--domain-owner", OWNER, "--source-repository",
+               "repo-1", "--destination-repository", "repo-2", "--format", "npm", "--namespace", "my-namespace",
+               "--package", "my-package", "--versions", '["0.12.2"]')
+    assert list(out["successfulVersions"]) == ["0.12.2"]
+
+    # Verbatim sample revisions are not this version's revision: the copy fails per version.
+    rc, out, err = w.aws("copy-package-versions", "--domain", "my-domain", "--domain-owner", OWNER,
+                         "--source-repository", "repo-1", "--destination-repository", "repo-2", "--format", "npm",
+                         "--namespace", "my-namespace", "--package", "my-package", "--version-revisions",
+                         "0.3.2=REVISION-1-SAMPLE-6C81EFF7DA55CC")
+    assert rc == 0, err
+    assert out["failedVersions"]["0.3.2"]["errorCode"] == "MISMATCHED_REVISION"
+    src = versions(w, "repo-1", scoped)
+    rc, out, err = w.aws("copy-package-versions", "--domain", "my-domain", "--domain-owner", OWNER,
+                         "--source-repository", "repo-1", "--destination-repository", "repo-2", "--format", "npm",
+                         "--namespace", "my-namespace", "--package", "my-package", "--version-revisions",
+                         f"0.3.2={src['0.3.2']['revision']},0.3.13={src['0.3.13']['revision']}")
+    assert rc == 0, err
+    assert sorted(out["successfulVersions"]) == ["0.3.13", "0.3.2"]
+    dest = versions(w, "repo-2", scoped)
+    assert sorted(dest) == ["0.12.2", "0.3.13", "0.3.2"]
+    assert all(dest[v]["revision"] == src[v]["revision"] for v in dest)
+
+    # --allow-overwrite: repo-2 gets its own, different 0.3.2 of another package, then the source's.
+    other = Npm(w, "repo-2", tmp_path / "o")
+    publish(other, "overwritten", "1.0.0", description="repo-2's own")
+    publish(npm, "overwritten", "1.0.0", description="repo-1's")
+    rc, out, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository",
+                         "repo-2", "--format", "npm", "--package", "overwritten", "--versions", '["1.0.0"]')
+    assert out["failedVersions"]["1.0.0"]["errorCode"] == "ALREADY_EXISTS"
+    out = w.ok("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository", "repo-2",
+               "--format", "npm", "--package", "overwritten", "--versions", '["1.0.0"]', "--allow-overwrite")
+    assert list(out["successfulVersions"]) == ["1.0.0"]
+    assert other.json("view", "overwritten")["description"] == "repo-1's"
+
+    # --include-from-upstream: repo-3's upstream repo-1 holds the version.
+    w.ok("create-repository", *D, "--repository", "repo-3", "--upstreams", "repositoryName=repo-1")
+    rc, out, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-3", "--destination-repository",
+                         "repo-2", "--format", "npm", "--namespace", "my-namespace", "--package", "my-package",
+                         "--versions", '["0.3.13"]')
+    assert rc != 0 and error_code(err) == "ResourceNotFoundException"
+    npm.run("dist-tag", "add", f"{scoped}@0.3.13", "stable")
+    w.ok("create-repository", *D, "--repository", "repo-4")
+    out = w.ok("copy-package-versions", *D, "--source-repository", "repo-3", "--destination-repository", "repo-4",
+               "--format", "npm", "--namespace", "my-namespace", "--package", "my-package", "--versions",
+               '["0.3.13"]', "--include-from-upstream")
+    assert list(out["successfulVersions"]) == ["0.3.13"]
+    got = versions(w, "repo-4", scoped)
+    assert got["0.3.13"]["origin"]["domainEntryPoint"] == {"repositoryName": "repo-1"}
+    assert "stable: 0.3.13" in Npm(w, "repo-4", tmp_path / "r4").run("dist-tag", "ls", scoped).stdout
+
+
+def test_login_tool_npm(repos, tmp_path):
+    """`aws codeartifact login --tool npm` writes a registry and token that npm then uses."""
+    w = repos
+    npm = Npm(w, "repo-1", tmp_path / "n", tok="placeholder")
+    npm.userconfig.write_text("")
+    env = dict(w.env, **{k: v for k, v in npm.env.items() if k.startswith("npm_config_") or k == "HOME"})
+    from conftest import AWS
+    p = subprocess.run([AWS, "codeartifact", "login", "--tool", "npm", *D, "--repository", "repo-1",
+                        "--endpoint-url", w.endpoint], capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert f"Successfully configured npm to use AWS CodeArtifact repository {registry(w, 'repo-1')}" in p.stdout
+    rc_text = npm.userconfig.read_text()
+    assert f"registry={registry(w, 'repo-1')}" in rc_text
+    assert f"//{registry(w, 'repo-1').split('://')[1]}:_authToken=" in rc_text
+    publish(npm, "logged-in", "1.0.0")
+    assert npm.json("view", "logged-in", "version") == "1.0.0"
+    assert npm.run("ping").returncode == 0
+
+
+def test_bad_input_is_refused_in_npm_shape_and_stores_nothing(repos, tmp_path):
+    w = repos
+    tok = token(w)
+    npm = Npm(w, "repo-1", tmp_path / "n", tok=tok)
+    d = make_package(tmp_path / "pkgs", "bad-input", "1.0.0")
+    tgz_name = json.loads(npm.run("pack", "--json", "--pack-destination", str(tmp_path), cwd=d).stdout)[0]["filename"]
+    tgz = (tmp_path / tgz_name).read_bytes()
+    blobs = w.data_dir / "blobs"
+    before = sorted(p.name for p in blobs.rglob("*") if p.is_file())
+
+    def body(name="bad-input", integrity=None, data=tgz):
+        return {"_id": name, "name": name, "dist-tags": {"latest": "1.0.0"},
+                "versions": {"1.0.0": {"name": name, "version": "1.0.0",
+                                       "dist": {"integrity": integrity or "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()}}},
+                "_attachments": {f"{name}-1.0.0.tgz": {"data": base64.b64encode(data).decode(), "length": len(data)}}}
+
+    status, err = http(w, "PUT", "repo-1", "bad-input", body(integrity="sha512-" + base64.b64encode(b"x" * 64).decode()), tok)
+    assert status == 400 and "Integrity check failed" in err["error"]
+    status, err = http(w, "PUT", "repo-1", "Bad-Input", body(name="Bad-Input"), tok)
+    assert status == 400 and "Invalid package name" in err["error"]
+    status, err = http(w, "GET", "repo-1", "bad-input")
+    assert status == 401 and "error" in err
+    assert w.ok("list-packages", *D, "--repository", "repo-1")["packages"] == []
+    assert sorted(p.name for p in blobs.rglob("*") if p.is_file()) == before
+
+    # A version that exists with other content: npm --force skips its own check; the server refuses.
+    npm.run("publish", str(tmp_path / tgz_name))
+    changed = make_package(tmp_path / "pkgs", "bad-input", "1.0.0", description="changed")
+    after_first = sorted(p.name for p in blobs.rglob("*") if p.is_file())
+    p = npm.run("publish", "--force", cwd=changed, check=False)
+    assert p.returncode != 0 and "409" in p.stderr and "Cannot publish over the previously published version" in p.stderr
+    assert sorted(p.name for p in blobs.rglob("*") if p.is_file()) == after_first
+    assert list(versions(w, "repo-1", "bad-input")) == ["1.0.0"]
+
+
+def test_oversized_body_is_413(wharf_factory, tmp_path):
+    w = wharf_factory("--max-body-bytes", "65536")
+    w.ok("create-domain", *D)
+    w.ok("create-repository", *D, "--repository", "repo-1")
+    npm = Npm(w, "repo-1", tmp_path / "n")
+    d = make_package(tmp_path / "pkgs", "too-big", "1.0.0", files_={"blob.bin": os.urandom(200_000)})
+    p = npm.run("publish", cwd=d, check=False)
+    assert p.returncode != 0 and "413" in p.stderr and "too large" in p.stderr.lower()
+    assert w.ok("list-packages", *D, "--repository", "repo-1")["packages"] == []
