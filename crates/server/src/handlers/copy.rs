@@ -33,6 +33,11 @@ pub async fn copy_package_versions(
             searched,
             req.destination.as_str(),
             &req.package,
+            &req.selection
+                .versions()
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>(),
             |source, destination| {
                 plan_copy(&req, source, destination, PlanOptions::default()).map_err(|e| match e {
                     PlanError::PackageNotFound { .. } => {

@@ -288,10 +288,13 @@ impl Store {
     }
 
     /// Reads what each repository holds of a package, as the copy planner needs it.
+    /// Only the `wanted` versions are read (by their unique index), so planning a copy costs
+    /// the same whatever the package's size.
     pub(crate) async fn package_views(
         conn: &mut SqliteConnection,
         repos: &[RepositoryRow],
         c: &PackageCoordinate,
+        wanted: &[String],
     ) -> StoreResult<Vec<RepositoryPackage>> {
         let mut out = Vec::with_capacity(repos.len());
         for repo in repos {
@@ -302,11 +305,11 @@ impl Store {
                 view.exists = true;
                 view.upstream_blocked = pkg.origin_upstream == "BLOCK";
                 view.publish_blocked = pkg.origin_publish == "BLOCK";
-                let rows = sqlx::query("SELECT * FROM package_versions WHERE package_id = ?")
-                    .bind(pkg.id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                for r in rows.iter().map(version_row) {
+                let mut rows = Vec::with_capacity(wanted.len());
+                for v in wanted {
+                    rows.extend(find_version(conn, pkg.id, v).await?);
+                }
+                for r in rows {
                     let (Ok(version), Ok(revision)) = (
                         PackageVersion::parse(&r.version),
                         Revision::parse(&r.revision),
@@ -352,13 +355,14 @@ impl Store {
         searched: usize,
         destination: &str,
         c: &PackageCoordinate,
+        wanted: &[String],
         plan: impl FnOnce(&[RepositoryPackage], &RepositoryPackage) -> Result<CopyPlan, E>,
     ) -> Result<CopyPlan, E> {
         let mut w = self.write().await?;
         let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
         let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
-        let views = Self::package_views(&mut w.tx, &repos, c).await?;
-        let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c)
+        let views = Self::package_views(&mut w.tx, &repos, c, wanted).await?;
+        let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c, wanted)
             .await?
             .remove(0);
         let plan = plan(&views, &dest_view)?;
