@@ -23,15 +23,19 @@ use wharf_core::api::{
 use wharf_core::error::FieldError;
 use wharf_core::names::{PackageFormat, PackageVersionStatus};
 
-fn package_query(q: &api::PackageVersionQuery) -> api::PackageQuery {
-    api::PackageQuery {
-        domain: q.domain.clone(),
-        domain_owner: q.domain_owner.clone(),
-        repository: q.repository.clone(),
-        format: q.format.clone(),
-        namespace: q.namespace.clone(),
-        package: q.package.clone(),
-    }
+/// The members that name a package, taken from any version-level query struct (they all share
+/// `domain`, `domain-owner`, `repository`, `format`, `namespace` and `package`).
+macro_rules! package_query {
+    ($q:expr) => {
+        api::PackageQuery {
+            domain: $q.domain.clone(),
+            domain_owner: $q.domain_owner.clone(),
+            repository: $q.repository.clone(),
+            format: $q.format.clone(),
+            namespace: $q.namespace.clone(),
+            package: $q.package.clone(),
+        }
+    };
 }
 
 /// `POST /v1/package/versions`.
@@ -39,14 +43,7 @@ pub async fn list_package_versions(
     State(state): State<AppState>,
     AwsQuery(q): AwsQuery<api::ListPackageVersionsQuery>,
 ) -> Result<Json<api::ListPackageVersionsResult>, ApiError> {
-    let pq = api::PackageQuery {
-        domain: q.domain.clone(),
-        domain_owner: q.domain_owner.clone(),
-        repository: q.repository.clone(),
-        format: q.format.clone(),
-        namespace: q.namespace.clone(),
-        package: q.package.clone(),
-    };
+    let pq = package_query!(q);
     let (d, r, p) = checked(&state, &pq)?;
     let mut c = Checks::default();
     let status = c
@@ -132,7 +129,7 @@ pub async fn describe_package_version(
     State(state): State<AppState>,
     AwsQuery(q): AwsQuery<api::PackageVersionQuery>,
 ) -> Result<Json<api::DescribePackageVersionResult>, ApiError> {
-    let (d, r, p) = checked(&state, &package_query(&q))?;
+    let (d, r, p) = checked(&state, &package_query!(q))?;
     let mut c = Checks::default();
     let v = params::version(&mut c, &q.package_version, "packageVersion", Some(&p));
     c.finish()?;
@@ -176,14 +173,7 @@ pub async fn list_package_version_assets(
     State(state): State<AppState>,
     AwsQuery(q): AwsQuery<api::ListPackageVersionAssetsQuery>,
 ) -> Result<Json<api::ListPackageVersionAssetsResult>, ApiError> {
-    let pq = api::PackageQuery {
-        domain: q.domain.clone(),
-        domain_owner: q.domain_owner.clone(),
-        repository: q.repository.clone(),
-        format: q.format.clone(),
-        namespace: q.namespace.clone(),
-        package: q.package.clone(),
-    };
+    let pq = package_query!(q);
     let (d, r, p) = checked(&state, &pq)?;
     let mut c = Checks::default();
     let v = params::version(&mut c, &q.package_version, "packageVersion", Some(&p));
@@ -219,14 +209,7 @@ pub async fn get_package_version_asset(
     State(state): State<AppState>,
     AwsQuery(q): AwsQuery<api::GetPackageVersionAssetQuery>,
 ) -> Result<Response, ApiError> {
-    let pq = api::PackageQuery {
-        domain: q.domain.clone(),
-        domain_owner: q.domain_owner.clone(),
-        repository: q.repository.clone(),
-        format: q.format.clone(),
-        namespace: q.namespace.clone(),
-        package: q.package.clone(),
-    };
+    let pq = package_query!(q);
     let (d, r, p) = checked(&state, &pq)?;
     let mut c = Checks::default();
     let v = params::version(&mut c, &q.package_version, "packageVersion", Some(&p));
