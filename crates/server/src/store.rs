@@ -1,7 +1,8 @@
 //! Metadata storage: the rows behind domains, repositories, packages, versions, assets and
 //! dist-tags, and the errors storage reports by kind.
 //!
-//! [`Store`] is the SQLite implementation (sqlx, WAL, embedded migrations). Every write runs in
+//! [`Store`] runs on SQLite (one file, WAL) or PostgreSQL through sqlx's `Any` driver, with
+//! embedded migrations per backend. Every write runs in
 //! one transaction under a process-wide write lock, so a copy, a publish or a status change is
 //! all or nothing and concurrent writers never interleave. Asset bytes are not here: they live
 //! in the object store under [`assets::AssetKey`], written before the rows that reference them.
@@ -21,10 +22,8 @@ pub use packages::PackageFilter;
 pub use rows::*;
 pub use versions::{PublishAsset, VersionQuery};
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use std::str::FromStr;
-use std::time::Duration;
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
 
 /// What went wrong in storage, by kind (never by operation).
 #[derive(Debug, thiserror::Error)]
@@ -104,69 +103,139 @@ impl StoreError {
 /// Storage results.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// The SQLite metadata store.
+/// Which SQL database a [`Store`] runs on. The SQL is written once, in the dialect both accept
+/// (`$N` parameters, `RETURNING`, `ON CONFLICT`); only the schema migrations and the cross-process
+/// write lock differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite: one file in the data directory (WAL), or memory for tests.
+    Sqlite,
+    /// PostgreSQL: a server shared by any number of Wharf processes.
+    Postgres,
+}
+
+/// The metadata store: SQLite or PostgreSQL through sqlx's `Any` driver.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
+/// The key of the PostgreSQL advisory lock every write transaction takes, so that writers in
+/// different Wharf processes run one after another as they do within one process ("WHARF" in
+/// ASCII).
+const PG_WRITE_LOCK_KEY: i64 = 0x5748_4152_46;
+
 impl Store {
-    /// Opens (creating if needed) the database at `path` and applies migrations.
+    /// Opens (creating if needed) the SQLite database at `path` and applies migrations.
     pub async fn open(path: &std::path::Path) -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-            .map_err(|e| StoreError::Backend(e.into()))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        Self::migrate(pool).await
+        Self::connect(&format!("sqlite://{}?mode=rwc", path.display())).await
     }
 
-    /// An in-memory database for tests (one connection, so every query sees the same data).
-    pub async fn in_memory() -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(|e| StoreError::Backend(e.into()))?
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
+    /// Connects to `url` and applies migrations: `sqlite://PATH` (created if missing with
+    /// `?mode=rwc`), `sqlite::memory:`, or `postgres://USER:PASSWORD@HOST:PORT/DB`.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "unsupported database URL {:?}: use sqlite://PATH or postgres://…",
+                redact_url(url)
+            )));
+        };
+        let memory = url.contains(":memory:");
+        let pool = AnyPoolOptions::new()
+            .max_connections(if memory { 1 } else { 8 })
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the writer; FULL makes a commit durable
+                        // before it is acknowledged; other processes (`wharf admin`) wait for
+                        // the write lock instead of failing.
+                        for pragma in [
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA busy_timeout = 30000",
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = FULL",
+                        ] {
+                            if memory && pragma.contains("journal_mode") {
+                                continue;
+                            }
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
             .await?;
-        Self::migrate(pool).await
-    }
-
-    async fn migrate(pool: SqlitePool) -> StoreResult<Self> {
-        sqlx::migrate!("./migrations")
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(e.into()))?;
         Ok(Store {
             pool,
+            backend,
             write_lock: Default::default(),
         })
     }
 
-    /// Starts a write transaction while holding the process-wide write lock.
+    /// An in-memory SQLite database for tests (one connection, so every query sees the same
+    /// data).
+    pub async fn in_memory() -> StoreResult<Self> {
+        Self::connect("sqlite::memory:").await
+    }
+
+    /// The database this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a write transaction while holding the write lock: the process-wide mutex and,
+    /// on PostgreSQL, a transaction-scoped advisory lock shared by every Wharf process.
     pub(crate) async fn write(&self) -> StoreResult<WriteTx<'_>> {
         let guard = self.write_lock.lock().await;
-        let tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(PG_WRITE_LOCK_KEY)
+                .execute(&mut *tx)
+                .await?;
+        }
         Ok(WriteTx { tx, _guard: guard })
     }
 
     /// The pool, for reads.
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+/// `url` without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
 /// A write transaction; dropping it without `commit` rolls back.
 pub(crate) struct WriteTx<'a> {
-    pub(crate) tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
     _guard: tokio::sync::MutexGuard<'a, ()>,
 }
 

@@ -1,5 +1,9 @@
 //! Conformance suite of the metadata store: each check takes a fresh store, so any other
-//! implementation can run the same list. Run here against SQLite in memory and on disk.
+//! implementation can run the same list. Run here against SQLite in memory and on disk, and
+//! against PostgreSQL when `WHARF_TEST_BACKEND=postgres` (see `support/db.rs`).
+
+#[path = "support/db.rs"]
+mod db;
 
 use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
@@ -226,6 +230,16 @@ macro_rules! conformance {
             $(#[tokio::test]
             async fn $check() {
                 super::$check(wharf_server::store::Store::in_memory().await.unwrap()).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $check() {
+                if !super::db::postgres_selected() {
+                    eprintln!("skipped: set WHARF_TEST_BACKEND=postgres and WHARF_TEST_POSTGRES_URL");
+                    return;
+                }
+                super::$check(super::db::fresh_postgres().await).await;
             })*
         }
         mod on_disk {

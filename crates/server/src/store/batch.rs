@@ -148,7 +148,7 @@ impl Store {
         let mut current = BTreeMap::new();
         let mut ids = BTreeMap::new();
         for v in versions {
-            let row = sqlx::query("SELECT id, revision, status FROM package_versions WHERE package_id = ? AND version = ?")
+            let row = sqlx::query("SELECT id, revision, status FROM package_versions WHERE package_id = $1 AND version = $2")
                 .bind(pkg.id)
                 .bind(v)
                 .fetch_optional(&mut *w.tx)
@@ -170,29 +170,29 @@ impl Store {
             let id = ids[v];
             match op {
                 BatchOp::SetStatus(_) => {
-                    sqlx::query("UPDATE package_versions SET status = ? WHERE id = ?")
+                    sqlx::query("UPDATE package_versions SET status = $1 WHERE id = $2")
                         .bind(ok.status.as_str())
                         .bind(id)
                         .execute(&mut *w.tx)
                         .await?;
                 }
                 BatchOp::Delete => {
-                    sqlx::query("DELETE FROM package_versions WHERE id = ?")
+                    sqlx::query("DELETE FROM package_versions WHERE id = $1")
                         .bind(id)
                         .execute(&mut *w.tx)
                         .await?;
-                    sqlx::query("DELETE FROM dist_tags WHERE package_id = ? AND version = ?")
+                    sqlx::query("DELETE FROM dist_tags WHERE package_id = $1 AND version = $2")
                         .bind(pkg.id)
                         .bind(v)
                         .execute(&mut *w.tx)
                         .await?;
                 }
                 BatchOp::Dispose => {
-                    sqlx::query("DELETE FROM assets WHERE version_id = ?")
+                    sqlx::query("DELETE FROM assets WHERE version_id = $1")
                         .bind(id)
                         .execute(&mut *w.tx)
                         .await?;
-                    sqlx::query("UPDATE package_versions SET status = 'Disposed' WHERE id = ?")
+                    sqlx::query("UPDATE package_versions SET status = 'Disposed' WHERE id = $1")
                         .bind(id)
                         .execute(&mut *w.tx)
                         .await?;

@@ -59,7 +59,7 @@ impl Store {
     /// Creates a user (`Conflict` if the name is taken).
     pub async fn create_user(&self, name: &str) -> StoreResult<UserRow> {
         let mut w = self.write().await?;
-        let exists = sqlx::query("SELECT 1 FROM iam_users WHERE name = ?")
+        let exists = sqlx::query("SELECT 1 FROM iam_users WHERE name = $1")
             .bind(name)
             .fetch_optional(&mut *w.tx)
             .await?;
@@ -71,7 +71,7 @@ impl Store {
             ));
         }
         let created_time = now();
-        sqlx::query("INSERT INTO iam_users (name, created_time) VALUES (?, ?)")
+        sqlx::query("INSERT INTO iam_users (name, created_time) VALUES ($1, $2)")
             .bind(name)
             .bind(created_time)
             .execute(&mut *w.tx)
@@ -86,7 +86,7 @@ impl Store {
     /// Deletes a user with its keys and policies; tokens its keys issued stop working.
     pub async fn delete_user(&self, name: &str) -> StoreResult<()> {
         let mut w = self.write().await?;
-        let done = sqlx::query("DELETE FROM iam_users WHERE name = ?")
+        let done = sqlx::query("DELETE FROM iam_users WHERE name = $1")
             .bind(name)
             .execute(&mut *w.tx)
             .await?;
@@ -118,7 +118,7 @@ impl Store {
         secret: &str,
     ) -> StoreResult<AccessKeyRow> {
         let mut w = self.write().await?;
-        let exists = sqlx::query("SELECT 1 FROM iam_users WHERE name = ?")
+        let exists = sqlx::query("SELECT 1 FROM iam_users WHERE name = $1")
             .bind(user)
             .fetch_optional(&mut *w.tx)
             .await?;
@@ -127,7 +127,7 @@ impl Store {
         }
         let created_time = now();
         sqlx::query(
-            "INSERT INTO iam_access_keys (id, secret, user_name, created_time) VALUES (?, ?, ?, ?)",
+            "INSERT INTO iam_access_keys (id, secret, user_name, created_time) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(secret)
@@ -149,7 +149,7 @@ impl Store {
     pub async fn revoke_access_key(&self, id: &str) -> StoreResult<()> {
         let mut w = self.write().await?;
         let done = sqlx::query(
-            "UPDATE iam_access_keys SET revoked_time = COALESCE(revoked_time, ?) WHERE id = ?",
+            "UPDATE iam_access_keys SET revoked_time = COALESCE(revoked_time, $1) WHERE id = $2",
         )
         .bind(now())
         .bind(id)
@@ -169,7 +169,7 @@ impl Store {
     pub async fn access_keys(&self, user: &str) -> StoreResult<Vec<AccessKeyRow>> {
         let rows = sqlx::query(
             "SELECT id, secret, user_name, created_time, revoked_time FROM iam_access_keys \
-             WHERE user_name = ? ORDER BY created_time, id",
+             WHERE user_name = $1 ORDER BY created_time, id",
         )
         .bind(user)
         .fetch_all(self.pool())
@@ -182,7 +182,7 @@ impl Store {
     pub async fn active_access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRow>> {
         let row = sqlx::query(
             "SELECT id, secret, user_name, created_time, revoked_time FROM iam_access_keys \
-             WHERE id = ? AND revoked_time IS NULL",
+             WHERE id = $1 AND revoked_time IS NULL",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -198,7 +198,7 @@ impl Store {
         document: &str,
     ) -> StoreResult<PolicyRow> {
         let mut w = self.write().await?;
-        let exists = sqlx::query("SELECT 1 FROM iam_users WHERE name = ?")
+        let exists = sqlx::query("SELECT 1 FROM iam_users WHERE name = $1")
             .bind(user)
             .fetch_optional(&mut *w.tx)
             .await?;
@@ -207,7 +207,7 @@ impl Store {
         }
         let revision = new_revision();
         sqlx::query(
-            "INSERT INTO iam_user_policies (user_name, name, document, revision) VALUES (?, ?, ?, ?) \
+            "INSERT INTO iam_user_policies (user_name, name, document, revision) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_name, name) DO UPDATE SET document = excluded.document, \
              revision = excluded.revision",
         )
@@ -228,7 +228,7 @@ impl Store {
     /// Detaches the identity policy `name` of `user`.
     pub async fn delete_user_policy(&self, user: &str, name: &str) -> StoreResult<()> {
         let mut w = self.write().await?;
-        let done = sqlx::query("DELETE FROM iam_user_policies WHERE user_name = ? AND name = ?")
+        let done = sqlx::query("DELETE FROM iam_user_policies WHERE user_name = $1 AND name = $2")
             .bind(user)
             .bind(name)
             .execute(&mut *w.tx)
@@ -246,7 +246,7 @@ impl Store {
     /// The identity policies of a user, by name.
     pub async fn user_policies(&self, user: &str) -> StoreResult<Vec<PolicyRow>> {
         let rows = sqlx::query(
-            "SELECT name, document, revision FROM iam_user_policies WHERE user_name = ? ORDER BY name",
+            "SELECT name, document, revision FROM iam_user_policies WHERE user_name = $1 ORDER BY name",
         )
         .bind(user)
         .fetch_all(self.pool())
@@ -255,7 +255,7 @@ impl Store {
     }
 }
 
-fn key_row(r: &sqlx::sqlite::SqliteRow) -> AccessKeyRow {
+fn key_row(r: &sqlx::any::AnyRow) -> AccessKeyRow {
     AccessKeyRow {
         id: r.get("id"),
         secret: r.get("secret"),
@@ -265,7 +265,7 @@ fn key_row(r: &sqlx::sqlite::SqliteRow) -> AccessKeyRow {
     }
 }
 
-fn policy_row(r: &sqlx::sqlite::SqliteRow) -> PolicyRow {
+fn policy_row(r: &sqlx::any::AnyRow) -> PolicyRow {
     PolicyRow {
         name: r.get("name"),
         document: r.get("document"),

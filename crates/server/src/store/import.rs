@@ -45,7 +45,7 @@ impl Store {
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let (publish, upstream) = new_package_origin(v.origin_type);
         let package_id = ensure_package(&mut w.tx, repo.id, c, publish, upstream).await?;
-        sqlx::query("DELETE FROM package_versions WHERE package_id = ? AND version = ?")
+        sqlx::query("DELETE FROM package_versions WHERE package_id = $1 AND version = $2")
             .bind(package_id)
             .bind(&v.version)
             .execute(&mut *w.tx)
@@ -54,7 +54,7 @@ impl Store {
             serde_json::to_string(&v.metadata).map_err(|e| StoreError::Backend(e.into()))?;
         let id: i64 = sqlx::query(
             "INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time, metadata) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(package_id)
         .bind(&v.version)

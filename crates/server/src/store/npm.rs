@@ -15,7 +15,7 @@ use super::packages::find_package;
 use super::{
     AssetRow, PackageRow, RepositoryRow, Store, StoreResult, VersionRow, origin_type_of, status_of,
 };
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::names::PackageCoordinate;
 
@@ -58,7 +58,7 @@ impl NpmPackageView {
     }
 }
 
-fn npm_version_row(r: &sqlx::sqlite::SqliteRow) -> NpmVersionRow {
+fn npm_version_row(r: &sqlx::any::AnyRow) -> NpmVersionRow {
     let metadata: String = r.get("metadata");
     let asset_name: Option<String> = r.get("asset_name");
     NpmVersionRow {
@@ -87,7 +87,7 @@ fn npm_version_row(r: &sqlx::sqlite::SqliteRow) -> NpmVersionRow {
 
 /// Everything one repository holds of a package.
 pub(crate) async fn load_view(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     repository: &RepositoryRow,
     package: PackageRow,
 ) -> StoreResult<NpmPackageView> {
@@ -96,16 +96,16 @@ pub(crate) async fn load_view(
          v.published_time, v.metadata, a.name AS asset_name, a.size AS asset_size, a.md5, a.sha1, \
          a.sha256, a.sha512, m.manifest, d.message AS deprecated \
          FROM package_versions v \
-         LEFT JOIN assets a ON a.version_id = v.id AND a.name = ? \
+         LEFT JOIN assets a ON a.version_id = v.id AND a.name = $1 \
          LEFT JOIN npm_manifests m ON m.sha256 = a.sha256 \
          LEFT JOIN npm_deprecations d ON d.version_id = v.id \
-         WHERE v.package_id = ? ORDER BY v.published_time, v.version",
+         WHERE v.package_id = $2 ORDER BY v.published_time, v.version",
     )
     .bind(NPM_ASSET)
     .bind(package.id)
     .fetch_all(&mut *conn)
     .await?;
-    let tags = sqlx::query("SELECT tag, version FROM dist_tags WHERE package_id = ?")
+    let tags = sqlx::query("SELECT tag, version FROM dist_tags WHERE package_id = $1")
         .bind(package.id)
         .fetch_all(&mut *conn)
         .await?;

@@ -2,10 +2,10 @@
 
 use super::repositories::repository_in;
 use super::{PackageRow, RepositoryRow, Store, StoreError, StoreResult};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use wharf_core::names::{PackageCoordinate, PackageFormat};
 
-pub(crate) fn package_row(r: &sqlx::sqlite::SqliteRow) -> PackageRow {
+pub(crate) fn package_row(r: &sqlx::any::AnyRow) -> PackageRow {
     let ns: String = r.get("namespace");
     let format: String = r.get("format");
     PackageRow {
@@ -25,11 +25,11 @@ pub(crate) fn ns_of(c: &PackageCoordinate) -> &str {
 
 /// A package of a repository, if it exists.
 pub(crate) async fn find_package(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     repository_id: i64,
     c: &PackageCoordinate,
 ) -> StoreResult<Option<PackageRow>> {
-    let row = sqlx::query("SELECT * FROM packages WHERE repository_id = ? AND format = ? AND namespace = ? AND name = ?")
+    let row = sqlx::query("SELECT * FROM packages WHERE repository_id = $1 AND format = $2 AND namespace = $3 AND name = $4")
         .bind(repository_id)
         .bind(c.format.as_str())
         .bind(ns_of(c))
@@ -94,13 +94,13 @@ impl Store {
     ) -> StoreResult<Vec<PackageRow>> {
         let (af, an, ap) = after.unwrap_or_default();
         let rows = sqlx::query(
-            "SELECT * FROM packages WHERE repository_id = ? \
-             AND (? IS NULL OR format = ?) \
-             AND (? IS NULL OR substr(namespace, 1, length(?)) = ?) \
-             AND (? IS NULL OR substr(name, 1, length(?)) = ?) \
-             AND (? IS NULL OR origin_publish = ?) AND (? IS NULL OR origin_upstream = ?) \
-             AND (format, namespace, name) > (?, ?, ?) \
-             ORDER BY format, namespace, name LIMIT ?",
+            "SELECT * FROM packages WHERE repository_id = $1 \
+             AND ($2 IS NULL OR format = $3) \
+             AND ($4 IS NULL OR substr(namespace, 1, length($5)) = $6) \
+             AND ($7 IS NULL OR substr(name, 1, length($8)) = $9) \
+             AND ($10 IS NULL OR origin_publish = $11) AND ($12 IS NULL OR origin_upstream = $13) \
+             AND (format, namespace, name) > ($14, $15, $16) \
+             ORDER BY format, namespace, name LIMIT $17",
         )
         .bind(repository_id)
         .bind(filter.format.map(|f| f.as_str()))
@@ -134,7 +134,7 @@ impl Store {
     ) -> StoreResult<PackageRow> {
         let (_, pkg) = self.package(owner, domain, repository, c).await?;
         let mut w = self.write().await?;
-        sqlx::query("DELETE FROM packages WHERE id = ?")
+        sqlx::query("DELETE FROM packages WHERE id = $1")
             .bind(pkg.id)
             .execute(&mut *w.tx)
             .await?;
@@ -155,7 +155,7 @@ impl Store {
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let id = ensure_package(&mut w.tx, repo.id, c, publish, upstream).await?;
-        sqlx::query("UPDATE packages SET origin_publish = ?, origin_upstream = ? WHERE id = ?")
+        sqlx::query("UPDATE packages SET origin_publish = $1, origin_upstream = $2 WHERE id = $3")
             .bind(publish)
             .bind(upstream)
             .bind(id)
@@ -171,7 +171,7 @@ impl Store {
 
 /// The package's id, creating it with the given origin controls if it does not exist.
 pub(crate) async fn ensure_package(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     repository_id: i64,
     c: &PackageCoordinate,
     publish: &str,
@@ -182,7 +182,7 @@ pub(crate) async fn ensure_package(
     }
     let row = sqlx::query(
         "INSERT INTO packages (repository_id, format, namespace, name, origin_publish, origin_upstream) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(repository_id)
     .bind(c.format.as_str())

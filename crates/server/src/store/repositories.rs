@@ -1,18 +1,18 @@
 //! Domains and repositories, with upstream lists kept acyclic.
 
 use super::{DomainRow, RepositoryRow, Store, StoreError, StoreResult, now};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
 /// The most direct upstreams one repository may have.
 pub const MAX_UPSTREAMS: usize = 10;
 
 const DOMAIN_SELECT: &str = "SELECT d.id, d.name, d.owner, d.created_time, \
     (SELECT COUNT(*) FROM repositories r WHERE r.domain_id = d.id) AS repository_count, \
-    (SELECT COALESCE(SUM(a.size), 0) FROM assets a JOIN package_versions v ON v.id = a.version_id \
+    (SELECT CAST(COALESCE(SUM(a.size), 0) AS BIGINT) FROM assets a JOIN package_versions v ON v.id = a.version_id \
        JOIN packages p ON p.id = v.package_id JOIN repositories r ON r.id = p.repository_id \
        WHERE r.domain_id = d.id) AS asset_size_bytes FROM domains d";
 
-fn domain_row(r: &sqlx::sqlite::SqliteRow) -> DomainRow {
+fn domain_row(r: &sqlx::any::AnyRow) -> DomainRow {
     DomainRow {
         id: r.get("id"),
         name: r.get("name"),
@@ -35,10 +35,10 @@ fn repository_missing(domain: &str, name: &str) -> StoreError {
     )
 }
 
-async fn upstreams_of(conn: &mut SqliteConnection, id: i64) -> StoreResult<Vec<String>> {
+async fn upstreams_of(conn: &mut AnyConnection, id: i64) -> StoreResult<Vec<String>> {
     let rows = sqlx::query(
         "SELECT r.name FROM upstreams u JOIN repositories r ON r.id = u.upstream_id \
-         WHERE u.repository_id = ? ORDER BY u.position",
+         WHERE u.repository_id = $1 ORDER BY u.position",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -50,7 +50,7 @@ impl Store {
     /// Creates a domain.
     pub async fn create_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
         let mut w = self.write().await?;
-        let exists = sqlx::query("SELECT 1 FROM domains WHERE owner = ? AND name = ?")
+        let exists = sqlx::query("SELECT 1 FROM domains WHERE owner = $1 AND name = $2")
             .bind(owner)
             .bind(name)
             .fetch_optional(&mut *w.tx)
@@ -62,7 +62,7 @@ impl Store {
                 format!("Domain {name} already exists"),
             ));
         }
-        sqlx::query("INSERT INTO domains (name, owner, created_time) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO domains (name, owner, created_time) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(owner)
             .bind(now())
@@ -74,11 +74,13 @@ impl Store {
 
     /// A domain by owner and name.
     pub async fn domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
-        let row = sqlx::query(&format!("{DOMAIN_SELECT} WHERE d.owner = ? AND d.name = ?"))
-            .bind(owner)
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "{DOMAIN_SELECT} WHERE d.owner = $1 AND d.name = $2"
+        ))
+        .bind(owner)
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref()
             .map(domain_row)
             .ok_or_else(|| domain_missing(name))
@@ -87,7 +89,7 @@ impl Store {
     /// Every domain of an owner, by name.
     pub async fn domains(&self, owner: &str) -> StoreResult<Vec<DomainRow>> {
         let rows = sqlx::query(&format!(
-            "{DOMAIN_SELECT} WHERE d.owner = ? ORDER BY d.name"
+            "{DOMAIN_SELECT} WHERE d.owner = $1 ORDER BY d.name"
         ))
         .bind(owner)
         .fetch_all(self.pool())
@@ -109,7 +111,7 @@ impl Store {
             ));
         }
         let mut w = self.write().await?;
-        sqlx::query("DELETE FROM domains WHERE id = ?")
+        sqlx::query("DELETE FROM domains WHERE id = $1")
             .bind(domain.id)
             .execute(&mut *w.tx)
             .await?;
@@ -142,7 +144,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT r.id, r.name, r.description, r.created_time, d.name AS domain, d.owner \
              FROM repositories r JOIN domains d ON d.id = r.domain_id \
-             WHERE d.owner = ? AND (? IS NULL OR d.name = ?) AND substr(r.name, 1, length(?)) = ? \
+             WHERE d.owner = $1 AND ($2 IS NULL OR d.name = $3) AND substr(r.name, 1, length($4)) = $5 \
              ORDER BY d.name, r.name",
         )
         .bind(owner)
@@ -186,7 +188,7 @@ impl Store {
                 format!("Repository {name} already exists in domain {domain}"),
             ));
         }
-        let id: i64 = sqlx::query("INSERT INTO repositories (domain_id, name, description, created_time) VALUES (?, ?, ?, ?) RETURNING id")
+        let id: i64 = sqlx::query("INSERT INTO repositories (domain_id, name, description, created_time) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(d.id)
             .bind(name)
             .bind(description)
@@ -214,14 +216,14 @@ impl Store {
             .await?
             .ok_or_else(|| repository_missing(domain, name))?;
         if let Some(desc) = description {
-            sqlx::query("UPDATE repositories SET description = ? WHERE id = ?")
+            sqlx::query("UPDATE repositories SET description = $1 WHERE id = $2")
                 .bind(desc)
                 .bind(id)
                 .execute(&mut *w.tx)
                 .await?;
         }
         if let Some(ups) = upstreams {
-            sqlx::query("DELETE FROM upstreams WHERE repository_id = ?")
+            sqlx::query("DELETE FROM upstreams WHERE repository_id = $1")
                 .bind(id)
                 .execute(&mut *w.tx)
                 .await?;
@@ -240,7 +242,7 @@ impl Store {
     ) -> StoreResult<RepositoryRow> {
         let repo = self.repository(owner, domain, name).await?;
         let mut w = self.write().await?;
-        let downstream = sqlx::query("SELECT r.name FROM upstreams u JOIN repositories r ON r.id = u.repository_id WHERE u.upstream_id = ? LIMIT 1")
+        let downstream = sqlx::query("SELECT r.name FROM upstreams u JOIN repositories r ON r.id = u.repository_id WHERE u.upstream_id = $1 LIMIT 1")
             .bind(repo.id)
             .fetch_optional(&mut *w.tx)
             .await?;
@@ -254,7 +256,7 @@ impl Store {
                 ),
             ));
         }
-        sqlx::query("DELETE FROM repositories WHERE id = ?")
+        sqlx::query("DELETE FROM repositories WHERE id = $1")
             .bind(repo.id)
             .execute(&mut *w.tx)
             .await?;
@@ -278,7 +280,7 @@ impl Store {
 
 /// [`Store::search_order`] on an open connection (inside a transaction, for copies).
 pub(crate) async fn search_order_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     domain: &str,
     name: &str,
@@ -299,11 +301,11 @@ pub(crate) async fn search_order_in(
 
 /// A repository's id within a domain.
 pub(crate) async fn find_repository(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     domain_id: i64,
     name: &str,
 ) -> StoreResult<Option<i64>> {
-    let row = sqlx::query("SELECT id FROM repositories WHERE domain_id = ? AND name = ?")
+    let row = sqlx::query("SELECT id FROM repositories WHERE domain_id = $1 AND name = $2")
         .bind(domain_id)
         .bind(name)
         .fetch_optional(&mut *conn)
@@ -313,14 +315,14 @@ pub(crate) async fn find_repository(
 
 /// A repository by owner, domain and name on an open connection.
 pub(crate) async fn repository_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     owner: &str,
     domain: &str,
     name: &str,
 ) -> StoreResult<RepositoryRow> {
     let row = sqlx::query(
         "SELECT r.id, r.name, r.description, r.created_time FROM repositories r \
-         JOIN domains d ON d.id = r.domain_id WHERE d.owner = ? AND d.name = ? AND r.name = ?",
+         JOIN domains d ON d.id = r.domain_id WHERE d.owner = $1 AND d.name = $2 AND r.name = $3",
     )
     .bind(owner)
     .bind(domain)
@@ -328,7 +330,7 @@ pub(crate) async fn repository_in(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else {
-        let d = sqlx::query("SELECT 1 FROM domains WHERE owner = ? AND name = ?")
+        let d = sqlx::query("SELECT 1 FROM domains WHERE owner = $1 AND name = $2")
             .bind(owner)
             .bind(domain)
             .fetch_optional(&mut *conn)
@@ -352,7 +354,7 @@ pub(crate) async fn repository_in(
 }
 
 async fn set_upstreams(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     domain_id: i64,
     domain: &str,
     id: i64,
@@ -374,7 +376,7 @@ async fn set_upstreams(
             .await?
             .ok_or_else(|| repository_missing(domain, up))?;
         sqlx::query(
-            "INSERT INTO upstreams (repository_id, position, upstream_id) VALUES (?, ?, ?)",
+            "INSERT INTO upstreams (repository_id, position, upstream_id) VALUES ($1, $2, $3)",
         )
         .bind(id)
         .bind(position as i64)
@@ -384,9 +386,9 @@ async fn set_upstreams(
     }
     // A cycle exists when the repository is reachable from itself.
     let cycle = sqlx::query(
-        "WITH RECURSIVE reach(id) AS (SELECT upstream_id FROM upstreams WHERE repository_id = ?1 \
+        "WITH RECURSIVE reach(id) AS (SELECT upstream_id FROM upstreams WHERE repository_id = $1 \
          UNION SELECT u.upstream_id FROM upstreams u JOIN reach ON u.repository_id = reach.id) \
-         SELECT 1 FROM reach WHERE id = ?1 LIMIT 1",
+         SELECT 1 FROM reach WHERE id = $1 LIMIT 1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)

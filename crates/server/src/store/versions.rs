@@ -6,7 +6,7 @@ use super::{
     AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_of,
     origin_type_str, status_of,
 };
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::api::PackageVersionOriginType;
 use wharf_core::copy::{CopyPlan, RepositoryPackage, VersionRecord};
@@ -15,7 +15,7 @@ use wharf_core::names::{
 };
 use wharf_core::revision::{VersionContent, VersionMetadata, compute_revision};
 
-fn version_row(r: &sqlx::sqlite::SqliteRow) -> VersionRow {
+fn version_row(r: &sqlx::any::AnyRow) -> VersionRow {
     let metadata: String = r.get("metadata");
     VersionRow {
         id: r.get("id"),
@@ -29,7 +29,7 @@ fn version_row(r: &sqlx::sqlite::SqliteRow) -> VersionRow {
     }
 }
 
-fn asset_row(r: &sqlx::sqlite::SqliteRow) -> AssetRow {
+fn asset_row(r: &sqlx::any::AnyRow) -> AssetRow {
     AssetRow {
         name: r.get("name"),
         size: r.get("size"),
@@ -55,8 +55,8 @@ pub struct VersionQuery {
     pub limit: i64,
 }
 
-async fn assets_of(conn: &mut SqliteConnection, version_id: i64) -> StoreResult<Vec<AssetRow>> {
-    let rows = sqlx::query("SELECT * FROM assets WHERE version_id = ? ORDER BY name")
+async fn assets_of(conn: &mut AnyConnection, version_id: i64) -> StoreResult<Vec<AssetRow>> {
+    let rows = sqlx::query("SELECT * FROM assets WHERE version_id = $1 ORDER BY name")
         .bind(version_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -64,11 +64,11 @@ async fn assets_of(conn: &mut SqliteConnection, version_id: i64) -> StoreResult<
 }
 
 pub(super) async fn find_version(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     package_id: i64,
     version: &str,
 ) -> StoreResult<Option<VersionRow>> {
-    let row = sqlx::query("SELECT * FROM package_versions WHERE package_id = ? AND version = ?")
+    let row = sqlx::query("SELECT * FROM package_versions WHERE package_id = $1 AND version = $2")
         .bind(package_id)
         .bind(version)
         .fetch_optional(&mut *conn)
@@ -77,10 +77,10 @@ pub(super) async fn find_version(
 }
 
 async fn dist_tags_of(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     package_id: i64,
 ) -> StoreResult<BTreeMap<String, String>> {
-    let rows = sqlx::query("SELECT tag, version FROM dist_tags WHERE package_id = ?")
+    let rows = sqlx::query("SELECT tag, version FROM dist_tags WHERE package_id = $1")
         .bind(package_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -140,9 +140,9 @@ impl Store {
             String::new(),
         ));
         let sql = format!(
-            "SELECT * FROM package_versions WHERE package_id = ? AND (? IS NULL OR status = ?) \
-             AND (? IS NULL OR origin_type = ?) AND (published_time, version) {cmp} (?, ?) \
-             ORDER BY published_time {order}, version {order} LIMIT ?"
+            "SELECT * FROM package_versions WHERE package_id = $1 AND ($2 IS NULL OR status = $3) \
+             AND ($4 IS NULL OR origin_type = $5) AND (published_time, version) {cmp} ($6, $7) \
+             ORDER BY published_time {order}, version {order} LIMIT $8"
         );
         let status = q.status.map(|s| s.as_str());
         let origin = q.origin_type.map(origin_type_str);
@@ -187,7 +187,7 @@ impl Store {
 
     /// The most recently published `Published` version.
     pub async fn latest_published(&self, package_id: i64) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT version FROM package_versions WHERE package_id = ? AND status = 'Published' ORDER BY published_time DESC, version DESC LIMIT 1")
+        let row = sqlx::query("SELECT version FROM package_versions WHERE package_id = $1 AND status = 'Published' ORDER BY published_time DESC, version DESC LIMIT 1")
             .bind(package_id)
             .fetch_optional(self.pool())
             .await?;
@@ -213,7 +213,7 @@ impl Store {
         let version_id = match &existing {
             None => sqlx::query(
                 "INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time) \
-                 VALUES (?, ?, '', 'Unfinished', 'INTERNAL', ?, ?) RETURNING id",
+                 VALUES ($1, $2, '', 'Unfinished', 'INTERNAL', $3, $4) RETURNING id",
             )
             .bind(package_id)
             .bind(&p.version)
@@ -274,7 +274,7 @@ impl Store {
         } else {
             "Published"
         };
-        sqlx::query("UPDATE package_versions SET revision = ?, status = ? WHERE id = ?")
+        sqlx::query("UPDATE package_versions SET revision = $1, status = $2 WHERE id = $3")
             .bind(revision_of(&all, &metadata))
             .bind(status)
             .bind(version_id)
@@ -291,7 +291,7 @@ impl Store {
     /// Only the `wanted` versions are read (by their unique index), so planning a copy costs
     /// the same whatever the package's size.
     pub(crate) async fn package_views(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         repos: &[RepositoryRow],
         c: &PackageCoordinate,
         wanted: &[String],
@@ -375,11 +375,11 @@ impl Store {
 }
 
 pub(super) async fn insert_asset(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     version_id: i64,
     a: &AssetRow,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(version_id)
         .bind(&a.name)
         .bind(a.size)
@@ -405,7 +405,7 @@ pub(super) fn new_package_origin(origin: PackageVersionOriginType) -> (&'static 
 }
 
 async fn apply_copy(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     repos: &[RepositoryRow],
     dest: &RepositoryRow,
     c: &PackageCoordinate,
@@ -435,14 +435,14 @@ async fn apply_copy(
             }
         };
         dest_package = Some(package_id);
-        sqlx::query("DELETE FROM package_versions WHERE package_id = ? AND version = ?")
+        sqlx::query("DELETE FROM package_versions WHERE package_id = $1 AND version = $2")
             .bind(package_id)
             .bind(v)
             .execute(&mut *conn)
             .await?;
         let id: i64 = sqlx::query(
             "INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time, metadata) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(package_id)
         .bind(v)
@@ -465,7 +465,7 @@ async fn apply_copy(
             None => ensure_package(conn, dest.id, c, "ALLOW", "ALLOW").await?,
         };
         for m in &plan.dist_tags {
-            sqlx::query("INSERT INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?) ON CONFLICT (package_id, tag) DO UPDATE SET version = excluded.version")
+            sqlx::query("INSERT INTO dist_tags (package_id, tag, version) VALUES ($1, $2, $3) ON CONFLICT (package_id, tag) DO UPDATE SET version = excluded.version")
                 .bind(package_id)
                 .bind(&m.tag)
                 .bind(m.to.as_str())

@@ -1,4 +1,5 @@
-//! `TestApp`: the whole router over in-memory SQLite and an in-memory object store, driven
+//! `TestApp`: the whole router over a fresh metadata store (in-memory SQLite, or PostgreSQL;
+//! see `support/db.rs`) and an in-memory object store, driven
 //! with `oneshot` by requests signed with SigV4 as the root key pair, as botocore signs them.
 #![allow(dead_code, missing_docs)]
 
@@ -15,7 +16,10 @@ use wharf_server::auth::Keys;
 use wharf_server::config::Config;
 use wharf_server::handlers::publish::{asset_row, put_blob};
 use wharf_server::state::AppState;
-use wharf_server::store::{ImportVersion, Store};
+use wharf_server::store::ImportVersion;
+
+#[path = "../support/db.rs"]
+mod db;
 
 /// The root key pair every test signs with.
 pub const ACCESS_KEY_ID: &str = "AKIAWHARFTESTROOT000";
@@ -130,7 +134,7 @@ impl TestApp {
         let mut config = Config::with_data_dir(std::env::temp_dir().join("wharf-unused"));
         adjust(&mut config);
         let state = AppState {
-            store: Store::in_memory().await.expect("in-memory store"),
+            store: db::fresh_store().await,
             blobs: Arc::new(InMemory::new()),
             config: Arc::new(config),
             keys: Arc::new(Keys::new(ACCESS_KEY_ID.into(), SECRET.into())),

@@ -13,7 +13,9 @@ use tower::ServiceExt;
 use wharf_server::auth::Keys;
 use wharf_server::config::Config;
 use wharf_server::state::AppState;
-use wharf_server::store::Store;
+
+#[path = "db.rs"]
+mod db;
 
 pub const ROOT_KEY: &str = "AKIAROOTROOTROOTROOT";
 pub const ROOT_SECRET: &str = "root-secret-root-secret-root-secret-0000";
@@ -58,7 +60,7 @@ pub struct Svc {
 }
 
 pub async fn service() -> Svc {
-    let store = Store::in_memory().await.expect("store");
+    let store = db::fresh_store().await;
     let keys = Keys::new(ROOT_KEY.into(), ROOT_SECRET.into());
     let config = Config::with_data_dir(std::env::temp_dir());
     let state = AppState {

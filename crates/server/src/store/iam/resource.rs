@@ -53,7 +53,7 @@ impl Store {
         let mut conn = self.pool().acquire().await?;
         let (table, id, name) = resolve(&mut conn, owner, domain, target).await?;
         let row = sqlx::query(&format!(
-            "SELECT ? AS name, document, revision FROM {table} WHERE {} = ?",
+            "SELECT $1 AS name, document, revision FROM {table} WHERE {} = $2",
             key_column(table)
         ))
         .bind(name)
@@ -76,7 +76,7 @@ impl Store {
         let mut w = self.write().await?;
         let (table, id, name) = resolve(&mut w.tx, owner, domain, target).await?;
         let current: Option<String> = sqlx::query_scalar(&format!(
-            "SELECT revision FROM {table} WHERE {} = ?",
+            "SELECT revision FROM {table} WHERE {} = $1",
             key_column(table)
         ))
         .bind(id)
@@ -89,7 +89,7 @@ impl Store {
         }
         let revision = new_revision();
         sqlx::query(&format!(
-            "INSERT INTO {table} ({col}, document, revision) VALUES (?, ?, ?) \
+            "INSERT INTO {table} ({col}, document, revision) VALUES ($1, $2, $3) \
              ON CONFLICT ({col}) DO UPDATE SET document = excluded.document, \
              revision = excluded.revision",
             col = key_column(table)
@@ -119,7 +119,7 @@ impl Store {
         let mut w = self.write().await?;
         let (table, id, name) = resolve(&mut w.tx, owner, domain, target).await?;
         let row = sqlx::query(&format!(
-            "SELECT ? AS name, document, revision FROM {table} WHERE {} = ?",
+            "SELECT $1 AS name, document, revision FROM {table} WHERE {} = $2",
             key_column(table)
         ))
         .bind(&name)
@@ -135,7 +135,7 @@ impl Store {
             return Err(revision_mismatch(target.kind(), &name, given));
         }
         sqlx::query(&format!(
-            "DELETE FROM {table} WHERE {} = ?",
+            "DELETE FROM {table} WHERE {} = $1",
             key_column(table)
         ))
         .bind(id)
@@ -156,28 +156,30 @@ fn key_column(table: &str) -> &'static str {
 
 /// The policy table, the row id of the domain or repository, and its name.
 async fn resolve(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     owner: &str,
     domain: &str,
     target: PolicyTarget<'_>,
 ) -> StoreResult<(&'static str, i64, String)> {
-    let d: Option<i64> = sqlx::query_scalar("SELECT id FROM domains WHERE owner = ? AND name = ?")
-        .bind(owner)
-        .bind(domain)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let d: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM domains WHERE owner = $1 AND name = $2")
+            .bind(owner)
+            .bind(domain)
+            .fetch_optional(&mut *conn)
+            .await?;
     let d = d.ok_or_else(|| {
         StoreError::not_found("domain", domain, format!("Domain {domain} not found"))
     })?;
     match target {
         PolicyTarget::Domain => Ok(("domain_policies", d, domain.to_owned())),
         PolicyTarget::Repository(repo) => {
-            let r: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM repositories WHERE domain_id = ? AND name = ?")
-                    .bind(d)
-                    .bind(repo)
-                    .fetch_optional(&mut *conn)
-                    .await?;
+            let r: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM repositories WHERE domain_id = $1 AND name = $2",
+            )
+            .bind(d)
+            .bind(repo)
+            .fetch_optional(&mut *conn)
+            .await?;
             let r = r.ok_or_else(|| {
                 StoreError::not_found(
                     "repository",

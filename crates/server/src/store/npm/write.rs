@@ -4,7 +4,7 @@
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::{AssetRow, Store, StoreError, StoreResult, now};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::names::PackageCoordinate;
 use wharf_core::revision::VersionMetadata;
@@ -42,7 +42,7 @@ pub enum NpmPublishOutcome {
 
 /// What publishing `version` with `revision` to a repository would meet; `None` = a new version.
 async fn decide(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     repository_id: i64,
     c: &PackageCoordinate,
     version: &str,
@@ -52,7 +52,7 @@ async fn decide(
         return Ok(None);
     };
     let existing =
-        sqlx::query("SELECT revision FROM package_versions WHERE package_id = ? AND version = ?")
+        sqlx::query("SELECT revision FROM package_versions WHERE package_id = $1 AND version = $2")
             .bind(pkg.id)
             .bind(version)
             .fetch_optional(&mut *conn)
@@ -66,13 +66,13 @@ async fn decide(
 }
 
 async fn upsert_tag(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     package_id: i64,
     tag: &str,
     version: &str,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO dist_tags (package_id, tag, version) VALUES (?, ?, ?) \
+        "INSERT INTO dist_tags (package_id, tag, version) VALUES ($1, $2, $3) \
          ON CONFLICT (package_id, tag) DO UPDATE SET version = excluded.version",
     )
     .bind(package_id)
@@ -84,11 +84,11 @@ async fn upsert_tag(
 }
 
 async fn version_id(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     package_id: i64,
     version: &str,
 ) -> StoreResult<Option<i64>> {
-    let row = sqlx::query("SELECT id FROM package_versions WHERE package_id = ? AND version = ?")
+    let row = sqlx::query("SELECT id FROM package_versions WHERE package_id = $1 AND version = $2")
         .bind(package_id)
         .bind(version)
         .fetch_optional(&mut *conn)
@@ -143,7 +143,7 @@ impl Store {
             let id: i64 = sqlx::query(
                 "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
                  entry_repository, published_time, metadata) \
-                 VALUES (?, ?, ?, 'Published', 'INTERNAL', ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, 'Published', 'INTERNAL', $4, $5, $6) RETURNING id",
             )
             .bind(package_id)
             .bind(&p.version)
@@ -157,7 +157,7 @@ impl Store {
             let a = &p.tarball;
             sqlx::query(
                 "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
             .bind(&a.name)
@@ -168,7 +168,7 @@ impl Store {
             .bind(&a.sha512)
             .execute(&mut *w.tx)
             .await?;
-            sqlx::query("INSERT OR IGNORE INTO npm_manifests (sha256, manifest) VALUES (?, ?)")
+            sqlx::query("INSERT INTO npm_manifests (sha256, manifest) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(&a.sha256)
                 .bind(&p.manifest)
                 .execute(&mut *w.tx)
@@ -212,8 +212,8 @@ impl Store {
         let id: i64 = sqlx::query(
             "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
              entry_repository, published_time, metadata) \
-             SELECT ?, version, revision, status, origin_type, entry_repository, published_time, \
-             metadata FROM package_versions WHERE id = ? RETURNING id",
+             SELECT $1, version, revision, status, origin_type, entry_repository, published_time, \
+             metadata FROM package_versions WHERE id = $2 RETURNING id",
         )
         .bind(package_id)
         .bind(src_id)
@@ -222,7 +222,7 @@ impl Store {
         .get("id");
         sqlx::query(
             "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
-             SELECT ?, name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = ?",
+             SELECT $1, name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $2",
         )
         .bind(id)
         .bind(src_id)
@@ -230,7 +230,7 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO npm_deprecations (version_id, message) \
-             SELECT ?, message FROM npm_deprecations WHERE version_id = ?",
+             SELECT $1, message FROM npm_deprecations WHERE version_id = $2",
         )
         .bind(id)
         .bind(src_id)
@@ -270,7 +270,7 @@ impl Store {
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
-            sqlx::query("DELETE FROM dist_tags WHERE package_id = ? AND tag = ?")
+            sqlx::query("DELETE FROM dist_tags WHERE package_id = $1 AND tag = $2")
                 .bind(pkg.id)
                 .bind(tag)
                 .execute(&mut *w.tx)
@@ -301,7 +301,7 @@ impl Store {
             match message {
                 Some(m) => {
                     sqlx::query(
-                        "INSERT INTO npm_deprecations (version_id, message) VALUES (?, ?) \
+                        "INSERT INTO npm_deprecations (version_id, message) VALUES ($1, $2) \
                          ON CONFLICT (version_id) DO UPDATE SET message = excluded.message",
                     )
                     .bind(id)
@@ -310,7 +310,7 @@ impl Store {
                     .await?;
                 }
                 None => {
-                    sqlx::query("DELETE FROM npm_deprecations WHERE version_id = ?")
+                    sqlx::query("DELETE FROM npm_deprecations WHERE version_id = $1")
                         .bind(id)
                         .execute(&mut *w.tx)
                         .await?;
@@ -341,18 +341,18 @@ impl Store {
         let mut moved = Vec::new();
         for v in versions {
             let pointing =
-                sqlx::query("SELECT tag FROM dist_tags WHERE package_id = ? AND version = ?")
+                sqlx::query("SELECT tag FROM dist_tags WHERE package_id = $1 AND version = $2")
                     .bind(pkg.id)
                     .bind(v)
                     .fetch_all(&mut *w.tx)
                     .await?;
             moved.extend(pointing.iter().map(|r| r.get::<String, _>("tag")));
-            sqlx::query("DELETE FROM package_versions WHERE package_id = ? AND version = ?")
+            sqlx::query("DELETE FROM package_versions WHERE package_id = $1 AND version = $2")
                 .bind(pkg.id)
                 .bind(v)
                 .execute(&mut *w.tx)
                 .await?;
-            sqlx::query("DELETE FROM dist_tags WHERE package_id = ? AND version = ?")
+            sqlx::query("DELETE FROM dist_tags WHERE package_id = $1 AND version = $2")
                 .bind(pkg.id)
                 .bind(v)
                 .execute(&mut *w.tx)
