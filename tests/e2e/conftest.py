@@ -27,9 +27,10 @@ REGION = "us-east-1"
 class Wharf:
     """One running `wharf serve` with its own data directory and root keys."""
 
-    def __init__(self, data_dir: Path, extra_args=(), keys=None):
+    def __init__(self, data_dir: Path, extra_args=(), keys=None, extra_env=None):
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
+        self.extra_env = dict(extra_env or {})
         self.access_key, self.secret = keys or ("AKIA" + secrets.token_hex(8).upper(), secrets.token_urlsafe(30))
         self.proc = None
         self.endpoint = None
@@ -37,7 +38,8 @@ class Wharf:
         self.start()
 
     def start(self):
-        env = dict(os.environ, WHARF_ROOT_ACCESS_KEY_ID=self.access_key, WHARF_ROOT_SECRET_ACCESS_KEY=self.secret)
+        env = dict(os.environ, WHARF_ROOT_ACCESS_KEY_ID=self.access_key, WHARF_ROOT_SECRET_ACCESS_KEY=self.secret,
+                   **self.extra_env)
         binary = os.environ.get("WHARF_BIN", str(ROOT / "target" / "debug" / "wharf"))
         self.proc = subprocess.Popen(
             [binary, "serve", "--data-dir", str(self.data_dir), "--listen", "127.0.0.1:0", *self.extra_args],

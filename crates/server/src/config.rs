@@ -6,8 +6,15 @@ use std::path::PathBuf;
 /// The settings of one running service.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Where SQLite and asset files live.
+    /// Where SQLite and asset files live (unless the two settings below move them).
     pub data_dir: PathBuf,
+    /// The metadata database: `None` for `DATA_DIR/wharf.db`, else `sqlite://PATH` or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DB`.
+    pub database_url: Option<String>,
+    /// The asset store: `None` for `DATA_DIR/blobs`, else `file:///DIR` or
+    /// `s3://BUCKET[/PREFIX]` (credentials, region and endpoint from the standard `AWS_*`
+    /// environment variables).
+    pub blob_store: Option<String>,
     /// The address to listen on.
     pub listen: SocketAddr,
     /// The account that owns every domain (12 digits).
@@ -29,6 +36,8 @@ impl Config {
     pub fn with_data_dir(data_dir: PathBuf) -> Self {
         Config {
             data_dir,
+            database_url: None,
+            blob_store: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 7878)),
             account_id: "000000000000".into(),
             region: "us-east-1".into(),

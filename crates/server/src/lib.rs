@@ -30,7 +30,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware;
 use axum::routing::{any, get};
+use object_store::ObjectStore;
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
+use object_store::prefix::PrefixStore;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -95,17 +98,67 @@ fn cors(config: &Config) -> CorsLayer {
         ])
 }
 
-/// Opens the embedded storage under the data directory and builds the state.
+/// Opens the storage the configuration names (by default SQLite and local files under the data
+/// directory) and builds the state.
 pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> {
-    let blobs_dir = config.data_dir.join("blobs");
-    std::fs::create_dir_all(&blobs_dir)?;
-    let store = Store::open(&config.data_dir.join("wharf.db")).await?;
-    let blobs = Arc::new(LocalFileSystem::new_with_prefix(&blobs_dir)?);
+    let store = open_store(&config).await?;
+    let blobs = open_blobs(&config)?;
+    tracing::info!(
+        database = ?store.backend(),
+        blobs = %blobs,
+        "storage open"
+    );
     Ok(AppState {
         store,
         blobs,
         config: Arc::new(config),
         keys: Arc::new(keys),
+    })
+}
+
+/// The metadata store: `--database-url`, else `DATA_DIR/wharf.db`.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Ok(match &config.database_url {
+        Some(url) => Store::connect(url).await.map_err(|e| {
+            anyhow::anyhow!("cannot open the database {}: {e}", store::redact_url(url))
+        })?,
+        None => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            Store::open(&config.data_dir.join("wharf.db")).await?
+        }
+    })
+}
+
+/// The asset store: `--blob-store` (`file:///DIR` or `s3://BUCKET[/PREFIX]`), else
+/// `DATA_DIR/blobs`. Assets are content-addressed, so any number of services may share one.
+pub fn open_blobs(config: &Config) -> anyhow::Result<Arc<dyn ObjectStore>> {
+    let local = |dir: &std::path::Path| -> anyhow::Result<Arc<dyn ObjectStore>> {
+        std::fs::create_dir_all(dir)?;
+        Ok(Arc::new(LocalFileSystem::new_with_prefix(dir)?))
+    };
+    let Some(url) = &config.blob_store else {
+        return local(&config.data_dir.join("blobs"));
+    };
+    if let Some(dir) = url.strip_prefix("file://") {
+        return local(std::path::Path::new(dir));
+    }
+    let Some(rest) = url.strip_prefix("s3://") else {
+        anyhow::bail!("unsupported blob store {url:?}: use file:///DIR or s3://BUCKET[/PREFIX]");
+    };
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    anyhow::ensure!(
+        !bucket.is_empty(),
+        "the blob store URL {url:?} names no bucket"
+    );
+    let s3 = AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot use the blob store {url}: {e}"))?;
+    let prefix = prefix.trim_matches('/');
+    Ok(if prefix.is_empty() {
+        Arc::new(s3)
+    } else {
+        Arc::new(PrefixStore::new(s3, prefix))
     })
 }
 

@@ -26,9 +26,18 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ServeArgs {
-    /// Where the SQLite database and asset files live.
+    /// Where the SQLite database and asset files live (and the generated root credentials).
     #[arg(long, env = "WHARF_DATA_DIR", default_value = "./wharf-data")]
     data_dir: PathBuf,
+    /// The metadata database instead of DATA_DIR/wharf.db: sqlite://PATH or
+    /// postgres://USER:PASSWORD@HOST:PORT/DB.
+    #[arg(long, env = "WHARF_DATABASE_URL")]
+    database_url: Option<String>,
+    /// The asset store instead of DATA_DIR/blobs: file:///DIR or s3://BUCKET[/PREFIX]; S3
+    /// credentials, region and endpoint come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    /// AWS_REGION, AWS_ENDPOINT_URL (and AWS_ALLOW_HTTP=true for a plain-http endpoint).
+    #[arg(long, env = "WHARF_BLOB_STORE")]
+    blob_store: Option<String>,
     /// The address to listen on (port 0 picks a free one).
     #[arg(long, env = "WHARF_LISTEN", default_value = "127.0.0.1:7878")]
     listen: SocketAddr,
@@ -86,6 +95,8 @@ async fn main() -> anyhow::Result<()> {
         .or_else(|| Some(PathBuf::from("dist")).filter(|d| d.join("index.html").exists()));
     let config = Config {
         data_dir: args.data_dir,
+        database_url: args.database_url,
+        blob_store: args.blob_store,
         listen: args.listen,
         account_id: args.account_id,
         region: args.region.clone(),

@@ -125,7 +125,7 @@ pub struct Store {
 /// The key of the PostgreSQL advisory lock every write transaction takes, so that writers in
 /// different Wharf processes run one after another as they do within one process ("WHARF" in
 /// ASCII).
-const PG_WRITE_LOCK_KEY: i64 = 0x5748_4152_46;
+const PG_WRITE_LOCK_KEY: i64 = 0x0057_4841_5246;
 
 impl Store {
     /// Opens (creating if needed) the SQLite database at `path` and applies migrations.
