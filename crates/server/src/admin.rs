@@ -12,7 +12,7 @@
 //! wharf admin user list
 //! ```
 
-use crate::store::Store;
+use crate::store::{IamStore, Store};
 use clap::Subcommand;
 use rand::Rng;
 use serde_json::{Value, json};

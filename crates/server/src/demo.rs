@@ -154,7 +154,7 @@ mod tests {
         let mut config = Config::with_data_dir(std::env::temp_dir());
         config.console_dir = Some("dist".into());
         let state = AppState {
-            store: Store::in_memory().await.expect("store"),
+            store: Arc::new(Store::in_memory().await.expect("store")),
             blobs: Arc::new(InMemory::new()),
             config: Arc::new(config),
             keys: Arc::new(Keys::new("AKIADEMO".into(), "secret".into())),

@@ -109,7 +109,7 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
         "storage open"
     );
     Ok(AppState {
-        store,
+        store: Arc::new(store),
         blobs,
         config: Arc::new(config),
         keys: Arc::new(keys),

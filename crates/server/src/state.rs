@@ -2,15 +2,15 @@
 
 use crate::auth::Keys;
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::MetadataStore;
 use object_store::ObjectStore;
 use std::sync::Arc;
 
 /// Shared, cheaply cloned service state.
 #[derive(Clone)]
 pub struct AppState {
-    /// Metadata.
-    pub store: Store,
+    /// Metadata (SQLite or PostgreSQL).
+    pub store: Arc<dyn MetadataStore>,
     /// Asset bytes, content-addressed.
     pub blobs: Arc<dyn ObjectStore>,
     /// Configuration.

@@ -17,10 +17,48 @@ mod repositories;
 mod rows;
 mod versions;
 
-pub use import::ImportVersion;
-pub use packages::PackageFilter;
+pub use batch::BatchStore;
+pub use iam::IamStore;
+pub use iam::ResourcePolicyStore;
+pub use import::{ImportStore, ImportVersion};
+pub use npm::NpmReadStore;
+pub use npm::NpmWriteStore;
+pub use packages::{PackageFilter, PackageStore};
+pub use repositories::RepositoryStore;
 pub use rows::*;
-pub use versions::{PublishAsset, VersionQuery};
+pub use versions::{CopyPlanner, PublishAsset, VersionQuery, VersionStore};
+
+/// Everything the service keeps besides asset bytes, as one object: `AppState` holds an
+/// `Arc<dyn MetadataStore>`. Each part is its own trait, defined next to its SQL in
+/// `store/*.rs`; [`Store`] implements them all on SQLite and PostgreSQL, and
+/// `tests/store_conformance.rs` is the suite any other implementation must pass.
+pub trait MetadataStore:
+    RepositoryStore
+    + PackageStore
+    + VersionStore
+    + BatchStore
+    + ImportStore
+    + IamStore
+    + ResourcePolicyStore
+    + NpmReadStore
+    + NpmWriteStore
+    + 'static
+{
+}
+
+impl<T> MetadataStore for T where
+    T: RepositoryStore
+        + PackageStore
+        + VersionStore
+        + BatchStore
+        + ImportStore
+        + IamStore
+        + ResourcePolicyStore
+        + NpmReadStore
+        + NpmWriteStore
+        + 'static
+{
+}
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;

@@ -5,11 +5,12 @@
 #[path = "support/db.rs"]
 mod db;
 
+use std::sync::Arc;
 use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
 use wharf_server::handlers::publish::asset_row;
 use wharf_server::store::batch::{BatchOp, Selection};
-use wharf_server::store::{ImportVersion, PublishAsset, Store, StoreError, VersionQuery};
+use wharf_server::store::{ImportVersion, MetadataStore, PublishAsset, StoreError, VersionQuery};
 
 const OWNER: &str = "000000000000";
 const D: &str = "dom";
@@ -18,7 +19,7 @@ fn generic(name: &str) -> PackageCoordinate {
     PackageCoordinate::parse("generic", Some("ns"), name).unwrap()
 }
 
-async fn domain_with(store: &Store, repos: &[(&str, &[&str])]) {
+async fn domain_with(store: &dyn MetadataStore, repos: &[(&str, &[&str])]) {
     store.create_domain(OWNER, D).await.unwrap();
     for (name, ups) in repos {
         let ups: Vec<String> = ups.iter().map(|s| s.to_string()).collect();
@@ -29,7 +30,13 @@ async fn domain_with(store: &Store, repos: &[(&str, &[&str])]) {
     }
 }
 
-async fn publish(store: &Store, repo: &str, pkg: &str, version: &str, bytes: &[u8]) -> String {
+async fn publish(
+    store: &dyn MetadataStore,
+    repo: &str,
+    pkg: &str,
+    version: &str,
+    bytes: &[u8],
+) -> String {
     let p = PublishAsset {
         version: version.into(),
         asset: asset_row("a.bin", bytes),
@@ -43,7 +50,7 @@ async fn publish(store: &Store, repo: &str, pkg: &str, version: &str, bytes: &[u
     row.revision
 }
 
-async fn domains_are_unique_and_report_by_kind(store: Store) {
+async fn domains_are_unique_and_report_by_kind(store: Arc<dyn MetadataStore>) {
     store.create_domain(OWNER, D).await.unwrap();
     assert!(matches!(
         store.create_domain(OWNER, D).await,
@@ -79,9 +86,9 @@ async fn domains_are_unique_and_report_by_kind(store: Store) {
     assert!(store.domains(OWNER).await.unwrap().is_empty());
 }
 
-async fn search_order_is_depth_first_in_priority_order(store: Store) {
+async fn search_order_is_depth_first_in_priority_order(store: Arc<dyn MetadataStore>) {
     domain_with(
-        &store,
+        &*store,
         &[
             ("ee", &[]),
             ("cc", &[]),
@@ -111,9 +118,9 @@ async fn search_order_is_depth_first_in_priority_order(store: Store) {
     assert!(ups.is_empty(), "a refused update changes nothing");
 }
 
-async fn publish_is_idempotent_and_conflicts_on_other_bytes(store: Store) {
-    domain_with(&store, &[("repo", &[])]).await;
-    let r1 = publish(&store, "repo", "p", "1.0", b"x").await;
+async fn publish_is_idempotent_and_conflicts_on_other_bytes(store: Arc<dyn MetadataStore>) {
+    domain_with(&*store, &[("repo", &[])]).await;
+    let r1 = publish(&*store, "repo", "p", "1.0", b"x").await;
     let again = PublishAsset {
         version: "1.0".into(),
         asset: asset_row("a.bin", b"x"),
@@ -137,8 +144,8 @@ async fn publish_is_idempotent_and_conflicts_on_other_bytes(store: Store) {
     ));
 }
 
-async fn versions_page_orders_and_resumes(store: Store) {
-    domain_with(&store, &[("repo", &[])]).await;
+async fn versions_page_orders_and_resumes(store: Arc<dyn MetadataStore>) {
+    domain_with(&*store, &[("repo", &[])]).await;
     let c = PackageCoordinate::parse("pypi", None, "lib").unwrap();
     for (i, v) in ["b", "a", "c"].iter().enumerate() {
         store
@@ -180,10 +187,10 @@ async fn versions_page_orders_and_resumes(store: Store) {
     );
 }
 
-async fn batches_are_all_or_nothing(store: Store) {
-    domain_with(&store, &[("repo", &[])]).await;
-    publish(&store, "repo", "p", "1.0", b"1").await;
-    publish(&store, "repo", "p", "2.0", b"2").await;
+async fn batches_are_all_or_nothing(store: Arc<dyn MetadataStore>) {
+    domain_with(&*store, &[("repo", &[])]).await;
+    publish(&*store, "repo", "p", "1.0", b"1").await;
+    publish(&*store, "repo", "p", "2.0", b"2").await;
     let out = store
         .batch(
             OWNER,
@@ -229,7 +236,7 @@ macro_rules! conformance {
         mod in_memory {
             $(#[tokio::test]
             async fn $check() {
-                super::$check(wharf_server::store::Store::in_memory().await.unwrap()).await;
+                super::$check(std::sync::Arc::new(wharf_server::store::Store::in_memory().await.unwrap())).await;
             })*
         }
         mod postgres {
@@ -249,7 +256,7 @@ macro_rules! conformance {
                 let store = wharf_server::store::Store::open(&dir.path().join("wharf.db"))
                     .await
                     .unwrap();
-                super::$check(store).await;
+                super::$check(std::sync::Arc::new(store)).await;
             })*
         }
     };

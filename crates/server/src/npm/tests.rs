@@ -4,7 +4,7 @@
 use crate::auth::{Caller, Keys};
 use crate::config::Config;
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{MetadataStore, Store};
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode};
 use base64::Engine;
@@ -17,7 +17,7 @@ use tower::ServiceExt;
 use wharf_core::names::{PackageCoordinate, PackageFormat, PackageName};
 
 async fn state() -> AppState {
-    let store = Store::in_memory().await.expect("store");
+    let store: Arc<dyn MetadataStore> = Arc::new(Store::in_memory().await.expect("store"));
     let keys = Keys::new("AKIATEST".into(), "secret".into());
     let config = Config::with_data_dir(std::env::temp_dir());
     store

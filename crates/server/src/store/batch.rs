@@ -4,6 +4,7 @@
 use super::packages::{find_package, package_missing};
 use super::repositories::repository_in;
 use super::{Store, StoreResult};
+use async_trait::async_trait;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use wharf_core::api::{
@@ -124,9 +125,24 @@ pub struct Selection {
     pub expected: Option<Status>,
 }
 
-impl Store {
+/// UpdatePackageVersionsStatus, DeletePackageVersions and DisposePackageVersions.
+#[async_trait]
+pub trait BatchStore: Send + Sync {
     /// Runs a batch operation on versions of a package, all or nothing.
-    pub async fn batch(
+    async fn batch(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        op: BatchOp,
+        selection: &Selection,
+    ) -> StoreResult<PackageVersionsOutcome>;
+}
+
+#[async_trait]
+impl BatchStore for Store {
+    async fn batch(
         &self,
         owner: &str,
         domain: &str,

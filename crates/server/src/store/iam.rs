@@ -8,8 +8,9 @@
 mod resource;
 
 use super::{Store, StoreError, StoreResult, now};
+use async_trait::async_trait;
 
-pub use resource::PolicyTarget;
+pub use resource::{PolicyTarget, ResourcePolicyStore};
 use sqlx::Row;
 
 /// An IAM user.
@@ -55,9 +56,54 @@ fn user_missing(name: &str) -> StoreError {
     StoreError::not_found("user", name, format!("User {name} not found"))
 }
 
-impl Store {
+/// IAM users, their access keys and identity policies.
+#[async_trait]
+pub trait IamStore: Send + Sync {
     /// Creates a user (`Conflict` if the name is taken).
-    pub async fn create_user(&self, name: &str) -> StoreResult<UserRow> {
+    async fn create_user(&self, name: &str) -> StoreResult<UserRow>;
+
+    /// Deletes a user with its keys and policies; tokens its keys issued stop working.
+    async fn delete_user(&self, name: &str) -> StoreResult<()>;
+
+    /// Every user, by name.
+    async fn users(&self) -> StoreResult<Vec<UserRow>>;
+
+    /// Stores a new key pair for `user` (`NotFound` if there is no such user).
+    async fn create_access_key(
+        &self,
+        user: &str,
+        id: &str,
+        secret: &str,
+    ) -> StoreResult<AccessKeyRow>;
+
+    /// Revokes a key (`NotFound` if unknown; revoking twice keeps the first time).
+    async fn revoke_access_key(&self, id: &str) -> StoreResult<()>;
+
+    /// The keys of a user (revoked ones included), oldest first.
+    async fn access_keys(&self, user: &str) -> StoreResult<Vec<AccessKeyRow>>;
+
+    /// The key with this id if it exists and is not revoked (its user exists, by the foreign
+    /// key). Authentication calls this on every request by a non-root key.
+    async fn active_access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRow>>;
+
+    /// Attaches (or replaces) the identity policy `name` of `user`.
+    async fn put_user_policy(
+        &self,
+        user: &str,
+        name: &str,
+        document: &str,
+    ) -> StoreResult<PolicyRow>;
+
+    /// Detaches the identity policy `name` of `user`.
+    async fn delete_user_policy(&self, user: &str, name: &str) -> StoreResult<()>;
+
+    /// The identity policies of a user, by name.
+    async fn user_policies(&self, user: &str) -> StoreResult<Vec<PolicyRow>>;
+}
+
+#[async_trait]
+impl IamStore for Store {
+    async fn create_user(&self, name: &str) -> StoreResult<UserRow> {
         let mut w = self.write().await?;
         let exists = sqlx::query("SELECT 1 FROM iam_users WHERE name = $1")
             .bind(name)
@@ -83,8 +129,7 @@ impl Store {
         })
     }
 
-    /// Deletes a user with its keys and policies; tokens its keys issued stop working.
-    pub async fn delete_user(&self, name: &str) -> StoreResult<()> {
+    async fn delete_user(&self, name: &str) -> StoreResult<()> {
         let mut w = self.write().await?;
         let done = sqlx::query("DELETE FROM iam_users WHERE name = $1")
             .bind(name)
@@ -96,8 +141,7 @@ impl Store {
         w.commit().await
     }
 
-    /// Every user, by name.
-    pub async fn users(&self) -> StoreResult<Vec<UserRow>> {
+    async fn users(&self) -> StoreResult<Vec<UserRow>> {
         let rows = sqlx::query("SELECT name, created_time FROM iam_users ORDER BY name")
             .fetch_all(self.pool())
             .await?;
@@ -110,8 +154,7 @@ impl Store {
             .collect())
     }
 
-    /// Stores a new key pair for `user` (`NotFound` if there is no such user).
-    pub async fn create_access_key(
+    async fn create_access_key(
         &self,
         user: &str,
         id: &str,
@@ -145,8 +188,7 @@ impl Store {
         })
     }
 
-    /// Revokes a key (`NotFound` if unknown; revoking twice keeps the first time).
-    pub async fn revoke_access_key(&self, id: &str) -> StoreResult<()> {
+    async fn revoke_access_key(&self, id: &str) -> StoreResult<()> {
         let mut w = self.write().await?;
         let done = sqlx::query(
             "UPDATE iam_access_keys SET revoked_time = COALESCE(revoked_time, $1) WHERE id = $2",
@@ -165,8 +207,7 @@ impl Store {
         w.commit().await
     }
 
-    /// The keys of a user (revoked ones included), oldest first.
-    pub async fn access_keys(&self, user: &str) -> StoreResult<Vec<AccessKeyRow>> {
+    async fn access_keys(&self, user: &str) -> StoreResult<Vec<AccessKeyRow>> {
         let rows = sqlx::query(
             "SELECT id, secret, user_name, created_time, revoked_time FROM iam_access_keys \
              WHERE user_name = $1 ORDER BY created_time, id",
@@ -177,9 +218,7 @@ impl Store {
         Ok(rows.iter().map(key_row).collect())
     }
 
-    /// The key with this id if it exists and is not revoked (its user exists, by the foreign
-    /// key). Authentication calls this on every request by a non-root key.
-    pub async fn active_access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRow>> {
+    async fn active_access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRow>> {
         let row = sqlx::query(
             "SELECT id, secret, user_name, created_time, revoked_time FROM iam_access_keys \
              WHERE id = $1 AND revoked_time IS NULL",
@@ -190,8 +229,7 @@ impl Store {
         Ok(row.as_ref().map(key_row))
     }
 
-    /// Attaches (or replaces) the identity policy `name` of `user`.
-    pub async fn put_user_policy(
+    async fn put_user_policy(
         &self,
         user: &str,
         name: &str,
@@ -225,8 +263,7 @@ impl Store {
         })
     }
 
-    /// Detaches the identity policy `name` of `user`.
-    pub async fn delete_user_policy(&self, user: &str, name: &str) -> StoreResult<()> {
+    async fn delete_user_policy(&self, user: &str, name: &str) -> StoreResult<()> {
         let mut w = self.write().await?;
         let done = sqlx::query("DELETE FROM iam_user_policies WHERE user_name = $1 AND name = $2")
             .bind(user)
@@ -243,8 +280,7 @@ impl Store {
         w.commit().await
     }
 
-    /// The identity policies of a user, by name.
-    pub async fn user_policies(&self, user: &str) -> StoreResult<Vec<PolicyRow>> {
+    async fn user_policies(&self, user: &str) -> StoreResult<Vec<PolicyRow>> {
         let rows = sqlx::query(
             "SELECT name, document, revision FROM iam_user_policies WHERE user_name = $1 ORDER BY name",
         )

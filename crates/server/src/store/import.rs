@@ -5,6 +5,7 @@ use super::packages::ensure_package;
 use super::repositories::repository_in;
 use super::versions::{find_version, insert_asset, new_package_origin, revision_of};
 use super::{AssetRow, Store, StoreError, StoreResult, VersionRow, origin_type_str};
+use async_trait::async_trait;
 use sqlx::Row;
 use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
@@ -29,11 +30,25 @@ pub struct ImportVersion {
     pub assets: Vec<AssetRow>,
 }
 
-impl Store {
+/// Versions that arrive whole (npm publishes through the API's import path, demo data).
+#[async_trait]
+pub trait ImportStore: Send + Sync {
     /// Records a version (replacing one with the same string) with its assets and computed
     /// revision in one transaction, creating the package record if needed with the origin
     /// controls a copy would give it.
-    pub async fn import_version(
+    async fn import_version(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        v: ImportVersion,
+    ) -> StoreResult<VersionRow>;
+}
+
+#[async_trait]
+impl ImportStore for Store {
+    async fn import_version(
         &self,
         owner: &str,
         domain: &str,

@@ -9,12 +9,14 @@
 
 mod write;
 
-pub use write::{NpmPublishOutcome, NpmPublishRow};
+pub use write::{NpmPublishOutcome, NpmPublishRow, NpmWriteStore};
 
+use super::RepositoryStore;
 use super::packages::find_package;
 use super::{
     AssetRow, PackageRow, RepositoryRow, Store, StoreResult, VersionRow, origin_type_of, status_of,
 };
+use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::names::PackageCoordinate;
@@ -120,12 +122,25 @@ pub(crate) async fn load_view(
     })
 }
 
-impl Store {
+/// What the npm registry endpoints read.
+#[async_trait]
+pub trait NpmReadStore: Send + Sync {
     /// What the repository and its upstreams hold of an npm package, in search order (spec
     /// §3.5: depth first, at most [`MAX_SEARCHED`] repositories), leaving out repositories
     /// without the package. When the repository's own package blocks upstream versions
     /// (`upstream=BLOCK`), only the repository itself is read.
-    pub async fn npm_views(
+    async fn npm_views(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+    ) -> StoreResult<Vec<NpmPackageView>>;
+}
+
+#[async_trait]
+impl NpmReadStore for Store {
+    async fn npm_views(
         &self,
         owner: &str,
         domain: &str,

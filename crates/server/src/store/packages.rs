@@ -2,6 +2,7 @@
 
 use super::repositories::repository_in;
 use super::{PackageRow, RepositoryRow, Store, StoreError, StoreResult};
+use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use wharf_core::names::{PackageCoordinate, PackageFormat};
 
@@ -67,9 +68,51 @@ pub struct PackageFilter {
     pub upstream: Option<String>,
 }
 
-impl Store {
+/// Package records: lookup, listing, deletion and origin controls.
+#[async_trait]
+pub trait PackageStore: Send + Sync {
     /// A package of a repository (with the repository).
-    pub async fn package(
+    async fn package(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+    ) -> StoreResult<(RepositoryRow, PackageRow)>;
+
+    /// The packages of a repository after `after` (format, namespace, name), in that order.
+    async fn packages(
+        &self,
+        repository_id: i64,
+        filter: &PackageFilter,
+        after: Option<(String, String, String)>,
+        limit: i64,
+    ) -> StoreResult<Vec<PackageRow>>;
+
+    /// Deletes a package with all its versions.
+    async fn delete_package(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+    ) -> StoreResult<PackageRow>;
+
+    /// Sets a package's origin controls, creating the package record if needed.
+    async fn put_origin_configuration(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        publish: &str,
+        upstream: &str,
+    ) -> StoreResult<PackageRow>;
+}
+
+#[async_trait]
+impl PackageStore for Store {
+    async fn package(
         &self,
         owner: &str,
         domain: &str,
@@ -84,8 +127,7 @@ impl Store {
         Ok((repo, pkg))
     }
 
-    /// The packages of a repository after `after` (format, namespace, name), in that order.
-    pub async fn packages(
+    async fn packages(
         &self,
         repository_id: i64,
         filter: &PackageFilter,
@@ -124,8 +166,7 @@ impl Store {
         Ok(rows.iter().map(package_row).collect())
     }
 
-    /// Deletes a package with all its versions.
-    pub async fn delete_package(
+    async fn delete_package(
         &self,
         owner: &str,
         domain: &str,
@@ -142,8 +183,7 @@ impl Store {
         Ok(pkg)
     }
 
-    /// Sets a package's origin controls, creating the package record if needed.
-    pub async fn put_origin_configuration(
+    async fn put_origin_configuration(
         &self,
         owner: &str,
         domain: &str,

@@ -1,6 +1,7 @@
 //! Domains and repositories, with upstream lists kept acyclic.
 
 use super::{DomainRow, RepositoryRow, Store, StoreError, StoreResult, now};
+use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 
 /// The most direct upstreams one repository may have.
@@ -46,9 +47,75 @@ async fn upstreams_of(conn: &mut AnyConnection, id: i64) -> StoreResult<Vec<Stri
     Ok(rows.iter().map(|r| r.get("name")).collect())
 }
 
-impl Store {
+/// Domains and repositories, with upstreams and the search order through them.
+#[async_trait]
+pub trait RepositoryStore: Send + Sync {
     /// Creates a domain.
-    pub async fn create_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
+    async fn create_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow>;
+
+    /// A domain by owner and name.
+    async fn domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow>;
+
+    /// Every domain of an owner, by name.
+    async fn domains(&self, owner: &str) -> StoreResult<Vec<DomainRow>>;
+
+    /// Deletes a domain that has no repositories left.
+    async fn delete_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow>;
+
+    /// A repository of a domain, with its upstreams.
+    async fn repository(&self, owner: &str, domain: &str, name: &str)
+    -> StoreResult<RepositoryRow>;
+
+    /// Every repository, optionally of one domain, whose name starts with `prefix`.
+    async fn repositories(
+        &self,
+        owner: &str,
+        domain: Option<&str>,
+        prefix: &str,
+    ) -> StoreResult<Vec<RepositoryRow>>;
+
+    /// Creates a repository with upstreams (each in the same domain, at most 10).
+    async fn create_repository(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+        description: Option<&str>,
+        upstreams: &[String],
+    ) -> StoreResult<RepositoryRow>;
+
+    /// Changes a repository's description and, when given, its upstreams.
+    async fn update_repository(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+        description: Option<&str>,
+        upstreams: Option<&[String]>,
+    ) -> StoreResult<RepositoryRow>;
+
+    /// Deletes a repository that is no other repository's upstream, with its packages.
+    async fn delete_repository(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+    ) -> StoreResult<RepositoryRow>;
+
+    /// The repository and its upstream closure in CodeArtifact's search order: depth first,
+    /// upstreams in priority order, each repository once, at most `limit` repositories.
+    async fn search_order(
+        &self,
+        owner: &str,
+        domain: &str,
+        name: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<RepositoryRow>>;
+}
+
+#[async_trait]
+impl RepositoryStore for Store {
+    async fn create_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
         let mut w = self.write().await?;
         let exists = sqlx::query("SELECT 1 FROM domains WHERE owner = $1 AND name = $2")
             .bind(owner)
@@ -72,8 +139,7 @@ impl Store {
         self.domain(owner, name).await
     }
 
-    /// A domain by owner and name.
-    pub async fn domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
+    async fn domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
         let row = sqlx::query(&format!(
             "{DOMAIN_SELECT} WHERE d.owner = $1 AND d.name = $2"
         ))
@@ -86,8 +152,7 @@ impl Store {
             .ok_or_else(|| domain_missing(name))
     }
 
-    /// Every domain of an owner, by name.
-    pub async fn domains(&self, owner: &str) -> StoreResult<Vec<DomainRow>> {
+    async fn domains(&self, owner: &str) -> StoreResult<Vec<DomainRow>> {
         let rows = sqlx::query(&format!(
             "{DOMAIN_SELECT} WHERE d.owner = $1 ORDER BY d.name"
         ))
@@ -97,8 +162,7 @@ impl Store {
         Ok(rows.iter().map(domain_row).collect())
     }
 
-    /// Deletes a domain that has no repositories left.
-    pub async fn delete_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
+    async fn delete_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
         let domain = self.domain(owner, name).await?;
         if domain.repository_count > 0 {
             return Err(StoreError::conflict(
@@ -119,8 +183,7 @@ impl Store {
         Ok(domain)
     }
 
-    /// A repository of a domain, with its upstreams.
-    pub async fn repository(
+    async fn repository(
         &self,
         owner: &str,
         domain: &str,
@@ -130,8 +193,7 @@ impl Store {
         repository_in(&mut conn, owner, domain, name).await
     }
 
-    /// Every repository, optionally of one domain, whose name starts with `prefix`.
-    pub async fn repositories(
+    async fn repositories(
         &self,
         owner: &str,
         domain: Option<&str>,
@@ -170,8 +232,7 @@ impl Store {
         Ok(out)
     }
 
-    /// Creates a repository with upstreams (each in the same domain, at most 10).
-    pub async fn create_repository(
+    async fn create_repository(
         &self,
         owner: &str,
         domain: &str,
@@ -201,8 +262,7 @@ impl Store {
         self.repository(owner, domain, name).await
     }
 
-    /// Changes a repository's description and, when given, its upstreams.
-    pub async fn update_repository(
+    async fn update_repository(
         &self,
         owner: &str,
         domain: &str,
@@ -233,8 +293,7 @@ impl Store {
         self.repository(owner, domain, name).await
     }
 
-    /// Deletes a repository that is no other repository's upstream, with its packages.
-    pub async fn delete_repository(
+    async fn delete_repository(
         &self,
         owner: &str,
         domain: &str,
@@ -264,9 +323,7 @@ impl Store {
         Ok(repo)
     }
 
-    /// The repository and its upstream closure in CodeArtifact's search order: depth first,
-    /// upstreams in priority order, each repository once, at most `limit` repositories.
-    pub async fn search_order(
+    async fn search_order(
         &self,
         owner: &str,
         domain: &str,

@@ -6,6 +6,7 @@ use super::{
     AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_of,
     origin_type_str, status_of,
 };
+use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::api::PackageVersionOriginType;
@@ -39,6 +40,12 @@ fn asset_row(r: &sqlx::any::AnyRow) -> AssetRow {
         sha512: r.get("sha512"),
     }
 }
+
+/// How a copy is planned from what [`VersionStore::copy`] reads: the source views (source
+/// first, then its upstreams in search order) and the destination's view. The service passes
+/// the core's `plan_copy`.
+pub type CopyPlanner<'a> =
+    &'a (dyn Fn(&[RepositoryPackage], &RepositoryPackage) -> StoreResult<CopyPlan> + Send + Sync);
 
 /// Filters and order of ListPackageVersions.
 #[derive(Debug, Default, Clone)]
@@ -123,9 +130,66 @@ pub struct PublishAsset {
     pub max_assets: usize,
 }
 
-impl Store {
+/// Package versions: paging, lookup, publishing assets and copying.
+#[async_trait]
+pub trait VersionStore: Send + Sync {
     /// One page of a package's versions.
-    pub async fn versions_page(
+    async fn versions_page(
+        &self,
+        package_id: i64,
+        q: &VersionQuery,
+    ) -> StoreResult<Vec<VersionRow>>;
+
+    /// A version with its assets.
+    async fn version(
+        &self,
+        package_id: i64,
+        c: &PackageCoordinate,
+        version: &str,
+    ) -> StoreResult<(VersionRow, Vec<AssetRow>)>;
+
+    /// The package's npm dist-tags.
+    async fn dist_tags(&self, package_id: i64) -> StoreResult<BTreeMap<String, String>>;
+
+    /// The most recently published `Published` version.
+    async fn latest_published(&self, package_id: i64) -> StoreResult<Option<String>>;
+
+    /// Adds one asset to a generic version (creating the package and version as needed) and
+    /// recomputes the revision, all in one transaction.
+    async fn publish_asset(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        p: PublishAsset,
+    ) -> StoreResult<(VersionRow, AssetRow)>;
+
+    /// Plans and applies a copy in one write transaction: `plan` receives the source views
+    /// (the source first, then, up to `searched` repositories in all, its upstreams in search
+    /// order) and the destination view, and whatever plan it returns is applied by reference
+    /// (rows only; asset blobs are shared). Everything is read inside the transaction, so
+    /// concurrent copies behave as if run one after another.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site; the closure plans"
+    )]
+    async fn copy(
+        &self,
+        owner: &str,
+        domain: &str,
+        source: &str,
+        searched: usize,
+        destination: &str,
+        c: &PackageCoordinate,
+        wanted: &[String],
+        plan: CopyPlanner<'_>,
+    ) -> StoreResult<CopyPlan>;
+}
+
+#[async_trait]
+impl VersionStore for Store {
+    async fn versions_page(
         &self,
         package_id: i64,
         q: &VersionQuery,
@@ -164,8 +228,7 @@ impl Store {
         Ok(rows.iter().map(version_row).collect())
     }
 
-    /// A version with its assets.
-    pub async fn version(
+    async fn version(
         &self,
         package_id: i64,
         c: &PackageCoordinate,
@@ -179,14 +242,12 @@ impl Store {
         Ok((row, assets))
     }
 
-    /// The package's npm dist-tags.
-    pub async fn dist_tags(&self, package_id: i64) -> StoreResult<BTreeMap<String, String>> {
+    async fn dist_tags(&self, package_id: i64) -> StoreResult<BTreeMap<String, String>> {
         let mut conn = self.pool().acquire().await?;
         dist_tags_of(&mut conn, package_id).await
     }
 
-    /// The most recently published `Published` version.
-    pub async fn latest_published(&self, package_id: i64) -> StoreResult<Option<String>> {
+    async fn latest_published(&self, package_id: i64) -> StoreResult<Option<String>> {
         let row = sqlx::query("SELECT version FROM package_versions WHERE package_id = $1 AND status = 'Published' ORDER BY published_time DESC, version DESC LIMIT 1")
             .bind(package_id)
             .fetch_optional(self.pool())
@@ -194,9 +255,7 @@ impl Store {
         Ok(row.map(|r| r.get("version")))
     }
 
-    /// Adds one asset to a generic version (creating the package and version as needed) and
-    /// recomputes the revision, all in one transaction.
-    pub async fn publish_asset(
+    async fn publish_asset(
         &self,
         owner: &str,
         domain: &str,
@@ -287,6 +346,34 @@ impl Store {
         Ok((row, p.asset))
     }
 
+    async fn copy(
+        &self,
+        owner: &str,
+        domain: &str,
+        source: &str,
+        searched: usize,
+        destination: &str,
+        c: &PackageCoordinate,
+        wanted: &[String],
+        plan: CopyPlanner<'_>,
+    ) -> StoreResult<CopyPlan> {
+        let mut w = self.write().await?;
+        let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
+        let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
+        let views = Self::package_views(&mut w.tx, &repos, c, wanted).await?;
+        let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c, wanted)
+            .await?
+            .remove(0);
+        let plan = plan(&views, &dest_view)?;
+        if plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty()) {
+            apply_copy(&mut w.tx, &repos, &dest, c, &plan).await?;
+            w.commit().await?;
+        }
+        Ok(plan)
+    }
+}
+
+impl Store {
     /// Reads what each repository holds of a package, as the copy planner needs it.
     /// Only the `wanted` versions are read (by their unique index), so planning a copy costs
     /// the same whatever the package's size.
@@ -336,41 +423,6 @@ impl Store {
             out.push(view);
         }
         Ok(out)
-    }
-
-    /// Plans and applies a copy in one write transaction: `plan` receives the source views
-    /// (the source first, then, up to `searched` repositories in all, its upstreams in search
-    /// order) and the destination view, and whatever plan it returns is applied by reference
-    /// (rows only; asset blobs are shared). Everything is read inside the transaction, so
-    /// concurrent copies behave as if run one after another.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one call site; the closure plans"
-    )]
-    pub async fn copy<E: From<StoreError>>(
-        &self,
-        owner: &str,
-        domain: &str,
-        source: &str,
-        searched: usize,
-        destination: &str,
-        c: &PackageCoordinate,
-        wanted: &[String],
-        plan: impl FnOnce(&[RepositoryPackage], &RepositoryPackage) -> Result<CopyPlan, E>,
-    ) -> Result<CopyPlan, E> {
-        let mut w = self.write().await?;
-        let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
-        let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
-        let views = Self::package_views(&mut w.tx, &repos, c, wanted).await?;
-        let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c, wanted)
-            .await?
-            .remove(0);
-        let plan = plan(&views, &dest_view)?;
-        if plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty()) {
-            apply_copy(&mut w.tx, &repos, &dest, c, &plan).await?;
-            w.commit().await?;
-        }
-        Ok(plan)
     }
 }
 

@@ -4,7 +4,8 @@
 #![allow(dead_code, missing_docs)]
 
 use sqlx::Connection;
-use wharf_server::store::Store;
+use std::sync::Arc;
+use wharf_server::store::{MetadataStore, Store};
 
 /// Which backend the suites run on, from `WHARF_TEST_BACKEND`.
 pub fn postgres_selected() -> bool {
@@ -12,17 +13,17 @@ pub fn postgres_selected() -> bool {
 }
 
 /// A store with no data on the selected backend.
-pub async fn fresh_store() -> Store {
+pub async fn fresh_store() -> Arc<dyn MetadataStore> {
     if postgres_selected() {
         fresh_postgres().await
     } else {
-        Store::in_memory().await.expect("in-memory store")
+        Arc::new(Store::in_memory().await.expect("in-memory store"))
     }
 }
 
 /// A store on a new, empty database of the test PostgreSQL server. Panics when the server is
 /// not configured, so a run that asked for PostgreSQL never passes on SQLite by accident.
-pub async fn fresh_postgres() -> Store {
+pub async fn fresh_postgres() -> Arc<dyn MetadataStore> {
     let base = std::env::var("WHARF_TEST_POSTGRES_URL").expect(
         "WHARF_TEST_POSTGRES_URL (e.g. from scripts/pg-throwaway) is required for PostgreSQL tests",
     );
@@ -35,7 +36,9 @@ pub async fn fresh_postgres() -> Store {
         .await
         .expect("create test database");
     let (server, _) = base.rsplit_once('/').expect("URL with a database");
-    Store::connect(&format!("{server}/{name}"))
-        .await
-        .expect("PostgreSQL store")
+    Arc::new(
+        Store::connect(&format!("{server}/{name}"))
+            .await
+            .expect("PostgreSQL store"),
+    )
 }

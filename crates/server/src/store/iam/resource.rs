@@ -3,6 +3,7 @@
 
 use super::{PolicyRow, new_revision, policy_row};
 use crate::store::{Store, StoreError, StoreResult};
+use async_trait::async_trait;
 
 /// Which resource a resource policy is attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +42,43 @@ fn revision_mismatch(what: &'static str, name: &str, given: &str) -> StoreError 
     )
 }
 
-impl Store {
+/// Domain and repository permission policies.
+#[async_trait]
+pub trait ResourcePolicyStore: Send + Sync {
     /// The resource policy of a domain or repository, if it has one (`NotFound` when the
     /// domain or repository does not exist).
-    pub async fn resource_policy(
+    async fn resource_policy(
+        &self,
+        owner: &str,
+        domain: &str,
+        target: PolicyTarget<'_>,
+    ) -> StoreResult<Option<PolicyRow>>;
+
+    /// Sets the resource policy; with `expected_revision`, only if the current policy has that
+    /// revision (`Conflict` otherwise, also when there is no policy yet).
+    async fn put_resource_policy(
+        &self,
+        owner: &str,
+        domain: &str,
+        target: PolicyTarget<'_>,
+        document: &str,
+        expected_revision: Option<&str>,
+    ) -> StoreResult<PolicyRow>;
+
+    /// Removes the resource policy and returns it (`NotFound` when there is none, `Conflict`
+    /// when `expected_revision` is not its revision).
+    async fn delete_resource_policy(
+        &self,
+        owner: &str,
+        domain: &str,
+        target: PolicyTarget<'_>,
+        expected_revision: Option<&str>,
+    ) -> StoreResult<PolicyRow>;
+}
+
+#[async_trait]
+impl ResourcePolicyStore for Store {
+    async fn resource_policy(
         &self,
         owner: &str,
         domain: &str,
@@ -63,9 +97,7 @@ impl Store {
         Ok(row.as_ref().map(policy_row))
     }
 
-    /// Sets the resource policy; with `expected_revision`, only if the current policy has that
-    /// revision (`Conflict` otherwise, also when there is no policy yet).
-    pub async fn put_resource_policy(
+    async fn put_resource_policy(
         &self,
         owner: &str,
         domain: &str,
@@ -107,9 +139,7 @@ impl Store {
         })
     }
 
-    /// Removes the resource policy and returns it (`NotFound` when there is none, `Conflict`
-    /// when `expected_revision` is not its revision).
-    pub async fn delete_resource_policy(
+    async fn delete_resource_policy(
         &self,
         owner: &str,
         domain: &str,

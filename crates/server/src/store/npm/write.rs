@@ -4,6 +4,7 @@
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::{AssetRow, Store, StoreError, StoreResult, now};
+use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::names::PackageCoordinate;
@@ -100,10 +101,99 @@ fn backend(e: impl Into<anyhow::Error>) -> StoreError {
     StoreError::Backend(e.into())
 }
 
-impl Store {
+/// What the npm registry endpoints write.
+#[async_trait]
+pub trait NpmWriteStore: Send + Sync {
     /// What publishing would meet, without writing (so refused input stores nothing, not even
     /// bytes): `None` = a new version.
-    pub async fn npm_publish_check(
+    async fn npm_publish_check(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        version: &str,
+        revision: &str,
+    ) -> StoreResult<Option<NpmPublishOutcome>>;
+
+    /// Publishes an npm version: the version (Published, origin INTERNAL, entering the domain
+    /// here), its `package.tgz`, its manifest and its dist-tags. An identical version only gets
+    /// its dist-tags; a version with other content, or a package blocking publishes, is left
+    /// alone.
+    async fn npm_publish(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        p: &NpmPublishRow,
+    ) -> StoreResult<NpmPublishOutcome>;
+
+    /// Retains in `into` a version that a read found in the upstream repository `from`: the
+    /// same revision, status, origin (entry point and origin type, which a version keeps for
+    /// life), publish time, metadata, assets (by reference) and deprecation. Returns whether
+    /// anything was written (false when `into` already has the version).
+    async fn npm_retain(
+        &self,
+        owner: &str,
+        domain: &str,
+        into: &str,
+        from: &str,
+        c: &PackageCoordinate,
+        version: &str,
+    ) -> StoreResult<bool>;
+
+    /// `npm dist-tag add`: points `tag` at `version` in this repository (creating the package
+    /// record when the package so far lives only upstream).
+    async fn npm_set_dist_tag(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        tag: &str,
+        version: &str,
+    ) -> StoreResult<()>;
+
+    /// `npm dist-tag rm`: removes `tag` from this repository's package (no error when absent).
+    async fn npm_remove_dist_tag(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        tag: &str,
+    ) -> StoreResult<()>;
+
+    /// `npm deprecate`: sets (`Some`) or clears (`None`) versions' deprecation messages. The
+    /// revision is unchanged: deprecation is registry state, not version content.
+    async fn npm_set_deprecations(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        changes: &[(String, Option<String>)],
+    ) -> StoreResult<()>;
+
+    /// `npm unpublish pkg@version`: deletes the versions from this repository with the tags
+    /// that pointed at them, then re-points those of the removed tags that `tags` (what the
+    /// client sent back, e.g. `latest` moved to the highest remaining version) names with a
+    /// target this repository still holds.
+    async fn npm_unpublish(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        versions: &[String],
+        tags: &BTreeMap<String, String>,
+    ) -> StoreResult<()>;
+}
+
+#[async_trait]
+impl NpmWriteStore for Store {
+    async fn npm_publish_check(
         &self,
         owner: &str,
         domain: &str,
@@ -117,11 +207,7 @@ impl Store {
         decide(&mut conn, repo.id, c, version, revision).await
     }
 
-    /// Publishes an npm version: the version (Published, origin INTERNAL, entering the domain
-    /// here), its `package.tgz`, its manifest and its dist-tags. An identical version only gets
-    /// its dist-tags; a version with other content, or a package blocking publishes, is left
-    /// alone.
-    pub async fn npm_publish(
+    async fn npm_publish(
         &self,
         owner: &str,
         domain: &str,
@@ -181,11 +267,7 @@ impl Store {
         Ok(outcome.unwrap_or(NpmPublishOutcome::Created))
     }
 
-    /// Retains in `into` a version that a read found in the upstream repository `from`: the
-    /// same revision, status, origin (entry point and origin type, which a version keeps for
-    /// life), publish time, metadata, assets (by reference) and deprecation. Returns whether
-    /// anything was written (false when `into` already has the version).
-    pub async fn npm_retain(
+    async fn npm_retain(
         &self,
         owner: &str,
         domain: &str,
@@ -240,9 +322,7 @@ impl Store {
         Ok(true)
     }
 
-    /// `npm dist-tag add`: points `tag` at `version` in this repository (creating the package
-    /// record when the package so far lives only upstream).
-    pub async fn npm_set_dist_tag(
+    async fn npm_set_dist_tag(
         &self,
         owner: &str,
         domain: &str,
@@ -258,8 +338,7 @@ impl Store {
         w.commit().await
     }
 
-    /// `npm dist-tag rm`: removes `tag` from this repository's package (no error when absent).
-    pub async fn npm_remove_dist_tag(
+    async fn npm_remove_dist_tag(
         &self,
         owner: &str,
         domain: &str,
@@ -279,9 +358,7 @@ impl Store {
         w.commit().await
     }
 
-    /// `npm deprecate`: sets (`Some`) or clears (`None`) versions' deprecation messages. The
-    /// revision is unchanged: deprecation is registry state, not version content.
-    pub async fn npm_set_deprecations(
+    async fn npm_set_deprecations(
         &self,
         owner: &str,
         domain: &str,
@@ -320,11 +397,7 @@ impl Store {
         w.commit().await
     }
 
-    /// `npm unpublish pkg@version`: deletes the versions from this repository with the tags
-    /// that pointed at them, then re-points those of the removed tags that `tags` (what the
-    /// client sent back, e.g. `latest` moved to the highest remaining version) names with a
-    /// target this repository still holds.
-    pub async fn npm_unpublish(
+    async fn npm_unpublish(
         &self,
         owner: &str,
         domain: &str,
