@@ -6,6 +6,9 @@ client (its overhead is included in every latency):
   * the same with a 100 MB asset in each version (copy cost must not grow with asset size),
   * a ListPackageVersions page of 1000 from a package of 100,000 versions,
   * requests per second of a mixed read/copy load from wrk with 16 connections.
+
+`--postgres` runs the same on a throwaway PostgreSQL cluster (scripts/pg-throwaway) instead of the
+embedded SQLite database; assets stay on local files either way.
 """
 
 import hashlib
@@ -59,9 +62,18 @@ def copy_latency(w, package, n, runs):
     return pct(times, 50), pct(times, 99)
 
 
-def seed_100k(w):
-    """Inserts 100,000 versions directly into SQLite (publishing them one by one would take minutes)."""
+def seed_100k(w, database_url=None):
+    """Inserts 100,000 versions directly into the database (publishing them one by one would take minutes)."""
     w.stop()
+    if database_url:
+        sql = ("INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, "
+               "published_time, metadata) SELECT p.id, '9.' || (i / 1000) || '.' || (i % 1000), repeat('x', 44), "
+               "'Published', 'INTERNAL', 'src', extract(epoch from now()) + i / 1000.0, '{}' "
+               "FROM packages p, generate_series(0, 99999) AS i WHERE p.name = 'small'")
+        subprocess.run(["psql", database_url, "-qc", sql], check=True)
+        subprocess.run(["psql", database_url, "-qc", "ANALYZE"], check=True)
+        w.start()
+        return
     db = sqlite3.connect(w.data_dir / "wharf.db")
     pkg = db.execute("SELECT p.id FROM packages p WHERE p.name = 'small'").fetchone()[0]
     now = time.time()
@@ -117,9 +129,16 @@ def mixed_rps(w, seconds=15):
 
 
 def main():
-    os.environ.setdefault("WHARF_BIN", str(Path(__file__).resolve().parents[1] / "target" / "release" / "wharf"))
+    repo_root = Path(__file__).resolve().parents[1]
+    os.environ.setdefault("WHARF_BIN", str(repo_root / "target" / "release" / "wharf"))
     root = Path(tempfile.mkdtemp(prefix="wharf-bench-"))
-    w = Wharf(root / "data")
+    database_url, extra = None, []
+    if "--postgres" in sys.argv:
+        database_url = subprocess.run([str(repo_root / "scripts/pg-throwaway"), "start", str(root / "pg")],
+                                      check=True, capture_output=True, text=True).stdout.strip()
+        extra = ["--database-url", database_url]
+        print("Metadata on PostgreSQL (throwaway cluster, fsync off).\n")
+    w = Wharf(root / "data", extra)
     try:
         c = w.client()
         c.create_domain(domain="bench")
@@ -136,7 +155,7 @@ def main():
             print(f"| {runs} runs | {n} | 100 MB + 4 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
         du = subprocess.run(["du", "-sm", str(w.data_dir / "blobs")], capture_output=True, text=True).stdout.split()[0]
         print(f"\nBlob store after all copies: {du} MB (10 × 100 MB published once; copies add no bytes).")
-        seed_100k(w)
+        seed_100k(w, database_url)
         f50, f99, d50, d99 = list_latency(w)
         print("\n| ListPackageVersions, 100,100 versions, max-results 1000 | p50 | p99 |\n|---|---|---|")
         print(f"| first page | {f50:.1f} ms | {f99:.1f} ms |\n| pages 2–51 | {d50:.1f} ms | {d99:.1f} ms |")
@@ -147,6 +166,8 @@ def main():
             print("non-2xx:", non2xx)
     finally:
         w.kill9()
+        if database_url:
+            subprocess.run([str(repo_root / "scripts/pg-throwaway"), "stop", str(root / "pg")], check=False)
         shutil.rmtree(root, ignore_errors=True)
 
 
