@@ -4,7 +4,9 @@
 //! The commands open the SQLite database the service uses (WAL journal, busy timeout), so they
 //! are safe while `wharf serve` runs on it; changes apply from the service's next request (a
 //! revoked key, a deleted user or a detached policy is refused). [`cli`] turns the command line
-//! into an [`AdminOp`], and [`ops::execute`] checks and runs it on the store.
+//! into an [`AdminOp`], and [`ops::execute`] checks and runs it on the store. A running service
+//! offers the same operations over HTTP ([`service`], under `/wharf/admin/`, root only, in the
+//! wire form of [`wire`]), and runs the same [`ops::execute`].
 //!
 //! ```text
 //! wharf admin user create promoter
@@ -15,6 +17,8 @@
 
 pub mod cli;
 pub mod ops;
+pub mod service;
+pub mod wire;
 
 pub use cli::{AdminArgs, AdminCommand, KeyCommand, PolicyCommand, UserCommand};
 pub use ops::{AdminOp, execute, generate_key_pair};
