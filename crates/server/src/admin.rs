@@ -1,22 +1,26 @@
 //! `wharf admin`: principals (IAM users), their access key pairs and identity policies, managed
-//! against the data directory. Output is JSON, like `aws iam`'s, so scripts can read it.
+//! against the data directory or a running service. Output is JSON, like `aws iam`'s, so scripts
+//! can read it, and it is the same in both modes.
 //!
-//! The commands open the SQLite database the service uses (WAL journal, busy timeout), so they
-//! are safe while `wharf serve` runs on it; changes apply from the service's next request (a
-//! revoked key, a deleted user or a detached policy is refused). [`cli`] turns the command line
-//! into an [`AdminOp`], and [`ops::execute`] checks and runs it on the store. A running service
-//! offers the same operations over HTTP ([`service`], under `/wharf/admin/`, root only, in the
-//! wire form of [`wire`]), and runs the same [`ops::execute`].
+//! - `wharf admin --data-dir DIR …` opens the SQLite database the service uses (WAL journal,
+//!   busy timeout), so it is safe while `wharf serve` runs on it; changes apply from the
+//!   service's next request (a revoked key, a deleted user or a detached policy is refused).
+//! - `wharf admin --endpoint-url URL …` sends the command to a running service's admin API
+//!   ([`service`], under `/wharf/admin/`, root only), signed with the root key pair.
+//!
+//! Both run the same [`ops::execute`] on a store: [`cli`] turns the command line into an
+//! [`AdminOp`], which either runs here or travels as [`wire`] describes and runs in the service.
 //!
 //! ```text
 //! wharf admin user create promoter
 //! wharf admin key create promoter            # prints the key pair, once
 //! wharf admin policy attach promoter promote --document promoter.json
-//! wharf admin user list
+//! wharf admin --endpoint-url http://127.0.0.1:7878 user list
 //! ```
 
 pub mod cli;
 pub mod ops;
+pub mod remote;
 pub mod service;
 pub mod wire;
 
@@ -28,9 +32,9 @@ use crate::store::Store;
 use serde_json::Value;
 use std::io::Write;
 
-/// Runs an admin command on the data directory and prints its JSON result; on failure, prints
-/// `wharf admin: Code: message` (or the local failure) to standard error and exits with
-/// status 1.
+/// Runs an admin command (on the data directory, or against `--endpoint-url`) and prints its
+/// JSON result; on failure, prints `wharf admin: Code: message` (or the local failure) to
+/// standard error and exits with status 1.
 pub async fn run(args: AdminArgs) -> anyhow::Result<()> {
     let out = match run_command(args).await {
         Ok(out) => out,
@@ -46,6 +50,12 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<()> {
 
 async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
     let op = args.command.into_op()?;
+    if let Some(endpoint) = &args.endpoint_url {
+        let credentials = remote::RootCredentials::from_env(|k| std::env::var(k).ok())?;
+        return remote::Remote::new(endpoint, &args.region, credentials)?
+            .call(&op)
+            .await;
+    }
     std::fs::create_dir_all(&args.data_dir)?;
     let store = Store::open(&args.data_dir.join("wharf.db")).await?;
     execute(&store, &args.account_id, op)

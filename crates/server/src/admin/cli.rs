@@ -25,6 +25,20 @@ pub struct AdminArgs {
         help_heading = "On the data directory"
     )]
     pub account_id: String,
+    /// A running service to send the commands to instead of the data directory
+    /// (`http://HOST:PORT`), signed with its root key pair from WHARF_ROOT_ACCESS_KEY_ID /
+    /// WHARF_ROOT_SECRET_ACCESS_KEY, else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+    // No clap conflict with --data-dir: WHARF_DATA_DIR in the environment would trip it.
+    #[arg(long, value_name = "URL", help_heading = "Against a running service")]
+    pub endpoint_url: Option<String>,
+    /// The region the service runs in (its `--region`), which requests are signed for.
+    #[arg(
+        long,
+        env = "WHARF_REGION",
+        default_value = "us-east-1",
+        help_heading = "Against a running service"
+    )]
+    pub region: String,
     /// What to do.
     #[command(subcommand)]
     pub command: AdminCommand,
