@@ -1,5 +1,5 @@
-//! The admin HTTP API under [`ADMIN_PREFIX`](super::wire::ADMIN_PREFIX): users, access keys and
-//! identity policies of a running service, for `wharf admin --endpoint-url`. Root only.
+//! The admin HTTP API under [`ADMIN_PREFIX`]: users, access keys and identity policies of a
+//! running service, for `wharf admin --endpoint-url`. Root only.
 //!
 //! Requests are authenticated like the rest of the API ([`crate::auth::authenticate`]: SigV4 or
 //! a bearer token); then any identity other than [`Identity::Root`] (an IAM user, whatever its
