@@ -1,12 +1,15 @@
 """Users and least privilege through the real aws CLI: a "promoter" user made with `wharf admin`
-reads staging and copies into release, and is refused everything else; SigV4 failures for a
-user; revoked keys and their tokens; resource policies with revisions."""
+(on the data directory, or against the running service with `--endpoint-url`) reads staging and
+copies into release, and is refused everything else; the admin API is root-only; SigV4 failures
+for a user; revoked keys and their tokens; resource policies with revisions."""
 
 import json
 import os
 import subprocess
 import urllib.error
 import urllib.request
+
+import pytest
 
 from conftest import ROOT, error_code, publish
 
@@ -38,20 +41,34 @@ PROMOTER_POLICY = {
 }
 
 
-def admin(w, *args, stdin=None):
-    """Runs `wharf admin --data-dir DIR ARGS` and returns its JSON."""
+def run_admin(w, where, *args, stdin=None, env=None):
+    """Runs `wharf admin` on the data directory (`where="local"`: `--data-dir DIR`) or against the
+    running service (`where="remote"`: `--endpoint-url URL`, the root keys in AWS_ACCESS_KEY_ID /
+    AWS_SECRET_ACCESS_KEY unless `env` says otherwise); returns the finished process."""
     binary = os.environ.get("WHARF_BIN", str(ROOT / "target" / "debug" / "wharf"))
-    p = subprocess.run([binary, "admin", "--data-dir", str(w.data_dir), *args], input=stdin,
-                       capture_output=True, text=True, timeout=60)
+    target = ["--data-dir", str(w.data_dir)] if where == "local" else ["--endpoint-url", w.endpoint]
+    return subprocess.run([binary, "admin", *target, *args], input=stdin, capture_output=True, text=True,
+                          timeout=60, env=env or w.env)
+
+
+def admin(w, *args, stdin=None, where="local"):
+    """Runs `wharf admin` (see `run_admin`), which must succeed, and returns its JSON."""
+    p = run_admin(w, where, *args, stdin=stdin)
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)
 
 
-def promoter(w):
+def admin_remote(w, *args, stdin=None):
+    """Runs `wharf admin --endpoint-url URL ARGS` as root, which must succeed, and returns its JSON."""
+    return admin(w, *args, stdin=stdin, where="remote")
+
+
+def promoter(w, where="local"):
     """Creates the promoter user with a key pair and the policy; returns its CLI environment."""
-    admin(w, "user", "create", "promoter")
-    key = admin(w, "key", "create", "promoter")["accessKey"]
-    admin(w, "policy", "attach", "promoter", "promote", "--document", "-", stdin=json.dumps(PROMOTER_POLICY))
+    admin(w, "user", "create", "promoter", where=where)
+    key = admin(w, "key", "create", "promoter", where=where)["accessKey"]
+    admin(w, "policy", "attach", "promoter", "promote", "--document", "-", stdin=json.dumps(PROMOTER_POLICY),
+          where=where)
     return key, dict(w.env, AWS_ACCESS_KEY_ID=key["accessKeyId"], AWS_SECRET_ACCESS_KEY=key["secretAccessKey"])
 
 
@@ -75,9 +92,10 @@ def versions(w, repo):
     return sorted(v["version"] for v in out["versions"])
 
 
-def test_a_promoter_reads_staging_and_copies_into_release_only(wharf, tmp_path):
+@pytest.mark.parametrize("where", ["local", "remote"])
+def test_a_promoter_reads_staging_and_copies_into_release_only(wharf, tmp_path, where):
     setup(wharf, tmp_path)
-    _, env = promoter(wharf)
+    _, env = promoter(wharf, where)
     rc, out, err = wharf.aws("list-packages", "--domain", "my-domain", "--repository", "staging", env=env)
     assert rc == 0, err
     assert [p["package"] for p in out["packages"]] == ["app"]
@@ -103,6 +121,53 @@ def test_a_promoter_reads_staging_and_copies_into_release_only(wharf, tmp_path):
     # Nothing the refused requests asked for happened.
     assert versions(wharf, "staging") == ["1.0.0"]
     assert versions(wharf, "release") == ["0.9.0", "1.0.0"]
+
+
+def test_the_admin_api_is_root_only_and_answers_as_the_data_directory_does(wharf, tmp_path):
+    setup(wharf, tmp_path)
+    key, env = promoter(wharf, "remote")
+    # Both ways print the same JSON, byte for byte.
+    for args in [("user", "list"), ("policy", "list", "promoter")]:
+        local, remote = run_admin(wharf, "local", *args), run_admin(wharf, "remote", *args)
+        assert local.returncode == remote.returncode == 0, local.stderr + remote.stderr
+        assert local.stdout == remote.stdout
+    listed = json.loads(remote.stdout)
+    assert listed["policies"][0]["document"] == PROMOTER_POLICY
+
+    # The promoter's keys, even with every CodeArtifact permission, cannot manage principals.
+    admin_remote(wharf, "policy", "attach", "promoter", "all", "--document", "-", stdin=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    p = run_admin(wharf, "remote", "user", "create", "mallory", env=env)
+    assert p.returncode == 1 and p.stdout == "", p
+    assert p.stderr.startswith("wharf admin: AccessDeniedException: User: "
+                               f"arn:aws:iam::{ACCOUNT}:user/promoter is not authorized to perform: wharf:CreateUser"), p.stderr
+    assert [u["userName"] for u in admin_remote(wharf, "user", "list")["users"]] == ["promoter"]
+
+    # Bad input is refused with the service's ValidationException and stores nothing.
+    p = run_admin(wharf, "remote", "policy", "attach", "promoter", "broken", "--document", "-",
+                  stdin=json.dumps({"Version": "2012-10-17", "Statement": [
+                      {"Effect": "Allow", "Action": "codeartifact:*", "Resource": "*",
+                       "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}))
+    assert p.returncode == 1 and p.stderr.startswith("wharf admin: ValidationException: "), p.stderr
+    p = run_admin(wharf, "remote", "user", "create", "has space")
+    assert p.returncode == 1 and "ValidationException" in p.stderr and "'has space' at 'user'" in p.stderr, p.stderr
+    p = run_admin(wharf, "remote", "key", "create", "nobody")
+    assert p.returncode == 1 and p.stderr.startswith("wharf admin: ResourceNotFoundException: "), p.stderr
+    policies = admin_remote(wharf, "policy", "list", "promoter")["policies"]
+    assert [x["policyName"] for x in policies] == ["all", "promote"]
+
+    # The root keys may also come from WHARF_ROOT_* (what `wharf serve` reads), and win there.
+    root_env = dict(env, WHARF_ROOT_ACCESS_KEY_ID=wharf.access_key, WHARF_ROOT_SECRET_ACCESS_KEY=wharf.secret)
+    p = run_admin(wharf, "remote", "key", "revoke", key["accessKeyId"], env=root_env)
+    assert p.returncode == 0 and json.loads(p.stdout) == {"revoked": key["accessKeyId"]}, p.stderr
+    rc, _, err = wharf.aws("list-domains", env=env)
+    assert rc == 255 and error_code(err) == "UnrecognizedClientException", err
+    # Without credentials, or signed for another region, nothing is sent or accepted.
+    bare = {k: v for k, v in wharf.env.items() if not k.startswith(("AWS_ACCESS", "AWS_SECRET", "WHARF_ROOT"))}
+    p = run_admin(wharf, "remote", "user", "list", env=bare)
+    assert p.returncode == 1 and "AWS_ACCESS_KEY_ID" in p.stderr, p.stderr
+    p = run_admin(wharf, "remote", "--region", "eu-west-1", "user", "list")
+    assert p.returncode == 1 and "InvalidSignatureException" in p.stderr, p.stderr
 
 
 def publish_as(w, env, tmp_path):

@@ -105,6 +105,11 @@ impl ApiError {
         }
     }
 
+    /// The exception's name (`ValidationException`, …), as `x-amzn-ErrorType` carries it.
+    pub fn code(&self) -> &'static str {
+        self.parts().1
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, ErrorBody) {
         let body = |message: &str| ErrorBody {
             type_name: None,

@@ -57,6 +57,7 @@ pub fn app(state: AppState) -> Router {
             get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
         )
         .merge(api)
+        .merge(admin::service::routes(&state))
         .merge(npm::routes());
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(

@@ -20,7 +20,7 @@ struct Cli {
 enum Command {
     /// Serve the CodeArtifact API (and the console, when built) on embedded storage.
     Serve(ServeArgs),
-    /// Manage IAM users, their access keys and identity policies in the data directory.
+    /// Manage IAM users, their access keys and identity policies (data directory or service).
     Admin(wharf_server::admin::AdminArgs),
 }
 
