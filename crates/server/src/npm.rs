@@ -1,9 +1,9 @@
 //! The npm registry protocol at `/npm/DOMAIN/REPO/`, the URL GetRepositoryEndpoint returns for
 //! format npm. One catch-all route authenticates the bearer token npm sends (from `.npmrc`'s
 //! `//HOST/npm/DOMAIN/REPO/:_authToken=…`, as `aws codeartifact login --tool npm` writes it),
-//! classifies the request ([`access::NpmRequest`]), checks the caller's permissions
-//! ([`access`]: `ReadFromRepository` for reads, `PublishPackageVersion` for writes) and hands it
-//! to [`read`] (packuments, tarballs, `dist-tag ls`) or [`write`] (publish, deprecate, `dist-tag
+//! classifies the request (`access::NpmRequest`), checks the caller's permissions
+//! (`access`: `ReadFromRepository` for reads, `PublishPackageVersion` for writes) and hands it
+//! to `read` (packuments, tarballs, `dist-tag ls`) or `write` (publish, deprecate, `dist-tag
 //! add/rm`, unpublish). The pure protocol logic lives in `wharf-npm`; here are only storage and
 //! HTTP.
 //!
