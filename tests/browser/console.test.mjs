@@ -2,12 +2,16 @@
 // `trunk build`) and a demo domain (--demo); Debian's headless Chromium signs in with the link
 // wharf prints, browses to a package, plans a copy of an identical, a new and a differing
 // version, runs it (ALREADY_EXISTS and SKIPPED), re-runs with overwrite, verifies, shows a
-// validation error inline, and explains that the service went away. Every step leaves a
-// screenshot in tests/artifacts/console-*.png.
+// validation error inline, signs in as a least-privilege "promoter" user (README, "Users and
+// least privilege") who copies into release and is told plainly what it may not read, and
+// explains that the service went away. Every step leaves a screenshot in
+// tests/artifacts/console-*.png.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, ARTIFACTS, startWharf, launchChromium } from "./support.mjs";
 
@@ -168,6 +172,136 @@ async function expectInvalid(input, message) {
   const text = await page.locator(`[id="${id.split(" ")[0]}"]`).innerText();
   assert.match(text, message);
 }
+
+/** The README's promoter policy for domain `demo`: read staging and release, copy into release. */
+function promoterPolicy(domain) {
+  const arn = (r) => `arn:aws:codeartifact:us-east-1:000000000000:${r}`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadStagingAndRelease", Effect: "Allow",
+        Action: ["codeartifact:ReadFromRepository", "codeartifact:GetRepositoryEndpoint", "codeartifact:Describe*",
+          "codeartifact:List*", "codeartifact:GetPackageVersionAsset"],
+        Resource: [arn(`repository/${domain}/staging`), arn(`package/${domain}/staging/*`),
+          arn(`repository/${domain}/release`), arn(`package/${domain}/release/*`)] },
+      { Sid: "CopyIntoRelease", Effect: "Allow", Action: "codeartifact:CopyPackageVersions",
+        Resource: [arn(`repository/${domain}/release`), arn(`package/${domain}/release/*`)] },
+      { Sid: "FindTheDomain", Effect: "Allow",
+        Action: ["codeartifact:DescribeDomain", "codeartifact:ListRepositoriesInDomain", "codeartifact:GetAuthorizationToken"],
+        Resource: arn(`domain/${domain}`) },
+      { Sid: "ListThings", Effect: "Allow", Action: ["codeartifact:ListDomains", "codeartifact:ListRepositories"], Resource: "*" },
+    ],
+  };
+}
+
+/** Makes the promoter with `wharf admin` (as the README does) and returns a token its keys got. */
+function promoterToken() {
+  const bin = process.env.WHARF_BIN || join(ROOT, "target/debug/wharf");
+  const admin = (args, input) =>
+    JSON.parse(execFileSync(bin, ["admin", "--data-dir", wharf.dataDir, ...args], { encoding: "utf8", input }));
+  admin(["user", "create", "promoter"]);
+  const key = admin(["key", "create", "promoter"]).accessKey;
+  admin(["policy", "attach", "promoter", "promote", "--document", "-"], JSON.stringify(promoterPolicy("demo")));
+  const venv = process.env.WHARF_VENV || join(homedir(), ".cache/wharf-tools/venv");
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    AWS_DEFAULT_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+  const out = execFileSync(join(venv, "bin/aws"), ["codeartifact", "get-authorization-token", "--domain", "demo",
+    "--endpoint-url", wharf.endpoint, "--output", "json"], { env, encoding: "utf8" });
+  return JSON.parse(out).authorizationToken;
+}
+
+/** Publishes NAME@VERSION of a one-file package to a demo repository with the real npm. */
+function npmPublish(token, repository, name, version) {
+  const dir = mkdtempSync(join(tmpdir(), "wharf-npm-"));
+  const registry = `${wharf.endpoint}/npm/demo/${repository}/`;
+  writeFileSync(join(dir, "npmrc"), `registry=${registry}\n//${registry.split("://")[1]}:_authToken=${token}\n`);
+  const pkg = join(dir, "pkg");
+  mkdirSync(pkg);
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name, version, main: "index.js" }));
+  writeFileSync(join(pkg, "index.js"), `module.exports = ${JSON.stringify(version)};\n`);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_config_")));
+  Object.assign(env, { HOME: dir, npm_config_userconfig: join(dir, "npmrc"), npm_config_globalconfig: join(dir, "global"),
+    npm_config_cache: join(dir, "cache"), npm_config_update_notifier: "false", npm_config_loglevel: "warn" });
+  try {
+    execFileSync("npm", ["publish"], { cwd: pkg, env, stdio: "pipe" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("a promoter's token copies from staging into release and is told what it may not read", async () => {
+  // An npm package too, so the plan reads release's dist-tags through the npm endpoint with the
+  // promoter's token: staging has 1.0.0 and 1.1.0 (latest), release 1.0.0 (latest).
+  const root = decodeURIComponent(signInLink.match(/token=([^&]+)/)[1]);
+  npmPublish(root, "staging", "@acme/npm-widget", "1.0.0");
+  npmPublish(root, "staging", "@acme/npm-widget", "1.1.0");
+  npmPublish(root, "release", "@acme/npm-widget", "1.0.0");
+  const token = promoterToken();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await context.newPage();
+  p.on("pageerror", (e) => pageErrors.push(e.message));
+  p.setDefaultTimeout(15000);
+  const table = (sel) =>
+    p.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText.trim())));
+  try {
+    await p.goto(`${wharf.endpoint}/#/signin?token=${token}`);
+    await p.getByRole("heading", { name: "Domains" }).waitFor();
+    await p.getByRole("link", { name: "demo", exact: true }).click();
+    await p.getByRole("heading", { name: "Repositories in demo" }).waitFor();
+    const staging = p.locator("tbody tr", { hasText: "staging" });
+    await staging.getByRole("link", { name: "staging", exact: true }).click();
+    await p.getByRole("heading", { name: "Packages in staging" }).waitFor();
+    await p.getByRole("link", { name: "http-client", exact: true }).click();
+    await p.getByRole("heading", { name: /acme\/http-client/ }).waitFor();
+    await p.getByLabel("Select 0.5.0").check();
+    await p.getByRole("link", { name: "Copy 1 selected…" }).click();
+    await p.locator("#copy-destination").fill("release");
+    await p.locator("#plan-button").click();
+    await p.locator("#plan-table tbody tr").first().waitFor();
+    const plan = Object.fromEntries((await table("#plan-table")).map((r) => [r[0], r[1]]));
+    assert.deepEqual(plan, { "0.5.0": "COPY" });
+    await p.screenshot({ path: join(ARTIFACTS, "console-15-promoter-plan.png"), fullPage: true });
+    await p.locator("#run-button").click();
+    await p.locator("#verify-link").waitFor();
+    const outcome = Object.fromEntries((await table("#outcome-table")).map((r) => [r[0], r[1]]));
+    assert.deepEqual(outcome, { "0.5.0": "OK" });
+    await p.locator("#verify-link").click();
+    await p.getByText("1 of 1 verified").waitFor();
+
+    // The npm package: the plan shows release's latest moving, then the copy runs.
+    await p.goto(`${wharf.endpoint}/#/copy?domain=demo&source=staging&destination=release&format=npm&namespace=acme&package=npm-widget&versions=1.1.0`);
+    await p.locator("#plan-button").click();
+    await p.locator("#plan-table tbody tr").first().waitFor();
+    assert.deepEqual(Object.fromEntries((await table("#plan-table")).map((r) => [r[0], r[1]])), { "1.1.0": "COPY" });
+    const latest = p.locator("section.plan li", { hasText: "latest" });
+    assert.equal((await latest.innerText()).trim(), "latest: 1.0.0 → 1.1.0");
+    await p.screenshot({ path: join(ARTIFACTS, "console-16-promoter-npm-plan.png"), fullPage: true });
+    await p.locator("#run-button").click();
+    await p.locator("#verify-link").waitFor();
+    assert.deepEqual(Object.fromEntries((await table("#outcome-table")).map((r) => [r[0], r[1]])), { "1.1.0": "OK" });
+
+    // mirror is outside the policy: the list says so, names the refused action, and the
+    // session stays signed in.
+    await p.goto(`${wharf.endpoint}/#/domains/demo/repositories/mirror/packages`);
+    await p.getByRole("heading", { name: "Packages in mirror" }).waitFor();
+    const denied = p.getByRole("alert").filter({ hasText: "Access denied" });
+    await denied.waitFor();
+    assert.match(await denied.innerText(),
+      /Access denied: User: arn:aws:iam::000000000000:user\/promoter is not authorized to perform: codeartifact:ListPackages on resource: arn:aws:codeartifact:us-east-1:000000000000:repository\/demo\/mirror/);
+    await p.screenshot({ path: join(ARTIFACTS, "console-17-promoter-denied.png"), fullPage: true });
+    // A copy out of release (the promoter may only copy into it) is refused at the plan.
+    await p.goto(`${wharf.endpoint}/#/copy?domain=demo&source=release&destination=mirror&format=generic&namespace=acme&package=http-client&versions=0.4.0`);
+    await p.locator("#plan-button").click();
+    const failed = p.getByRole("alert").filter({ hasText: "The dry run failed" });
+    await failed.waitFor();
+    assert.match(await failed.innerText(), /Access denied: .*user\/promoter.*:package\/demo\/mirror\//);
+    await p.getByRole("link", { name: "Browse" }).click();
+    await p.getByRole("heading", { name: "Domains" }).waitFor();
+    await p.getByRole("link", { name: "demo", exact: true }).waitFor();
+  } finally {
+    await context.close();
+  }
+});
 
 test("the service going away mid-session gives a clear error", async () => {
   wharf.kill();

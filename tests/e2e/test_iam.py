@@ -1,7 +1,8 @@
-"""Users and least privilege through the real aws CLI: a "promoter" user made with `wharf admin`
-(on the data directory, or against the running service with `--endpoint-url`) reads staging and
-copies into release, and is refused everything else; the admin API is root-only; SigV4 failures
-for a user; revoked keys and their tokens; resource policies with revisions."""
+"""Users and least privilege through the real aws CLI and npm: a "promoter" user made with
+`wharf admin` (on the data directory, or against the running service with `--endpoint-url`)
+reads staging and release and copies from staging into release, and is refused everything else,
+from the aws CLI as from npm; the admin API is root-only; SigV4 failures for a user; revoked keys
+and their tokens; resource policies with revisions."""
 
 import json
 import os
@@ -11,7 +12,8 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, error_code, publish
+from conftest import AWS, ROOT, error_code, publish
+from test_npm import Npm, make_package, registry
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -21,15 +23,17 @@ def arn(resource):
     return f"arn:aws:codeartifact:{REGION}:{ACCOUNT}:{resource}"
 
 
+# The README's policy, verbatim.
 PROMOTER_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "ReadStaging", "Effect": "Allow",
-         "Action": ["codeartifact:ReadFromRepository", "codeartifact:Describe*", "codeartifact:List*",
-                    "codeartifact:GetPackageVersionAsset"],
-         "Resource": [arn("repository/my-domain/staging"), arn("package/my-domain/staging/*")]},
+        {"Sid": "ReadStagingAndRelease", "Effect": "Allow",
+         "Action": ["codeartifact:ReadFromRepository", "codeartifact:GetRepositoryEndpoint",
+                    "codeartifact:Describe*", "codeartifact:List*", "codeartifact:GetPackageVersionAsset"],
+         "Resource": [arn("repository/my-domain/staging"), arn("package/my-domain/staging/*"),
+                      arn("repository/my-domain/release"), arn("package/my-domain/release/*")]},
         {"Sid": "CopyIntoRelease", "Effect": "Allow",
-         "Action": ["codeartifact:CopyPackageVersions", "codeartifact:Describe*", "codeartifact:List*"],
+         "Action": "codeartifact:CopyPackageVersions",
          "Resource": [arn("repository/my-domain/release"), arn("package/my-domain/release/*")]},
         {"Sid": "FindTheDomain", "Effect": "Allow",
          "Action": ["codeartifact:DescribeDomain", "codeartifact:ListRepositoriesInDomain",
@@ -107,8 +111,8 @@ def test_a_promoter_reads_staging_and_copies_into_release_only(wharf, tmp_path, 
     user = f"arn:aws:iam::{ACCOUNT}:user/promoter"
     rc, _, err = copy(wharf, "release", "staging", "0.9.0", env)
     assert rc == 255 and error_code(err) == "AccessDeniedException", err
-    assert (f"User: {user} is not authorized to perform: codeartifact:ReadFromRepository on resource: "
-            f"{arn('repository/my-domain/release')}") in err
+    assert (f"User: {user} is not authorized to perform: codeartifact:CopyPackageVersions on resource: "
+            f"{arn('repository/my-domain/staging')}") in err
     rc, _, err = wharf.aws("delete-package-versions", "--domain", "my-domain", "--repository", "release",
                            "--format", "generic", "--namespace", "my-ns", "--package", "app",
                            "--versions", "1.0.0", env=env)
@@ -245,3 +249,75 @@ def test_a_repository_policy_grants_what_the_identity_policy_does_not(wharf, tmp
     assert rc == 255 and error_code(err) == "AccessDeniedException", err
     rc, _, err = wharf.aws("put-domain-permissions-policy", "--domain", "my-domain", "--policy-document", "{}")
     assert rc == 255 and error_code(err) == "ValidationException", err
+
+
+def blob_files(w):
+    return sorted(p.name for p in (w.data_dir / "blobs").rglob("*") if p.is_file())
+
+
+def test_the_promoter_installs_with_npm_but_cannot_publish(wharf, tmp_path):
+    """`aws codeartifact login --tool npm` with the promoter's keys, then the real npm: install
+    from staging and view release work; publish and dist-tag changes are refused with the
+    AccessDeniedException text and change nothing; a repository outside the policy is refused
+    to npm too; a revoked key's token is refused."""
+    setup(wharf, tmp_path)
+    wharf.ok("create-repository", "--domain", "my-domain", "--repository", "team-only")
+    root_npm = Npm(wharf, "staging", tmp_path / "root")
+    for repo, name in [("staging", "@acme/app"), ("team-only", "secret-lib")]:
+        root_npm.use(wharf, repo, wharf.ok("get-authorization-token", "--domain", "my-domain")["authorizationToken"])
+        root_npm.run("publish", cwd=make_package(tmp_path / "pkgs", name, "1.0.0"))
+    key, env = promoter(wharf)
+    user = f"arn:aws:iam::{ACCOUNT}:user/promoter"
+
+    npm = Npm(wharf, "staging", tmp_path / "promoter", tok="placeholder")
+    npm.userconfig.write_text("")
+    login_env = dict(env, **{k: v for k, v in npm.env.items() if k.startswith("npm_config_") or k == "HOME"})
+    p = subprocess.run([AWS, "codeartifact", "login", "--tool", "npm", "--domain", "my-domain", "--repository",
+                        "staging", "--endpoint-url", wharf.endpoint], capture_output=True, text=True, env=login_env,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert f"registry={registry(wharf, 'staging')}" in npm.userconfig.read_text()
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps({"name": "consumer", "version": "0.0.0", "private": True}))
+    npm.run("install", "@acme/app", cwd=project)
+    assert json.loads((project / "node_modules/@acme/app/package.json").read_text())["version"] == "1.0.0"
+
+    staging_before = wharf.ok("list-package-versions", "--domain", "my-domain", "--repository", "staging",
+                              "--format", "npm", "--namespace", "acme", "--package", "app")["versions"]
+    blobs_before = blob_files(wharf)
+    refused = npm.run("publish", cwd=make_package(tmp_path / "pkgs", "@acme/app", "1.0.1"), check=False)
+    assert refused.returncode != 0, refused.stdout
+    assert "403" in refused.stderr, refused.stderr
+    assert (f"User: {user} is not authorized to perform: codeartifact:PublishPackageVersion on resource: "
+            f"{arn('package/my-domain/staging/npm/acme/app')}") in refused.stderr, refused.stderr
+    refused = npm.run("dist-tag", "add", "@acme/app@1.0.0", "stable", check=False)
+    assert refused.returncode != 0 and "403" in refused.stderr, refused.stderr
+    assert wharf.ok("list-package-versions", "--domain", "my-domain", "--repository", "staging", "--format", "npm",
+                    "--namespace", "acme", "--package", "app")["versions"] == staging_before
+    assert "stable" not in npm.run("dist-tag", "ls", "@acme/app").stdout
+    assert blob_files(wharf) == blobs_before
+
+    # The promoter's way into release is a copy; then npm sees it there.
+    rc, out, err = wharf.aws("copy-package-versions", "--domain", "my-domain", "--source-repository", "staging",
+                             "--destination-repository", "release", "--format", "npm", "--namespace", "acme",
+                             "--package", "app", "--versions", "1.0.0", env=env)
+    assert rc == 0 and list(out["successfulVersions"]) == ["1.0.0"], err
+    tok = wharf.aws("get-authorization-token", "--domain", "my-domain", env=env)[1]["authorizationToken"]
+    npm.use(wharf, "release", tok)
+    assert npm.json("view", "@acme/app", "version") == "1.0.0"
+
+    # A repository the policy does not name is closed to npm as to the API.
+    npm.use(wharf, "team-only", tok)
+    refused = npm.run("view", "secret-lib", check=False)
+    assert refused.returncode != 0 and "403" in refused.stderr, refused.stderr
+    assert (f"codeartifact:ReadFromRepository on resource: {arn('repository/my-domain/team-only')}"
+            in refused.stderr), refused.stderr
+
+    # Revoking the key revokes its tokens, for npm too.
+    npm.use(wharf, "staging", tok)
+    assert npm.json("view", "@acme/app", "version") == "1.0.0"
+    admin(wharf, "key", "revoke", key["accessKeyId"])
+    refused = npm.run("view", "@acme/app", check=False)
+    assert refused.returncode != 0 and "401" in refused.stderr, refused.stderr

@@ -1,19 +1,27 @@
 //! The npm registry protocol at `/npm/DOMAIN/REPO/`, the URL GetRepositoryEndpoint returns for
 //! format npm. One catch-all route authenticates the bearer token npm sends (from `.npmrc`'s
 //! `//HOST/npm/DOMAIN/REPO/:_authToken=…`, as `aws codeartifact login --tool npm` writes it),
-//! classifies the request with [`wharf_npm::route`] and hands it to [`read`] (packuments,
-//! tarballs, `dist-tag ls`) or [`write`] (publish, deprecate, `dist-tag add/rm`, unpublish).
-//! The pure protocol logic lives in `wharf-npm`; here are only storage and HTTP.
+//! classifies the request (`access::NpmRequest`), checks the caller's permissions
+//! (`access`: `ReadFromRepository` for reads, `PublishPackageVersion` for writes) and hands it
+//! to `read` (packuments, tarballs, `dist-tag ls`) or `write` (publish, deprecate, `dist-tag
+//! add/rm`, unpublish). The pure protocol logic lives in `wharf-npm`; here are only storage and
+//! HTTP.
 //!
-//! Every failure answers with npm's error shape, `{"error": "…"}`, and the status npm expects
-//! (401 with `WWW-Authenticate: Bearer` for a missing or bad token, so npm asks to log in).
+//! Tokens of any key are accepted ([`crate::auth::verify_bearer`]): root's, and IAM users',
+//! which carry their user's permissions and stop working when their key is revoked or their
+//! user deleted. Every failure answers with npm's error shape, `{"error": "…"}`, and the status
+//! npm expects (401 with `WWW-Authenticate: Bearer` for a missing, bad, expired or revoked
+//! token, so npm asks to log in; 403 with the `AccessDeniedException` text for a refusal).
 
+mod access;
 mod read;
 mod write;
 
-use crate::auth::{Caller, epoch_now};
+use crate::auth::{Caller, Identity};
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::StoreError;
+use access::NpmRequest;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -70,6 +78,29 @@ impl From<StoreError> for Failure {
     }
 }
 
+/// The API's errors in npm's shape: a refused authorization is 403 with the
+/// `AccessDeniedException` text, an authentication failure (bad, expired or revoked token) 401.
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::AccessDenied(message) => Failure::new(403, message),
+            ApiError::Auth { message, .. } => {
+                Failure::new(401, format!("Unable to authenticate: {message}"))
+            }
+            ApiError::Validation { message, .. } => Failure::new(400, message),
+            ApiError::NotFound { message, .. } | ApiError::UnknownOperation(message) => {
+                Failure::new(404, message)
+            }
+            ApiError::Conflict { message, .. } => Failure::new(409, message),
+            ApiError::QuotaExceeded { message, .. } => Failure::new(402, message),
+            ApiError::Internal(e) => {
+                tracing::error!("npm request failed: {e:#}");
+                Failure::new(500, "Internal server error")
+            }
+        }
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": self.message }).to_string();
@@ -113,7 +144,10 @@ pub(crate) struct Ctx {
     pub(crate) repo: String,
     /// `http://HOST/npm/DOMAIN/REPO/`: where tarball URLs point.
     pub(crate) base: String,
+    /// The access key behind the token.
     pub(crate) caller: Caller,
+    /// Whose permissions the request has ([`access::authorise`] checks them).
+    pub(crate) identity: Identity,
 }
 
 impl Ctx {
@@ -147,17 +181,19 @@ fn token_of(headers: &HeaderMap) -> Option<String> {
     text.split_once(':').map(|(_, p)| p.to_owned())
 }
 
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, Failure> {
+/// The caller of an npm request: a token of any key (root's or a user's) that is signed,
+/// unexpired, and whose key is still active (checked in the store on every request).
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Caller, Identity), Failure> {
     let token = token_of(headers).ok_or_else(|| {
         Failure::new(
             401,
             "Unable to authenticate: this registry needs a token (aws codeartifact login --tool npm)",
         )
     })?;
-    state
-        .keys
-        .verify_token(&token, epoch_now())
-        .map_err(|e| Failure::new(401, format!("Unable to authenticate: {e}")))
+    Ok(crate::auth::verify_bearer(state, &token).await?)
 }
 
 /// Reads a request body up to the npm limit (413 in npm's shape beyond it).
@@ -193,7 +229,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
 
 async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure> {
     let (parts, body) = request.into_parts();
-    let caller = authenticate(&state, &parts.headers)?;
+    let (caller, identity) = authenticate(&state, &parts.headers).await?;
     let path = parts.uri.path();
     let rest = path.strip_prefix("/npm/").ok_or_else(Failure::not_found)?;
     let (domain, rest) = rest.split_once('/').ok_or_else(Failure::not_found)?;
@@ -209,17 +245,23 @@ async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure
         repo: repo.to_owned(),
         base: format!("http://{host}/npm/{domain}/{repo}/"),
         caller,
+        identity,
         state,
     };
-    let method = parts.method.as_str();
-    if let Some((target, _rev)) = rest.split_once("/-rev/") {
-        return write::unpublish(&ctx, &parts.method, target, &parts.headers, body).await;
-    }
+    let request = NpmRequest::classify(&parts.method, rest)?;
+    // Before the body is read or anything is stored: a refused request changes nothing.
+    access::authorise(&ctx, &request).await?;
+    let route = match request {
+        NpmRequest::Route(route) => route,
+        NpmRequest::Unpublish { name, kind } => {
+            return write::unpublish(&ctx, &name, kind, &parts.headers, body).await;
+        }
+    };
     let accept = parts
         .headers
         .get(header::ACCEPT)
         .and_then(|h| h.to_str().ok());
-    match wharf_npm::route(method, rest)? {
+    match route {
         NpmRoute::Packument(name) => read::packument(&ctx, &name, accept).await,
         NpmRoute::Tarball(t) => read::tarball(&ctx, &t).await,
         NpmRoute::DistTags(name) => read::dist_tags(&ctx, &name).await,

@@ -1,13 +1,14 @@
 //! npm writes: `npm publish` and `npm deprecate` (both `PUT /{name}`), `npm dist-tag add/rm`,
 //! and `npm unpublish` (`PUT|DELETE /{name}/-rev/{rev}`, then `DELETE` of the tarball).
 
+use super::access::UnpublishKind;
 use super::read::{merged, views};
 use super::{Ctx, Failure, json_response, ok_response, read_body};
 use crate::handlers::publish::put_blob;
 use crate::store::AssetRow;
 use crate::store::npm::{NPM_ASSET, NpmPublishOutcome, NpmPublishRow};
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -206,36 +207,30 @@ struct UnpublishBody {
 /// (only listed versions count: the client never saw the others),
 /// `DELETE /{name}/-rev/{rev}` to remove the whole package from this repository, and `DELETE
 /// /{name}/-/{file}.tgz/-rev/{rev}` for the tarball (its bytes are shared by content, so
-/// there is nothing left to do once the version is gone).
+/// there is nothing left to do once the version is gone). The method and path were classified,
+/// and the permissions checked, before this runs (see `super::access`).
 pub(crate) async fn unpublish(
     ctx: &Ctx,
-    method: &Method,
-    target: &str,
+    name: &NpmName,
+    kind: UnpublishKind,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, Failure> {
-    if target.contains("/-/") {
-        return if *method == Method::DELETE {
-            Ok(ok_response(Value::Null))
-        } else {
-            Err(NpmError::MethodNotAllowed(format!("{method} {target}")).into())
-        };
-    }
-    let name = NpmName::from_path(target).map_err(|_| Failure::not_found())?;
-    let c = Ctx::coordinate(&name);
-    match *method {
-        Method::DELETE => {
+    let c = Ctx::coordinate(name);
+    match kind {
+        UnpublishKind::Tarball => Ok(ok_response(Value::Null)),
+        UnpublishKind::Package => {
             ctx.state
                 .store
                 .delete_package(&ctx.owner, &ctx.domain, &ctx.repo, &c)
                 .await?;
             Ok(ok_response(Value::Null))
         }
-        Method::PUT => {
+        UnpublishKind::Versions => {
             let bytes = read_body(ctx, headers, body).await?;
             let doc: UnpublishBody =
                 serde_json::from_slice(&bytes).map_err(|e| NpmError::BadJson(e.to_string()))?;
-            let views = views(ctx, &name).await?;
+            let views = views(ctx, name).await?;
             let local = views
                 .first()
                 .filter(|v| v.repository == ctx.repo)
@@ -260,6 +255,5 @@ pub(crate) async fn unpublish(
             }
             Ok(ok_response(Value::Null))
         }
-        _ => Err(NpmError::MethodNotAllowed(format!("{method} {target}")).into()),
     }
 }
