@@ -7,7 +7,7 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -87,6 +87,19 @@ pub async fn verify_bearer(state: &AppState, token: &str) -> Result<(Caller, Ide
     Ok((caller, identity))
 }
 
+/// A new key pair in AWS's shapes: `AKIA` + 16 base32 characters, and a 40-character secret.
+pub fn generate_key_pair() -> (String, String) {
+    let id = format!(
+        "AKIA{}",
+        random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+    );
+    let secret = random_string(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        40,
+    );
+    (id, secret)
+}
+
 fn random_string(alphabet: &[u8], n: usize) -> String {
     let mut rng = rand::thread_rng();
     (0..n)
@@ -127,14 +140,7 @@ impl Keys {
                 false,
             ));
         }
-        let id = format!(
-            "AKIA{}",
-            random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
-        );
-        let secret = random_string(
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-            40,
-        );
+        let (id, secret) = generate_key_pair();
         let text = serde_json::json!({"accessKeyId": id, "secretAccessKey": secret}).to_string();
         write_private(&path, &text)?;
         Ok((Keys::new(id, secret), true))
@@ -251,15 +257,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
             message: "Missing Authentication Token".into(),
         }),
         Some(_) => {
-            let bytes = to_bytes(body, state.config.max_body_bytes)
-                .await
-                .map_err(|_| ApiError::Validation {
-                    message: format!(
-                        "The request body is larger than {} bytes",
-                        state.config.max_body_bytes
-                    ),
-                    reason: "OTHER",
-                })?;
+            let bytes = crate::extract::read_body(body, state.config.max_body_bytes).await?;
             let headers: Vec<(String, String)> = parts
                 .headers
                 .iter()

@@ -20,7 +20,7 @@ use crate::auth::Identity;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::iam::PolicyTarget;
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -89,15 +89,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
         operation,
         "PutDomainPermissionsPolicy" | "CreateRepository" | "UpdateRepository"
     ) {
-        let bytes = to_bytes(body, state.config.max_body_bytes)
-            .await
-            .map_err(|_| ApiError::Validation {
-                message: format!(
-                    "The request body is larger than {} bytes",
-                    state.config.max_body_bytes
-                ),
-                reason: "OTHER",
-            })?;
+        let bytes = crate::extract::read_body(body, state.config.max_body_bytes).await?;
         (Body::from(bytes.clone()), Some(bytes))
     } else {
         (body, None)

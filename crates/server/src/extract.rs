@@ -42,3 +42,14 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for AwsJson<T
             })
     }
 }
+
+/// Reads a whole request body, refusing one over `limit` bytes with a `ValidationException`
+/// (for the layers that must see the body before the handler does).
+pub async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::Validation {
+            message: format!("The request body is larger than {limit} bytes"),
+            reason: "OTHER",
+        })
+}

@@ -6,7 +6,6 @@
 use crate::error::ApiError;
 use crate::params::Checks;
 use crate::store::MetadataStore;
-use rand::Rng;
 use serde_json::{Value, json};
 use wharf_core::error::FieldError;
 use wharf_policy::{PolicyDocument, Principal};
@@ -139,25 +138,7 @@ fn check_key_id(c: &mut Checks, value: &str) {
     }
 }
 
-fn random_string(alphabet: &[u8], n: usize) -> String {
-    let mut rng = rand::thread_rng();
-    (0..n)
-        .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
-        .collect()
-}
-
-/// A new key pair in AWS's shapes: `AKIA` + 16 base32 characters, and a 40-character secret.
-pub fn generate_key_pair() -> (String, String) {
-    let id = format!(
-        "AKIA{}",
-        random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
-    );
-    let secret = random_string(
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-        40,
-    );
-    (id, secret)
-}
+pub use crate::auth::generate_key_pair;
 
 /// Checks `op` ([`AdminOp::validate`]; nothing is written when it fails), runs it on `store`
 /// and returns its JSON result. `account` is the account in the users' ARNs.

@@ -12,7 +12,6 @@ use super::wire::{self, ADMIN_PREFIX};
 use crate::auth::{self, Identity};
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::body::to_bytes;
 use axum::extract::{Request, State};
 use axum::routing::any;
 use axum::{Json, Router, middleware};
@@ -50,15 +49,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Result<Json<
             ));
         }
     }
-    let bytes = to_bytes(body, state.config.max_body_bytes)
-        .await
-        .map_err(|_| ApiError::Validation {
-            message: format!(
-                "The request body is larger than {} bytes",
-                state.config.max_body_bytes
-            ),
-            reason: "OTHER",
-        })?;
+    let bytes = crate::extract::read_body(body, state.config.max_body_bytes).await?;
     let op: AdminOp = wire::op_of(method, path, parts.uri.query().unwrap_or(""), &bytes)?;
     tracing::info!(operation = op.name(), "admin");
     let out = ops::execute(&*state.store, &state.config.account_id, op).await?;
