@@ -134,7 +134,8 @@ def main():
     root = Path(tempfile.mkdtemp(prefix="wharf-bench-"))
     database_url, extra = None, []
     if "--postgres" in sys.argv:
-        database_url = subprocess.run([str(repo_root / "scripts/pg-throwaway"), "start", str(root / "pg")],
+        pg_dir = tempfile.mkdtemp(prefix="wharf-bench-pg-")  # its own: the cluster's owner must reach it
+        database_url = subprocess.run([str(repo_root / "scripts/pg-throwaway"), "start", pg_dir],
                                       check=True, capture_output=True, text=True).stdout.strip()
         extra = ["--database-url", database_url]
         print("Metadata on PostgreSQL (throwaway cluster, fsync off).\n")
@@ -167,7 +168,7 @@ def main():
     finally:
         w.kill9()
         if database_url:
-            subprocess.run([str(repo_root / "scripts/pg-throwaway"), "stop", str(root / "pg")], check=False)
+            subprocess.run([str(repo_root / "scripts/pg-throwaway"), "stop", pg_dir], check=False)
         shutil.rmtree(root, ignore_errors=True)
 
 
