@@ -77,7 +77,9 @@ def _fresh_database(base_url):
 
 
 @pytest.fixture
-def services(postgres_url, s3_endpoint):
+def services(request, postgres_url, s3_endpoint):
+    """Two services; `@pytest.mark.parametrize("services", [{ENV}], indirect=True)` adds to
+    their environment."""
     database = _fresh_database(postgres_url)
     prefix = "run-" + os.urandom(4).hex()
     s3 = s3_client(s3_endpoint)
@@ -87,7 +89,7 @@ def services(postgres_url, s3_endpoint):
         pass
     keys = ("AKIA" + os.urandom(8).hex().upper(), os.urandom(24).hex())
     tmp = Path(tempfile.mkdtemp(prefix="wharf-shared-"))
-    env = dict(S3_ENV, AWS_ENDPOINT_URL=s3_endpoint)
+    env = dict(S3_ENV, AWS_ENDPOINT_URL=s3_endpoint, **getattr(request, "param", {}))
     args = ["--database-url", database, "--blob-store", f"s3://{BUCKET}/{prefix}"]
     started = []
     try:
@@ -177,3 +179,21 @@ def test_an_unreachable_database_is_a_clear_startup_error(tmp_path):
     assert p.returncode != 0
     assert "cannot open the database postgres://wharf:***@127.0.0.1" in p.stderr, p.stderr
     assert "s3cret" not in p.stderr + p.stdout
+
+
+@pytest.mark.parametrize("services", [{"AWS_CONDITIONAL_PUT": "disabled"}], indirect=True)
+def test_a_bucket_without_conditional_writes_still_stores_each_content_once(services, tmp_path):
+    """Some S3-compatible stores refuse If-None-Match; content-addressed writes then overwrite
+    with the same bytes instead of failing the publish."""
+    a, b, s3, prefix = services
+    a.ok("create-domain", "--domain", "my-domain")
+    a.ok("create-repository", "--domain", "my-domain", "--repository", "staging")
+    body = os.urandom(50_000)
+    publish(a, "staging", "tool", "1.0.0", body, tmp=tmp_path)
+    publish(b, "staging", "tool", "1.0.1", body, tmp=tmp_path)  # the same bytes again
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix + "/").get("Contents", [])]
+    assert len(keys) == 1 and hashlib.sha256(body).hexdigest() in keys[0], keys
+    out = tmp_path / "downloaded"
+    b.ok("get-package-version-asset", "--domain", "my-domain", "--repository", "staging", "--format", "generic",
+         "--namespace", "my-ns", "--package", "tool", "--package-version", "1.0.1", "--asset", "asset.txt", str(out))
+    assert out.read_bytes() == body

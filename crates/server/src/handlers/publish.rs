@@ -30,18 +30,28 @@ pub fn asset_row(name: &str, bytes: &[u8]) -> AssetRow {
     }
 }
 
-/// Writes content-addressed bytes; existing content is left as is.
+/// Writes content-addressed bytes; existing content is left as is. A store without
+/// conditional writes (some S3-compatible servers, or `AWS_CONDITIONAL_PUT=disabled`) gets a
+/// plain overwrite instead, which is as safe here: the key is the content's SHA-256, so an
+/// overwrite writes the same bytes.
 pub async fn put_blob(state: &AppState, sha256: &str, bytes: Bytes) -> Result<(), ApiError> {
-    let opts = PutOptions {
+    let path = AssetKey::sha256(sha256).path();
+    let create = PutOptions {
         mode: PutMode::Create,
         ..Default::default()
     };
-    match state
+    let outcome = match state
         .blobs
-        .put_opts(&AssetKey::sha256(sha256).path(), bytes.into(), opts)
+        .put_opts(&path, bytes.clone().into(), create)
         .await
     {
-        Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
+        Err(object_store::Error::NotImplemented) => {
+            state.blobs.put(&path, bytes.into()).await.map(|_| ())
+        }
+        other => other.map(|_| ()),
+    };
+    match outcome {
+        Ok(()) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
         Err(e) => Err(ApiError::Internal(e.into())),
     }
 }
