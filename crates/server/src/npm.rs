@@ -284,7 +284,12 @@ async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure
         }
         NpmRoute::Whoami => {
             repository_exists(&ctx).await?;
-            let body = serde_json::json!({ "username": ctx.caller.access_key_id });
+            // A user is named; root has no name, so its key id stands in.
+            let username = match &ctx.identity {
+                Identity::User(name) => name.as_str(),
+                Identity::Root => ctx.caller.access_key_id.as_str(),
+            };
+            let body = serde_json::json!({ "username": username });
             Ok(json_response(
                 StatusCode::OK,
                 "application/json",

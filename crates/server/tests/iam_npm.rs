@@ -226,6 +226,8 @@ async fn a_read_only_user_installs_but_every_write_is_refused_and_changes_nothin
 
     let doc = npm(&svc, &tok, "GET", "staging", WIDGET, None).await;
     assert_eq!(doc.ok()["dist-tags"]["latest"], "1.0.0");
+    let me = npm(&svc, &tok, "GET", "staging", "-/whoami", None).await;
+    assert_eq!(me.ok()["username"], "reader", "npm whoami names the user");
     let tarball = npm(
         &svc,
         &tok,
