@@ -275,11 +275,7 @@ impl ApiClient {
                     message: "This service does not serve npm dist-tags".to_owned(),
                 });
             }
-            return Err(ClientError::decode(
-                response.status(),
-                error_type.as_deref(),
-                &text,
-            ));
+            return Err(ClientError::decode_npm(response.status(), &text));
         }
         serde_json::from_str(&text)
             .map_err(|e| ClientError::Unreachable(format!("unreadable dist-tags: {e}")))

@@ -57,7 +57,8 @@ impl Target {
 
     /// npm dist-tags of every repository that holds the package (none for other formats).
     /// A repository whose tags cannot be read counts as having none, unless the token was
-    /// refused.
+    /// refused or may not read them: a plan that guessed the tags would show a wrong
+    /// `(none) → X`, so the plan fails with the denial instead.
     async fn dist_tags(
         &self,
         api: &ApiClient,
@@ -79,7 +80,9 @@ impl Target {
                 Ok(t) => {
                     tags.insert(repo.clone(), t);
                 }
-                Err(e) if e.is_unauthorized() => return Err(e),
+                Err(e) if e.is_unauthorized() || matches!(e, ClientError::AccessDenied { .. }) => {
+                    return Err(e);
+                }
                 Err(_) => {}
             }
         }

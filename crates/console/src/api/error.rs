@@ -107,6 +107,25 @@ impl ClientError {
         }
     }
 
+    /// Decodes a failed answer of the npm endpoints, whose errors are `{"error": "…"}`: 401
+    /// ends the session, 403 is an access denial with the service's text, anything else keeps
+    /// npm's message.
+    pub fn decode_npm(status: u16, body: &str) -> ClientError {
+        let message = serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v["error"].as_str().map(str::to_owned))
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| format!("The npm endpoint answered HTTP {status}"));
+        match status {
+            401 => ClientError::Unauthorized { message },
+            403 => ClientError::AccessDenied { message },
+            _ => ClientError::Other {
+                code: format!("HTTP {status}"),
+                message,
+            },
+        }
+    }
+
     /// Whether the session has to end (token refused or expired).
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ClientError::Unauthorized { .. })

@@ -89,3 +89,27 @@ fn several_validation_fields_are_split() {
     let names: Vec<&str> = f.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(names, vec!["domain", "sourceRepository"]);
 }
+
+#[test]
+fn decodes_npm_errors_with_their_text() {
+    let denied = r#"{"error":"User: arn:aws:iam::000000000000:user/p is not authorized to perform: codeartifact:ReadFromRepository on resource: arn:x"}"#;
+    match ClientError::decode_npm(403, denied) {
+        ClientError::AccessDenied { message } => {
+            assert!(
+                message.contains("codeartifact:ReadFromRepository"),
+                "{message}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        ClientError::decode_npm(401, r#"{"error":"Unable to authenticate"}"#).is_unauthorized()
+    );
+    assert_eq!(
+        ClientError::decode_npm(500, "<html>"),
+        ClientError::Other {
+            code: "HTTP 500".into(),
+            message: "The npm endpoint answered HTTP 500".into()
+        }
+    );
+}
