@@ -463,6 +463,10 @@ async fn apply_copy(
     c: &PackageCoordinate,
     plan: &CopyPlan,
 ) -> StoreResult<()> {
+    // Four statements per version, whatever its number of assets: rows are copied inside the
+    // database (INSERT … SELECT), which matters when each statement is a round trip
+    // (PostgreSQL). Source package ids are looked up once per repository.
+    let mut source_packages: BTreeMap<i64, i64> = BTreeMap::new();
     let mut dest_package: Option<i64> = None;
     for copy in plan.copies() {
         let from = repos
@@ -471,18 +475,32 @@ async fn apply_copy(
             .ok_or_else(|| {
                 StoreError::Backend(anyhow::anyhow!("planned source {} not loaded", copy.from))
             })?;
-        let src_pkg = find_package(conn, from.id, c)
-            .await?
-            .ok_or_else(|| package_missing(&from.name, c))?;
+        let src_pkg = match source_packages.get(&from.id) {
+            Some(id) => *id,
+            None => {
+                let id = find_package(conn, from.id, c)
+                    .await?
+                    .ok_or_else(|| package_missing(&from.name, c))?
+                    .id;
+                source_packages.insert(from.id, id);
+                id
+            }
+        };
         let v = copy.record.version.as_str();
-        let src = find_version(conn, src_pkg.id, v)
-            .await?
-            .ok_or_else(|| version_missing(c, v))?;
-        let assets = assets_of(conn, src.id).await?;
+        let src = sqlx::query(
+            "SELECT id, origin_type FROM package_versions WHERE package_id = $1 AND version = $2",
+        )
+        .bind(src_pkg)
+        .bind(v)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| version_missing(c, v))?;
+        let src_id: i64 = src.get("id");
         let package_id = match dest_package {
             Some(id) => id,
             None => {
-                let (publish, upstream) = new_package_origin(src.origin_type);
+                let origin = origin_type_of(&src.get::<String, _>("origin_type"));
+                let (publish, upstream) = new_package_origin(origin);
                 ensure_package(conn, dest.id, c, publish, upstream).await?
             }
         };
@@ -493,23 +511,24 @@ async fn apply_copy(
             .execute(&mut *conn)
             .await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time, metadata) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
+             entry_repository, published_time, metadata) \
+             SELECT $1, version, revision, status, origin_type, entry_repository, published_time, \
+             metadata FROM package_versions WHERE id = $2 RETURNING id",
         )
         .bind(package_id)
-        .bind(v)
-        .bind(&src.revision)
-        .bind(src.status.as_str())
-        .bind(origin_type_str(src.origin_type))
-        .bind(&src.entry_repository)
-        .bind(src.published_time)
-        .bind(serde_json::to_string(&src.metadata).map_err(|e| StoreError::Backend(e.into()))?)
+        .bind(src_id)
         .fetch_one(&mut *conn)
         .await?
         .get("id");
-        for a in &assets {
-            insert_asset(conn, id, a).await?;
-        }
+        sqlx::query(
+            "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
+             SELECT $1, name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $2",
+        )
+        .bind(id)
+        .bind(src_id)
+        .execute(&mut *conn)
+        .await?;
     }
     if !plan.dist_tags.is_empty() {
         let package_id = match dest_package {
