@@ -83,6 +83,29 @@ pub(super) async fn find_version(
     Ok(row.as_ref().map(version_row))
 }
 
+/// The rows of the `versions` of a package that exist, in one query (a copy names at most
+/// 100 versions, well within both databases' parameter limits).
+async fn find_versions(
+    conn: &mut AnyConnection,
+    package_id: i64,
+    versions: &[String],
+) -> StoreResult<Vec<VersionRow>> {
+    if versions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..versions.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT * FROM package_versions WHERE package_id = $1 AND version IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(package_id);
+    for v in versions {
+        query = query.bind(v);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    Ok(rows.iter().map(version_row).collect())
+}
+
 async fn dist_tags_of(
     conn: &mut AnyConnection,
     package_id: i64,
@@ -392,11 +415,7 @@ impl Store {
                 view.exists = true;
                 view.upstream_blocked = pkg.origin_upstream == "BLOCK";
                 view.publish_blocked = pkg.origin_publish == "BLOCK";
-                let mut rows = Vec::with_capacity(wanted.len());
-                for v in wanted {
-                    rows.extend(find_version(conn, pkg.id, v).await?);
-                }
-                for r in rows {
+                for r in find_versions(conn, pkg.id, wanted).await? {
                     let (Ok(version), Ok(revision)) = (
                         PackageVersion::parse(&r.version),
                         Revision::parse(&r.revision),
