@@ -28,7 +28,6 @@ pub use cli::{AdminArgs, AdminCommand, KeyCommand, PolicyCommand, UserCommand};
 pub use ops::{AdminOp, execute, generate_key_pair};
 
 use crate::error::ApiError;
-use crate::store::Store;
 use serde_json::Value;
 use std::io::Write;
 
@@ -56,18 +55,7 @@ async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
             .call(&op)
             .await;
     }
-    let store = match &args.database_url {
-        Some(url) => Store::connect(url).await.map_err(|e| {
-            anyhow::anyhow!(
-                "cannot open the database {}: {e}",
-                crate::store::redact_url(url)
-            )
-        })?,
-        None => {
-            std::fs::create_dir_all(&args.data_dir)?;
-            Store::open(&args.data_dir.join("wharf.db")).await?
-        }
-    };
+    let store = crate::open_store(args.database_url.as_deref(), &args.data_dir).await?;
     execute(&store, &args.account_id, op)
         .await
         .map_err(|e| match e {

@@ -102,7 +102,7 @@ fn cors(config: &Config) -> CorsLayer {
 /// Opens the storage the configuration names (by default SQLite and local files under the data
 /// directory) and builds the state.
 pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> {
-    let store = open_store(&config).await?;
+    let store = open_store(config.database_url.as_deref(), &config.data_dir).await?;
     let blobs = open_blobs(&config)?;
     tracing::info!(
         database = ?store.backend(),
@@ -117,15 +117,19 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
     })
 }
 
-/// The metadata store: `--database-url`, else `DATA_DIR/wharf.db`.
-pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Ok(match &config.database_url {
+/// The metadata store: `--database-url`, else `DATA_DIR/wharf.db` (`wharf serve` and
+/// `wharf admin` open it the same way).
+pub async fn open_store(
+    database_url: Option<&str>,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Store> {
+    Ok(match database_url {
         Some(url) => Store::connect(url).await.map_err(|e| {
             anyhow::anyhow!("cannot open the database {}: {e}", store::redact_url(url))
         })?,
         None => {
-            std::fs::create_dir_all(&config.data_dir)?;
-            Store::open(&config.data_dir.join("wharf.db")).await?
+            std::fs::create_dir_all(data_dir)?;
+            Store::open(&data_dir.join("wharf.db")).await?
         }
     })
 }

@@ -506,20 +506,14 @@ async fn apply_copy(
             }
         };
         let v = copy.record.version.as_str();
-        let src = sqlx::query(
-            "SELECT id, origin_type FROM package_versions WHERE package_id = $1 AND version = $2",
-        )
-        .bind(src_pkg)
-        .bind(v)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| version_missing(c, v))?;
-        let src_id: i64 = src.get("id");
+        let src = find_version(conn, src_pkg, v)
+            .await?
+            .ok_or_else(|| version_missing(c, v))?;
+        let src_id = src.id;
         let package_id = match dest_package {
             Some(id) => id,
             None => {
-                let origin = origin_type_of(&src.get::<String, _>("origin_type"));
-                let (publish, upstream) = new_package_origin(origin);
+                let (publish, upstream) = new_package_origin(src.origin_type);
                 ensure_package(conn, dest.id, c, publish, upstream).await?
             }
         };
