@@ -1,11 +1,11 @@
 // The console end to end: the real wharf binary serves the built console (dist/, from
 // `trunk build`) and a demo domain (--demo); Debian's headless Chromium signs in with the link
-// wharf prints, browses to a package, plans a copy of an identical, a new and a differing
-// version, runs it (ALREADY_EXISTS and SKIPPED), re-runs with overwrite, verifies, shows a
-// validation error inline, signs in as a least-privilege "promoter" user (README, "Users and
-// least privilege") who copies into release and is told plainly what it may not read, and
-// explains that the service went away. Every step leaves a screenshot in
-// tests/artifacts/console-*.png.
+// wharf prints (a token of the demo user, kept in the tab's sessionStorage), browses to a
+// package, plans a copy of an identical, a new and a differing version, runs it (ALREADY_EXISTS
+// and SKIPPED), re-runs with overwrite, verifies, shows a validation error inline, signs in as a
+// least-privilege "promoter" user (README, "Users and least privilege") who copies into release
+// and is told plainly what it may not read, and explains that the service went away. Every step
+// leaves a screenshot in tests/artifacts/console-*.png.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -52,6 +52,14 @@ test("a refused token is explained on the sign-in form, and the demo's link sign
   assert.ok(!page.url().includes("token="), `the token leaves the address bar: ${page.url()}`);
   await page.getByRole("link", { name: "demo", exact: true }).waitFor();
   await shot("02-domains");
+  // The token is the tab's only: in sessionStorage, never in localStorage, and a reload keeps
+  // the session.
+  const stored = () => page.evaluate(() => [sessionStorage.getItem("wharf.token"), localStorage.getItem("wharf.token")]);
+  const token = decodeURIComponent(signInLink.match(/token=([^&]+)/)[1]);
+  assert.deepEqual(await stored(), [token, null]);
+  await page.reload();
+  await page.getByRole("link", { name: "demo", exact: true }).waitFor();
+  assert.deepEqual(await stored(), [token, null]);
 });
 
 test("browses from the domain to a package's versions and a version's assets", async () => {
@@ -198,7 +206,7 @@ function promoterPolicy(domain) {
 function promoterToken() {
   const bin = process.env.WHARF_BIN || join(ROOT, "target/debug/wharf");
   const admin = (args, input) =>
-    JSON.parse(execFileSync(bin, ["admin", "--data-dir", wharf.dataDir, ...args], { encoding: "utf8", input }));
+    JSON.parse(execFileSync(bin, ["admin", "--data-dir", wharf.dataDir, ...args], { encoding: "utf8", input, env: wharf.env }));
   admin(["user", "create", "promoter"]);
   const key = admin(["key", "create", "promoter"]).accessKey;
   admin(["policy", "attach", "promoter", "promote", "--document", "-"], JSON.stringify(promoterPolicy("demo")));
@@ -232,7 +240,8 @@ function npmPublish(token, repository, name, version) {
 test("a promoter's token copies from staging into release and is told what it may not read", async () => {
   // An npm package too, so the plan reads release's dist-tags through the npm endpoint with the
   // promoter's token: staging has 1.0.0 and 1.1.0 (latest), release 1.0.0 (latest).
-  const root = decodeURIComponent(signInLink.match(/token=([^&]+)/)[1]);
+  // The demo's link carries the demo user's token, which may not publish: publish as root.
+  const root = wharf.aws("get-authorization-token", "--domain", "demo").authorizationToken;
   npmPublish(root, "staging", "@acme/npm-widget", "1.0.0");
   npmPublish(root, "staging", "@acme/npm-widget", "1.1.0");
   npmPublish(root, "release", "@acme/npm-widget", "1.0.0");

@@ -68,6 +68,8 @@ export async function startWharf(extraArgs = []) {
   return {
     endpoint,
     dataDir,
+    /** The service's environment (its root key pair in WHARF_ROOT_*), for `wharf admin`. */
+    env,
     stderr: () => stderr,
     stdout: () => out,
     /** Resolves to the first match of `re` in what wharf printed (waits up to 10 s). */

@@ -62,6 +62,22 @@ def test_bearer_tokens_from_get_authorization_token(wharf):
     assert rc == 255 and error_code(err) == "ResourceNotFoundException"
 
 
+def test_a_token_does_not_renew_itself(wharf):
+    # GetAuthorizationToken called with a bearer token gives one that ends when the caller's
+    # does; SigV4 callers get the full duration.
+    wharf.ok("create-domain", "--domain", "my-domain")
+    first = wharf.ok("get-authorization-token", "--domain", "my-domain", "--duration-seconds", "900")
+    token = first["authorizationToken"]
+    for _ in range(2):
+        status, _, body = call(wharf, "/v1/authorization-token?domain=my-domain&duration=43200", token)
+        assert status == 200, body
+        assert body["expiration"] == first["expiration"], body
+        token = body["authorizationToken"]
+        assert call(wharf, "/v1/domains", token)[0] == 200
+    full = wharf.ok("get-authorization-token", "--domain", "my-domain")
+    assert full["expiration"] - first["expiration"] > 40_000
+
+
 def test_unknown_operations_get_the_aws_error_format(wharf):
     wharf.ok("create-domain", "--domain", "my-domain")
     token = wharf.ok("get-authorization-token", "--domain", "my-domain")["authorizationToken"]

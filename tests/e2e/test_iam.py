@@ -51,6 +51,9 @@ def run_admin(w, where, *args, stdin=None, env=None):
     AWS_SECRET_ACCESS_KEY unless `env` says otherwise); returns the finished process."""
     binary = os.environ.get("WHARF_BIN", str(ROOT / "target" / "debug" / "wharf"))
     target = ["--data-dir", str(w.data_dir)] if where == "local" else ["--endpoint-url", w.endpoint]
+    if env is None and where == "local":
+        # On the data directory, it seals users' secrets with the service's root secret.
+        env = dict(w.env, WHARF_ROOT_ACCESS_KEY_ID=w.access_key, WHARF_ROOT_SECRET_ACCESS_KEY=w.secret)
     return subprocess.run([binary, "admin", *target, *args], input=stdin, capture_output=True, text=True,
                           timeout=60, env=env or w.env)
 
@@ -172,6 +175,16 @@ def test_the_admin_api_is_root_only_and_answers_as_the_data_directory_does(wharf
     assert p.returncode == 1 and "AWS_ACCESS_KEY_ID" in p.stderr, p.stderr
     p = run_admin(wharf, "remote", "--region", "eu-west-1", "user", "list")
     assert p.returncode == 1 and "InvalidSignatureException" in p.stderr, p.stderr
+    # A bearer token, even root's, may not administer: only SigV4 with the root key pair.
+    token = wharf.ok("get-authorization-token", "--domain", "my-domain")["authorizationToken"]
+    req = urllib.request.Request(wharf.endpoint + "/wharf/admin/user?user=mallory", method="POST", data=b"",
+                                 headers={"Authorization": f"Bearer {token}"})
+    try:
+        urllib.request.urlopen(req, timeout=10)
+        raise AssertionError("a bearer token administered the service")
+    except urllib.error.HTTPError as e:
+        assert e.code == 403 and e.headers["x-amzn-ErrorType"] == "AccessDeniedException"
+    assert [u["userName"] for u in admin_remote(wharf, "user", "list")["users"]] == ["promoter"]
 
 
 def publish_as(w, env, tmp_path):

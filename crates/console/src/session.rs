@@ -1,11 +1,20 @@
-//! The signed-in session in `localStorage`, so it survives a reload.
+//! The signed-in session. The token lives in the tab's `sessionStorage`: it survives a reload of
+//! the tab, but not closing it, and other tabs and windows never see it (a bearer token is a
+//! credential). Only the endpoint, which is no secret, is remembered across tabs in
+//! `localStorage`, to prefill the sign-in form.
 
 use crate::state::Session;
 
 const ENDPOINT_KEY: &str = "wharf.endpoint";
 const TOKEN_KEY: &str = "wharf.token";
 
-fn storage() -> Option<web_sys::Storage> {
+/// The tab's storage, for the session and its token.
+fn tab() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The origin's lasting storage, for the last endpoint only.
+fn lasting() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
@@ -18,15 +27,21 @@ pub fn default_endpoint() -> String {
 
 /// The endpoint last signed in to, or the page's origin.
 pub fn last_endpoint() -> String {
-    storage()
-        .and_then(|s| s.get_item(ENDPOINT_KEY).ok().flatten())
+    [tab(), lasting()]
+        .into_iter()
+        .flatten()
+        .find_map(|s| s.get_item(ENDPOINT_KEY).ok().flatten())
         .filter(|e| !e.is_empty())
         .unwrap_or_else(default_endpoint)
 }
 
-/// The stored session, if there is one.
+/// The tab's session, if there is one. A token an older console left in `localStorage` is
+/// removed, never used.
 pub fn load() -> Option<Session> {
-    let s = storage()?;
+    if let Some(old) = lasting() {
+        let _ = old.remove_item(TOKEN_KEY);
+    }
+    let s = tab()?;
     let token = s.get_item(TOKEN_KEY).ok().flatten()?;
     let endpoint = s
         .get_item(ENDPOINT_KEY)
@@ -36,13 +51,16 @@ pub fn load() -> Option<Session> {
     (!token.is_empty()).then_some(Session { endpoint, token })
 }
 
-/// Stores `session`, or forgets the token when it is `None` (the endpoint is kept).
+/// Stores `session` in the tab, or forgets the token when it is `None` (the endpoint is kept).
 pub fn store(session: Option<&Session>) {
-    let Some(s) = storage() else { return };
+    let Some(s) = tab() else { return };
     match session {
         Some(session) => {
             let _ = s.set_item(ENDPOINT_KEY, &session.endpoint);
             let _ = s.set_item(TOKEN_KEY, &session.token);
+            if let Some(l) = lasting() {
+                let _ = l.set_item(ENDPOINT_KEY, &session.endpoint);
+            }
         }
         None => {
             let _ = s.remove_item(TOKEN_KEY);

@@ -55,7 +55,30 @@ async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
             .call(&op)
             .await;
     }
-    let store = crate::open_store(args.database_url.as_deref(), &args.data_dir).await?;
+    if args.database_url.is_none() || args.data_dir.exists() {
+        crate::datadir::make_private(&args.data_dir)?;
+    } else {
+        crate::datadir::private_umask();
+    }
+    let keys = crate::auth::Keys::load(&args.data_dir, crate::auth::Keys::pair_from_env())?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the service's root key pair is needed to seal access keys: set \
+                 WHARF_ROOT_ACCESS_KEY_ID and WHARF_ROOT_SECRET_ACCESS_KEY as for `wharf serve`, \
+                 or use the data directory where `wharf serve` keeps root-credentials"
+            )
+        })?;
+    let store =
+        crate::open_store(args.database_url.as_deref(), &args.data_dir, keys.sealer()).await?;
+    let report = store.seal_plaintext_secrets().await?;
+    if report.readable == 0 && !report.unreadable.is_empty() {
+        anyhow::bail!(
+            "the root secret given does not decrypt any stored access key ({}): give wharf admin \
+             the root key pair the service runs with",
+            report.unreadable.join(", ")
+        );
+    }
+    report.log();
     execute(&store, &args.account_id, op)
         .await
         .map_err(|e| match e {

@@ -28,11 +28,25 @@ pub struct Keys {
     token_key: [u8; 32],
 }
 
-/// Who made a request.
+/// Who made a request, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     /// The access key id behind the request (directly or through a token).
     pub access_key_id: String,
+    /// When the bearer token the request carried expires (epoch seconds); `None` for a request
+    /// signed with SigV4. A token minted with a token ends no later than it
+    /// (`handlers::tokens`), and the admin API refuses tokens altogether.
+    pub token_expires: Option<i64>,
+}
+
+impl Caller {
+    /// A caller that signed with SigV4 (no token), e.g. to issue a token for a key.
+    pub fn signed(access_key_id: impl Into<String>) -> Self {
+        Caller {
+            access_key_id: access_key_id.into(),
+            token_expires: None,
+        }
+    }
 }
 
 /// Whom a request's access key belongs to, resolved at authentication (`crate::authz` decides
@@ -118,28 +132,61 @@ impl Keys {
         }
     }
 
+    /// The root key pair named by `WHARF_ROOT_ACCESS_KEY_ID` and `WHARF_ROOT_SECRET_ACCESS_KEY`,
+    /// when both are set and not empty.
+    pub fn pair_from_env() -> Option<(String, String)> {
+        match (
+            std::env::var("WHARF_ROOT_ACCESS_KEY_ID"),
+            std::env::var("WHARF_ROOT_SECRET_ACCESS_KEY"),
+        ) {
+            (Ok(id), Ok(secret)) if !id.is_empty() && !secret.is_empty() => Some((id, secret)),
+            _ => None,
+        }
+    }
+
+    /// The sealer of users' secret access keys at rest: its key is derived from the root
+    /// secret ([`crate::secrets`]), so every process with the same root key pair shares it.
+    pub fn sealer(&self) -> crate::secrets::Sealer {
+        crate::secrets::Sealer::derive(&self.secret)
+    }
+
+    /// The root keys from the environment when given, else from the data directory's
+    /// `root-credentials`, else `None` (`wharf admin` never generates them).
+    pub fn load(
+        data_dir: &Path,
+        from_env: Option<(String, String)>,
+    ) -> anyhow::Result<Option<Self>> {
+        if let Some((id, secret)) = from_env {
+            return Ok(Some(Keys::new(id, secret)));
+        }
+        let path = data_dir.join(CREDENTIALS_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+        };
+        let v: serde_json::Value = serde_json::from_str(&text)?;
+        let get = |k: &str| {
+            v[k].as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| anyhow::anyhow!("{} lacks {k}", path.display()))
+        };
+        Ok(Some(Keys::new(
+            get("accessKeyId")?,
+            get("secretAccessKey")?,
+        )))
+    }
+
     /// The root keys: from the environment when given, else from the data directory, else
     /// generated and stored there (mode 0600). Returns whether they were just generated.
     pub fn load_or_generate(
         data_dir: &Path,
         from_env: Option<(String, String)>,
     ) -> anyhow::Result<(Self, bool)> {
-        if let Some((id, secret)) = from_env {
-            return Ok((Keys::new(id, secret), false));
+        if let Some(keys) = Keys::load(data_dir, from_env)? {
+            return Ok((keys, false));
         }
         let path = data_dir.join(CREDENTIALS_FILE);
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            let v: serde_json::Value = serde_json::from_str(&text)?;
-            let get = |k: &str| {
-                v[k].as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| anyhow::anyhow!("{} lacks {k}", path.display()))
-            };
-            return Ok((
-                Keys::new(get("accessKeyId")?, get("secretAccessKey")?),
-                false,
-            ));
-        }
         let (id, secret) = generate_key_pair();
         let text = serde_json::json!({"accessKeyId": id, "secretAccessKey": secret}).to_string();
         write_private(&path, &text)?;
@@ -200,6 +247,7 @@ impl Keys {
         }
         Ok(Caller {
             access_key_id: key.to_owned(),
+            token_expires: Some(expires),
         })
     }
 
@@ -330,9 +378,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
                 .filter(|(key, _, _)| *key == verified.access_key_id)
                 .map(|(_, identity, _)| identity)
                 .ok_or_else(invalid_token)?;
-            let caller = Caller {
-                access_key_id: verified.access_key_id,
-            };
+            let caller = Caller::signed(verified.access_key_id);
             parts.extensions.insert(caller);
             parts.extensions.insert(identity);
             Ok(Request::from_parts(parts, Body::from(bytes)))

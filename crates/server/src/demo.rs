@@ -6,8 +6,11 @@
 //! (`1.0.0`), one new version (`1.1.0`) and one that differs (`2.0.0`); a few other packages
 //! fill the lists. Seeding goes through the same store calls as PublishPackageVersion. It runs
 //! only when the domain does not exist yet, so a restart keeps whatever the demo did.
-
-use crate::auth::{Caller, epoch_now};
+//!
+//! With the domain it creates the IAM user [`USER`], with an access key and the identity policy
+//! [`policy`]: read the demo domain and copy inside it, nothing else. The sign-in link carries a
+//! token of that user's key, never a root token, as the banner ends up in service logs.
+use crate::auth::{Caller, epoch_now, generate_key_pair};
 use crate::error::ApiError;
 use crate::handlers::publish::{asset_row, put_blob};
 use crate::handlers::tokens::DEFAULT_TOKEN_SECONDS;
@@ -19,6 +22,12 @@ use wharf_core::names::PackageCoordinate;
 
 /// The demo domain's name.
 pub const DOMAIN: &str = "demo";
+
+/// The IAM user whose token the sign-in link carries.
+pub const USER: &str = "demo";
+
+/// The name of the demo user's identity policy.
+pub const POLICY: &str = "demo-read-and-copy";
 
 /// One asset of a seeded version: (repository, namespace, package, version, asset, content).
 type Seed = (
@@ -54,8 +63,73 @@ const SEEDS: &[Seed] = &[
     ("release", "acme", "http-client", "0.4.0", "http-client-0.4.0.tgz", "http-client 0.4.0"),
 ];
 
-/// Creates the demo domain, its repositories and packages unless the domain exists. Returns
-/// whether it seeded anything.
+/// The demo user's identity policy, for the service's region and account: read everything in
+/// the demo domain (`ReadFromRepository`, `Describe*`, `List*`, `GetRepositoryEndpoint`,
+/// `GetPackageVersionAsset`, `GetAuthorizationToken`), copy between its repositories, and
+/// `ListDomains`. It cannot publish, delete, change statuses or policies, create anything, or
+/// use the admin API.
+pub fn policy(region: &str, account: &str) -> String {
+    let arn = |resource: &str| format!("arn:aws:codeartifact:{region}:{account}:{resource}");
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReadTheDemoDomain",
+                "Effect": "Allow",
+                "Action": [
+                    "codeartifact:ReadFromRepository",
+                    "codeartifact:Describe*",
+                    "codeartifact:List*",
+                    "codeartifact:GetRepositoryEndpoint",
+                    "codeartifact:GetPackageVersionAsset",
+                    "codeartifact:GetAuthorizationToken"
+                ],
+                "Resource": [
+                    arn(&format!("domain/{DOMAIN}")),
+                    arn(&format!("repository/{DOMAIN}/*")),
+                    arn(&format!("package/{DOMAIN}/*"))
+                ]
+            },
+            {
+                "Sid": "CopyInsideTheDemoDomain",
+                "Effect": "Allow",
+                "Action": "codeartifact:CopyPackageVersions",
+                "Resource": [
+                    arn(&format!("repository/{DOMAIN}/*")),
+                    arn(&format!("package/{DOMAIN}/*"))
+                ]
+            },
+            {
+                "Sid": "FindTheDemoDomain",
+                "Effect": "Allow",
+                "Action": "codeartifact:ListDomains",
+                "Resource": "*"
+            }
+        ]
+    })
+    .to_string()
+}
+
+/// What `--demo` prepared: whether it seeded the domain now, and the sign-in token.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    /// Whether the domain (and the demo user) were created by this start.
+    pub seeded: bool,
+    /// A 12-hour token of the demo user's key, if the user still has an active key.
+    pub token: Option<String>,
+}
+
+/// Seeds the demo (once) and issues the demo user's token.
+pub async fn prepare(state: &AppState) -> Result<Demo, ApiError> {
+    let seeded = seed(state).await?;
+    Ok(Demo {
+        seeded,
+        token: token(state).await?,
+    })
+}
+
+/// Creates the demo domain, its repositories and packages, and the demo user with its key and
+/// policy, unless the domain exists. Returns whether it seeded anything.
 pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
     let owner = state.config.account_id.as_str();
     match state.store.create_domain(owner, DOMAIN).await {
@@ -97,27 +171,49 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
             .publish_asset(owner, DOMAIN, repo, &coordinate, publish)
             .await?;
     }
+    match state.store.create_user(USER).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict { .. }) => {
+            tracing::warn!(
+                user = USER,
+                "an IAM user of the demo's name exists: left as it is"
+            );
+            return Ok(true);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let (id, secret) = generate_key_pair();
+    state.store.create_access_key(USER, &id, &secret).await?;
+    let document = policy(&state.config.region, owner);
+    wharf_policy::PolicyDocument::parse_identity(&document)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("demo policy: {e}")))?;
+    state.store.put_user_policy(USER, POLICY, &document).await?;
     Ok(true)
 }
 
-/// A bearer token for the root key pair, valid for 12 hours.
-pub fn token(state: &AppState) -> String {
-    let caller = Caller {
-        access_key_id: state.keys.access_key_id.clone(),
+/// A bearer token of the demo user's newest active key, valid for 12 hours; `None` if the
+/// user was deleted or its keys revoked since the demo was seeded.
+pub async fn token(state: &AppState) -> Result<Option<String>, ApiError> {
+    let key = match state.store.access_keys(USER).await {
+        Ok(keys) => keys.into_iter().rev().find(|k| k.revoked_time.is_none()),
+        Err(StoreError::NotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
     };
-    state
-        .keys
-        .issue_token(&caller, epoch_now() + DEFAULT_TOKEN_SECONDS)
+    Ok(key.map(|k| {
+        state
+            .keys
+            .issue_token(&Caller::signed(k.id), epoch_now() + DEFAULT_TOKEN_SECONDS)
+    }))
 }
 
-/// The console's link that signs in with a fresh token: `http://ADDR/#/signin?token=...`.
-pub fn sign_in_link(state: &AppState, addr: SocketAddr) -> String {
-    format!("http://{addr}/#/signin?token={}", token(state))
+/// The console's link that signs in with `token`: `http://ADDR/#/signin?token=...`.
+pub fn sign_in_link(addr: SocketAddr, token: &str) -> String {
+    format!("http://{addr}/#/signin?token={token}")
 }
 
 /// What `wharf serve --demo` prints once listening.
-pub fn banner(state: &AppState, addr: SocketAddr, seeded: bool) -> String {
-    let mut text = if seeded {
+pub fn banner(state: &AppState, addr: SocketAddr, demo: &Demo) -> String {
+    let mut text = if demo.seeded {
         format!(
             "Seeded the demo domain '{DOMAIN}': staging (upstream: mirror) and release; \
              acme/widget-lib has 1.0.0 identical, 1.1.0 new and 2.0.0 differing between them.\n"
@@ -125,16 +221,24 @@ pub fn banner(state: &AppState, addr: SocketAddr, seeded: bool) -> String {
     } else {
         format!("The demo domain '{DOMAIN}' exists already: kept as it is.\n")
     };
+    let Some(token) = &demo.token else {
+        text.push_str(&format!(
+            "The IAM user '{USER}' has no active access key any more, so there is no sign-in \
+             link: sign in with a token from `aws codeartifact get-authorization-token`.\n"
+        ));
+        return text;
+    };
     if state.config.console_dir.is_some() {
         text.push_str(&format!(
-            "Open the console (signs in for 12 hours):\n  {}\n",
-            sign_in_link(state, addr)
+            "Open the console as the IAM user '{USER}', who may read the demo domain and copy \
+             inside it (signs in for 12 hours):\n  {}\n",
+            sign_in_link(addr, token)
         ));
     } else {
         text.push_str(&format!(
             "The console is not built (run `trunk build --release`, or pass --console-dir). \
-             A bearer token for 12 hours:\n  {}\n",
-            token(state)
+             A bearer token of the IAM user '{USER}' (read the demo domain, copy inside it) for \
+             12 hours:\n  {token}\n"
         ));
     }
     text
@@ -150,7 +254,7 @@ mod tests {
     use std::sync::Arc;
 
     #[tokio::test]
-    async fn seeds_once_and_links_to_the_console() {
+    async fn seeds_once_with_a_demo_user_and_links_to_the_console_with_its_token() {
         let mut config = Config::with_data_dir(std::env::temp_dir());
         config.console_dir = Some("dist".into());
         let state = AppState {
@@ -159,7 +263,8 @@ mod tests {
             config: Arc::new(config),
             keys: Arc::new(Keys::new("AKIADEMO".into(), "secret".into())),
         };
-        assert!(seed(&state).await.expect("first seed"));
+        let demo = prepare(&state).await.expect("first seed");
+        assert!(demo.seeded);
         assert!(!seed(&state).await.expect("second seed"), "kept on restart");
         let repos = state
             .store
@@ -170,13 +275,33 @@ mod tests {
         assert_eq!(names, ["mirror", "release", "staging"]);
         let staging = repos.iter().find(|r| r.name == "staging").expect("staging");
         assert_eq!(staging.upstreams, ["mirror"]);
+        let keys = state.store.access_keys(USER).await.expect("keys");
+        assert_eq!(keys.len(), 1, "one key, created once");
+        let policies = state.store.user_policies(USER).await.expect("policies");
+        assert_eq!(policies.len(), 1);
 
         let addr: SocketAddr = "127.0.0.1:7878".parse().expect("addr");
-        let link = sign_in_link(&state, addr);
-        let token = link
-            .strip_prefix("http://127.0.0.1:7878/#/signin?token=")
-            .expect("a sign-in link");
-        assert!(state.keys.verify_token(token, epoch_now()).is_ok());
-        assert!(banner(&state, addr, true).contains(&link));
+        let token = demo.token.clone().expect("a token");
+        let caller = state
+            .keys
+            .verify_any_token(&token, epoch_now())
+            .expect("a valid token");
+        assert_eq!(caller.access_key_id, keys[0].id, "the demo user's key");
+        assert!(
+            state.keys.verify_token(&token, epoch_now()).is_err(),
+            "not a root token"
+        );
+        let text = banner(&state, addr, &demo);
+        assert!(text.contains(&sign_in_link(addr, &token)), "{text}");
+
+        state
+            .store
+            .revoke_access_key(&keys[0].id)
+            .await
+            .expect("revoke");
+        let again = prepare(&state).await.expect("restart");
+        assert!(!again.seeded);
+        assert_eq!(again.token, None, "no token of a revoked key");
+        assert!(!banner(&state, addr, &again).contains("token="));
     }
 }

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod auth;
 pub mod authz;
 pub mod config;
+pub mod datadir;
 pub mod demo;
 pub mod error;
 pub mod extract;
@@ -17,6 +18,7 @@ pub mod handlers;
 pub mod npm;
 pub mod params;
 pub mod routes;
+pub mod secrets;
 pub mod state;
 pub mod store;
 
@@ -102,7 +104,13 @@ fn cors(config: &Config) -> CorsLayer {
 /// Opens the storage the configuration names (by default SQLite and local files under the data
 /// directory) and builds the state.
 pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> {
-    let store = open_store(config.database_url.as_deref(), &config.data_dir).await?;
+    let store = open_store(
+        config.database_url.as_deref(),
+        &config.data_dir,
+        keys.sealer(),
+    )
+    .await?;
+    store.seal_plaintext_secrets().await?.log();
     let blobs = open_blobs(&config)?;
     tracing::info!(
         database = ?store.backend(),
@@ -118,18 +126,19 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
 }
 
 /// The metadata store: `--database-url`, else `DATA_DIR/wharf.db` (`wharf serve` and
-/// `wharf admin` open it the same way).
+/// `wharf admin` open it the same way), sealing users' secrets with `sealer`.
 pub async fn open_store(
     database_url: Option<&str>,
     data_dir: &std::path::Path,
+    sealer: secrets::Sealer,
 ) -> anyhow::Result<Store> {
     Ok(match database_url {
-        Some(url) => Store::connect(url).await.map_err(|e| {
+        Some(url) => Store::connect(url, sealer).await.map_err(|e| {
             anyhow::anyhow!("cannot open the database {}: {e}", store::redact_url(url))
         })?,
         None => {
             std::fs::create_dir_all(data_dir)?;
-            Store::open(&data_dir.join("wharf.db")).await?
+            Store::open(&data_dir.join("wharf.db"), sealer).await?
         }
     })
 }

@@ -81,15 +81,9 @@ async fn main() -> anyhow::Result<()> {
     if args.account_id.len() != 12 || !args.account_id.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--account-id must be 12 digits, not {:?}", args.account_id);
     }
-    std::fs::create_dir_all(&args.data_dir)?;
-    let from_env = match (
-        std::env::var("WHARF_ROOT_ACCESS_KEY_ID"),
-        std::env::var("WHARF_ROOT_SECRET_ACCESS_KEY"),
-    ) {
-        (Ok(id), Ok(secret)) if !id.is_empty() && !secret.is_empty() => Some((id, secret)),
-        _ => None,
-    };
-    let (keys, generated) = Keys::load_or_generate(&args.data_dir, from_env)?;
+    // Before anything is created: the data directory and its files are private (0700/0600).
+    wharf_server::datadir::make_private(&args.data_dir)?;
+    let (keys, generated) = Keys::load_or_generate(&args.data_dir, Keys::pair_from_env())?;
     let console_dir = args
         .console_dir
         .or_else(|| Some(PathBuf::from("dist")).filter(|d| d.join("index.html").exists()));
@@ -107,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {
-        Some(wharf_server::demo::seed(&state).await?)
+        Some(wharf_server::demo::prepare(&state).await?)
     } else {
         None
     };
@@ -139,11 +133,11 @@ async fn main() -> anyhow::Result<()> {
             out,
             "  aws codeartifact list-domains --endpoint-url http://{addr}"
         );
-        if let Some(seeded) = demo {
+        if let Some(demo) = &demo {
             let _ = write!(
                 out,
                 "{}",
-                wharf_server::demo::banner(&demo_state, addr, seeded)
+                wharf_server::demo::banner(&demo_state, addr, demo)
             );
         }
         let _ = out.flush();

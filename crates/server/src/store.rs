@@ -18,8 +18,8 @@ mod rows;
 mod versions;
 
 pub use batch::BatchStore;
-pub use iam::IamStore;
 pub use iam::ResourcePolicyStore;
+pub use iam::{ActiveKey, IamStore, SecretsReport};
 pub use import::{ImportStore, ImportVersion};
 pub use npm::NpmReadStore;
 pub use npm::NpmWriteStore;
@@ -158,6 +158,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Seals users' secret access keys before they are written, and opens them when read.
+    sealer: crate::secrets::Sealer,
 }
 
 /// The key of the PostgreSQL advisory lock every write transaction takes, so that writers in
@@ -166,14 +168,17 @@ pub struct Store {
 const PG_WRITE_LOCK_KEY: i64 = 0x0057_4841_5246;
 
 impl Store {
-    /// Opens (creating if needed) the SQLite database at `path` and applies migrations.
-    pub async fn open(path: &std::path::Path) -> StoreResult<Self> {
-        Self::connect(&format!("sqlite://{}?mode=rwc", path.display())).await
+    /// Opens (creating if needed) the SQLite database at `path` and applies migrations. Users'
+    /// secret access keys are sealed with `sealer` (see [`crate::secrets`]).
+    pub async fn open(path: &std::path::Path, sealer: crate::secrets::Sealer) -> StoreResult<Self> {
+        Self::connect(&format!("sqlite://{}?mode=rwc", path.display()), sealer).await
     }
 
     /// Connects to `url` and applies migrations: `sqlite://PATH` (created if missing with
-    /// `?mode=rwc`), `sqlite::memory:`, or `postgres://USER:PASSWORD@HOST:PORT/DB`.
-    pub async fn connect(url: &str) -> StoreResult<Self> {
+    /// `?mode=rwc`), `sqlite::memory:`, or `postgres://USER:PASSWORD@HOST:PORT/DB`. Users'
+    /// secret access keys are sealed with `sealer`: give every process of a deployment the one
+    /// derived from the same root secret ([`crate::auth::Keys::sealer`]).
+    pub async fn connect(url: &str, sealer: crate::secrets::Sealer) -> StoreResult<Self> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -223,13 +228,14 @@ impl Store {
             pool,
             backend,
             write_lock: Default::default(),
+            sealer,
         })
     }
 
     /// An in-memory SQLite database for tests (one connection, so every query sees the same
-    /// data).
+    /// data), sealing secrets with a random key that lives as long as it does.
     pub async fn in_memory() -> StoreResult<Self> {
-        Self::connect("sqlite::memory:").await
+        Self::connect("sqlite::memory:", crate::secrets::Sealer::random()).await
     }
 
     /// The database this store runs on.

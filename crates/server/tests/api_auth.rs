@@ -125,11 +125,55 @@ async fn bearer_tokens_from_get_authorization_token_are_accepted() {
 }
 
 #[tokio::test]
+async fn a_token_minted_with_a_token_expires_no_later_than_it() {
+    // Tokens do not renew themselves: GetAuthorizationToken called with a bearer token gives a
+    // token that ends when the caller's does, however long it asks for; SigV4 callers get the
+    // full duration (above).
+    let app = TestApp::new().await;
+    app.create_domain(DOMAIN).await;
+    let limit = wharf_server::auth::epoch_now() + 1_000;
+    let mut token = app
+        .state
+        .keys
+        .issue_token(&Caller::signed(common::ACCESS_KEY_ID), limit);
+    for duration in [None, Some("43200"), Some("0"), Some("900")] {
+        let t = app
+            .send(
+                "POST",
+                "/v1/authorization-token",
+                &token_query(duration),
+                Vec::new(),
+                &[],
+                Auth::Bearer(token.clone()),
+            )
+            .await
+            .ok();
+        let expiration = t["expiration"].as_f64().unwrap() as i64;
+        let minted = t["authorizationToken"].as_str().unwrap().to_owned();
+        let caller = app
+            .state
+            .keys
+            .verify_any_token(&minted, wharf_server::auth::epoch_now())
+            .expect("a valid token");
+        if duration == Some("900") {
+            assert!(expiration < limit, "a shorter token stays shorter");
+        } else {
+            assert_eq!(expiration, limit, "duration {duration:?}");
+        }
+        assert_eq!(
+            caller.token_expires,
+            Some(expiration),
+            "the token says the same"
+        );
+        // The next round mints with the token just minted: the chain never grows.
+        token = minted;
+    }
+}
+
+#[tokio::test]
 async fn expired_tokens_are_refused() {
     let app = TestApp::new().await;
-    let caller = Caller {
-        access_key_id: common::ACCESS_KEY_ID.into(),
-    };
+    let caller = Caller::signed(common::ACCESS_KEY_ID);
     let expired = app.state.keys.issue_token(&caller, 1_000);
     let r = app
         .send(

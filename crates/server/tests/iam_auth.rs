@@ -143,9 +143,7 @@ async fn tokens_carry_their_principal_and_die_with_their_key() {
     );
 
     // Expired.
-    let caller = Caller {
-        access_key_id: bob.key.clone(),
-    };
+    let caller = Caller::signed(bob.key.clone());
     let stale = svc.state.keys.issue_token(&caller, epoch_now() - 1);
     let r = bearer(&svc, &stale, "POST", "/v1/domains", b"").await;
     assert_eq!(

@@ -93,9 +93,7 @@ async fn npm(
 
 /// A token for `creds`, as GetAuthorizationToken issues it, valid for ten minutes.
 fn token(svc: &Svc, creds: &Creds) -> String {
-    let caller = Caller {
-        access_key_id: creds.key.clone(),
-    };
+    let caller = Caller::signed(creds.key.clone());
     svc.state.keys.issue_token(&caller, epoch_now() + 600)
 }
 
@@ -454,9 +452,7 @@ async fn tokens_of_revoked_keys_deleted_users_and_expired_tokens_are_401() {
     let r = npm(&svc, &tok, "GET", "staging", WIDGET, None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.json);
 
-    let caller = Caller {
-        access_key_id: reader.key.clone(),
-    };
+    let caller = Caller::signed(reader.key.clone());
     let expired = svc.state.keys.issue_token(&caller, epoch_now() - 1);
     let r = npm(&svc, &expired, "GET", "staging", WIDGET, None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.json);

@@ -231,6 +231,52 @@ async fn batches_are_all_or_nothing(store: Arc<dyn MetadataStore>) {
     assert!(assets.is_empty());
 }
 
+async fn access_keys_open_for_authentication_only(store: Arc<dyn MetadataStore>) {
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    store.create_user("alice").await.unwrap();
+    let row = store
+        .create_access_key("alice", "AKIAALICE00000000000", secret)
+        .await
+        .unwrap();
+    assert_eq!(
+        (row.id.as_str(), row.user.as_str()),
+        ("AKIAALICE00000000000", "alice")
+    );
+    let active = store
+        .active_access_key("AKIAALICE00000000000")
+        .await
+        .unwrap()
+        .expect("an active key");
+    assert_eq!(
+        (active.user.as_str(), active.secret.as_str()),
+        ("alice", secret)
+    );
+    assert!(
+        !format!("{active:?}").contains(secret),
+        "Debug hides the secret"
+    );
+    let listed = store.access_keys("alice").await.unwrap();
+    assert_eq!(listed, [row]);
+    store
+        .revoke_access_key("AKIAALICE00000000000")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .active_access_key("AKIAALICE00000000000")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .active_access_key("AKIANOSUCHKEY0000000")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
 macro_rules! conformance {
     ($($check:ident),* $(,)?) => {
         mod in_memory {
@@ -253,9 +299,12 @@ macro_rules! conformance {
             $(#[tokio::test]
             async fn $check() {
                 let dir = tempfile::tempdir().unwrap();
-                let store = wharf_server::store::Store::open(&dir.path().join("wharf.db"))
-                    .await
-                    .unwrap();
+                let store = wharf_server::store::Store::open(
+                    &dir.path().join("wharf.db"),
+                    wharf_server::secrets::Sealer::derive("root secret"),
+                )
+                .await
+                .unwrap();
                 super::$check(std::sync::Arc::new(store)).await;
             })*
         }
@@ -268,4 +317,5 @@ conformance!(
     publish_is_idempotent_and_conflicts_on_other_bytes,
     versions_page_orders_and_resumes,
     batches_are_all_or_nothing,
+    access_keys_open_for_authentication_only,
 );

@@ -187,7 +187,7 @@ pub async fn execute(
             let (id, secret) = generate_key_pair();
             let key = store.create_access_key(&user, &id, &secret).await?;
             json!({"accessKey": {"userName": key.user, "accessKeyId": key.id,
-                                 "secretAccessKey": key.secret, "status": "Active",
+                                 "secretAccessKey": secret, "status": "Active",
                                  "createDate": key.created_time}})
         }
         AdminOp::RevokeAccessKey { access_key_id } => {

@@ -3,13 +3,16 @@
 //!
 //! Requests are authenticated like the rest of the API ([`crate::auth::authenticate`]: SigV4 or
 //! a bearer token); then any identity other than [`Identity::Root`] (an IAM user, whatever its
-//! policies allow) is answered `AccessDeniedException` before the request is even parsed.
+//! policies allow), and any bearer token (root's too: tokens travel in sign-in links, widget
+//! attributes and logs, and must not create permanent keys), is answered
+//! `AccessDeniedException` before the request is even parsed. Only a request signed with the
+//! root key pair itself gets through.
 //! CodeArtifact's authorization layer is not involved: these are not CodeArtifact operations,
 //! and no policy can grant them.
 
 use super::ops::{self, AdminOp};
 use super::wire::{self, ADMIN_PREFIX};
-use crate::auth::{self, Identity};
+use crate::auth::{self, Caller, Identity};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -32,7 +35,18 @@ async fn handle(State(state): State<AppState>, request: Request) -> Result<Json<
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str();
     let path = parts.uri.path();
+    let by_token = parts
+        .extensions
+        .get::<Caller>()
+        .is_none_or(|c| c.token_expires.is_some());
     match parts.extensions.get::<Identity>() {
+        Some(Identity::Root) if by_token => {
+            let operation = wire::operation_name(method, path).unwrap_or("Admin");
+            return Err(ApiError::AccessDenied(format!(
+                "A bearer token may not perform wharf:{operation}: the admin API requires a \
+                 request signed (SigV4) with the root key pair"
+            )));
+        }
         Some(Identity::Root) => {}
         Some(user @ Identity::User(_)) => {
             let principal = user.principal(&state.config.account_id);

@@ -1,4 +1,8 @@
 //! GetAuthorizationToken: bearer tokens for package managers, the console and the widget.
+//!
+//! A caller that signed with SigV4 gets the duration it asked for (12 hours by default); a
+//! caller that authenticated with a bearer token gets a token that expires no later than its
+//! own, so no token outlives the credentials that started the chain.
 
 use crate::auth::{Caller, epoch_now};
 use crate::error::ApiError;
@@ -40,7 +44,12 @@ pub async fn get_authorization_token(
     c.finish()?;
     let d = d.expect("checked");
     state.store.domain(&d.owner, d.name.as_str()).await?;
-    let expires = epoch_now() + seconds;
+    // A token minted with a token ends no later than that token, so a token's expiry bounds
+    // its life: it cannot renew itself.
+    let expires = match caller.token_expires {
+        Some(limit) => (epoch_now() + seconds).min(limit),
+        None => epoch_now() + seconds,
+    };
     Ok(Json(api::GetAuthorizationTokenResult {
         authorization_token: Some(state.keys.issue_token(&caller, expires)),
         expiration: Some(expires as f64),

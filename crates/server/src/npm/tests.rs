@@ -39,9 +39,7 @@ async fn state() -> AppState {
 }
 
 fn token(s: &AppState) -> String {
-    let caller = Caller {
-        access_key_id: "AKIATEST".into(),
-    };
+    let caller = Caller::signed("AKIATEST");
     s.keys.issue_token(&caller, crate::auth::epoch_now() + 600)
 }
 

@@ -3,7 +3,9 @@
 //!
 //! Documents are stored as submitted (validated by the caller with `wharf-policy`); every
 //! write gives the policy a new random revision, which Put/Delete compare for optimistic
-//! locking (`policyRevision`).
+//! locking (`policyRevision`). Secret access keys are stored sealed ([`crate::secrets`]): the
+//! store seals them on the way in and opens them only for authentication
+//! ([`IamStore::active_access_key`]); listing keys never reads a secret.
 
 mod resource;
 
@@ -22,19 +24,67 @@ pub struct UserRow {
     pub created_time: f64,
 }
 
-/// An access key pair of a user.
+/// An access key of a user, without its secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessKeyRow {
     /// The access key id (`AKIA…`).
     pub id: String,
-    /// The secret access key.
-    pub secret: String,
     /// The user it belongs to.
     pub user: String,
     /// Creation time.
     pub created_time: f64,
     /// When it was revoked, if it was.
     pub revoked_time: Option<f64>,
+}
+
+/// An access key that may authenticate: its user and its secret, opened.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ActiveKey {
+    /// The user it belongs to.
+    pub user: String,
+    /// The secret access key, in clear (never logged: `Debug` leaves it out).
+    pub secret: String,
+}
+
+impl std::fmt::Debug for ActiveKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActiveKey")
+            .field("user", &self.user)
+            .field("secret", &"***")
+            .finish()
+    }
+}
+
+/// What [`Store::seal_plaintext_secrets`] found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretsReport {
+    /// Keys whose secret was stored in clear and is now sealed.
+    pub sealed_now: Vec<String>,
+    /// Keys whose sealed secret this store's key opens.
+    pub readable: usize,
+    /// Keys whose sealed secret this store's key does not open (sealed under another root
+    /// secret, or damaged): they cannot authenticate.
+    pub unreadable: Vec<String>,
+}
+
+impl SecretsReport {
+    /// Logs what was done (one line) and, loudly, every key that cannot authenticate.
+    pub fn log(&self) {
+        if !self.sealed_now.is_empty() {
+            tracing::info!(
+                keys = self.sealed_now.len(),
+                "sealed the secret access keys stored in clear (encrypted at rest from now on)"
+            );
+        }
+        for id in &self.unreadable {
+            tracing::error!(
+                access_key_id = %id,
+                "the stored secret of this access key does not decrypt with the key derived from \
+                 the root secret (was the root key pair changed?): requests signed with it, and \
+                 its tokens, fail until it is revoked and replaced"
+            );
+        }
+    }
 }
 
 /// A stored policy document and its revision.
@@ -68,7 +118,8 @@ pub trait IamStore: Send + Sync {
     /// Every user, by name.
     async fn users(&self) -> StoreResult<Vec<UserRow>>;
 
-    /// Stores a new key pair for `user` (`NotFound` if there is no such user).
+    /// Stores a new key pair for `user`, the secret sealed (`NotFound` if there is no such
+    /// user).
     async fn create_access_key(
         &self,
         user: &str,
@@ -79,12 +130,13 @@ pub trait IamStore: Send + Sync {
     /// Revokes a key (`NotFound` if unknown; revoking twice keeps the first time).
     async fn revoke_access_key(&self, id: &str) -> StoreResult<()>;
 
-    /// The keys of a user (revoked ones included), oldest first.
+    /// The keys of a user (revoked ones included), oldest first, without their secrets.
     async fn access_keys(&self, user: &str) -> StoreResult<Vec<AccessKeyRow>>;
 
-    /// The key with this id if it exists and is not revoked (its user exists, by the foreign
-    /// key). Authentication calls this on every request by a non-root key.
-    async fn active_access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRow>>;
+    /// The user and opened secret of the key with this id if it exists and is not revoked (its
+    /// user exists, by the foreign key). Authentication calls this on every request by a
+    /// non-root key. A secret that does not open is an error naming the key, never a guess.
+    async fn active_access_key(&self, id: &str) -> StoreResult<Option<ActiveKey>>;
 
     /// Attaches (or replaces) the identity policy `name` of `user`.
     async fn put_user_policy(
@@ -173,7 +225,7 @@ impl IamStore for Store {
             "INSERT INTO iam_access_keys (id, secret, user_name, created_time) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
-        .bind(secret)
+        .bind(self.sealer.seal(id, secret))
         .bind(user)
         .bind(created_time)
         .execute(&mut *w.tx)
@@ -181,7 +233,6 @@ impl IamStore for Store {
         w.commit().await?;
         Ok(AccessKeyRow {
             id: id.to_owned(),
-            secret: secret.to_owned(),
             user: user.to_owned(),
             created_time,
             revoked_time: None,
@@ -209,7 +260,7 @@ impl IamStore for Store {
 
     async fn access_keys(&self, user: &str) -> StoreResult<Vec<AccessKeyRow>> {
         let rows = sqlx::query(
-            "SELECT id, secret, user_name, created_time, revoked_time FROM iam_access_keys \
+            "SELECT id, user_name, created_time, revoked_time FROM iam_access_keys \
              WHERE user_name = $1 ORDER BY created_time, id",
         )
         .bind(user)
@@ -218,15 +269,22 @@ impl IamStore for Store {
         Ok(rows.iter().map(key_row).collect())
     }
 
-    async fn active_access_key(&self, id: &str) -> StoreResult<Option<AccessKeyRow>> {
+    async fn active_access_key(&self, id: &str) -> StoreResult<Option<ActiveKey>> {
         let row = sqlx::query(
-            "SELECT id, secret, user_name, created_time, revoked_time FROM iam_access_keys \
-             WHERE id = $1 AND revoked_time IS NULL",
+            "SELECT secret, user_name FROM iam_access_keys WHERE id = $1 AND revoked_time IS NULL",
         )
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.as_ref().map(key_row))
+        let Some(row) = row else { return Ok(None) };
+        let secret = self
+            .sealer
+            .open(id, row.get("secret"))
+            .map_err(|e| StoreError::Backend(e.into()))?;
+        Ok(Some(ActiveKey {
+            user: row.get("user_name"),
+            secret,
+        }))
     }
 
     async fn put_user_policy(
@@ -291,10 +349,48 @@ impl IamStore for Store {
     }
 }
 
+impl Store {
+    /// Seals the secrets still stored in clear (from before encryption) and reports the keys
+    /// whose sealed secret this store's key does not open. Run at every start, by `wharf serve`
+    /// and `wharf admin`; a second run has nothing left to seal. When sealed secrets exist and
+    /// none of them opens, the key is not the deployment's (another root secret), so nothing is
+    /// sealed with it: the report's `unreadable` says so.
+    pub async fn seal_plaintext_secrets(&self) -> StoreResult<SecretsReport> {
+        let mut w = self.write().await?;
+        let rows = sqlx::query("SELECT id, secret FROM iam_access_keys ORDER BY id")
+            .fetch_all(&mut *w.tx)
+            .await?;
+        let mut report = SecretsReport::default();
+        let mut plaintext = Vec::new();
+        for row in &rows {
+            let (id, stored): (String, String) = (row.get("id"), row.get("secret"));
+            if !crate::secrets::Sealer::is_sealed(&stored) {
+                plaintext.push((id, stored));
+            } else if self.sealer.open(&id, &stored).is_ok() {
+                report.readable += 1;
+            } else {
+                report.unreadable.push(id);
+            }
+        }
+        if report.readable == 0 && !report.unreadable.is_empty() {
+            return Ok(report);
+        }
+        for (id, secret) in plaintext {
+            sqlx::query("UPDATE iam_access_keys SET secret = $1 WHERE id = $2")
+                .bind(self.sealer.seal(&id, &secret))
+                .bind(&id)
+                .execute(&mut *w.tx)
+                .await?;
+            report.sealed_now.push(id);
+        }
+        w.commit().await?;
+        Ok(report)
+    }
+}
+
 fn key_row(r: &sqlx::any::AnyRow) -> AccessKeyRow {
     AccessKeyRow {
         id: r.get("id"),
-        secret: r.get("secret"),
         user: r.get("user_name"),
         created_time: r.get("created_time"),
         revoked_time: r.get("revoked_time"),

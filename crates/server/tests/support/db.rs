@@ -5,6 +5,7 @@
 
 use sqlx::Connection;
 use std::sync::Arc;
+use wharf_server::secrets::Sealer;
 use wharf_server::store::{MetadataStore, Store};
 
 /// Which backend the suites run on, from `WHARF_TEST_BACKEND`.
@@ -24,6 +25,16 @@ pub async fn fresh_store() -> Arc<dyn MetadataStore> {
 /// A store on a new, empty database of the test PostgreSQL server. Panics when the server is
 /// not configured, so a run that asked for PostgreSQL never passes on SQLite by accident.
 pub async fn fresh_postgres() -> Arc<dyn MetadataStore> {
+    Arc::new(
+        Store::connect(&fresh_postgres_url().await, Sealer::random())
+            .await
+            .expect("PostgreSQL store"),
+    )
+}
+
+/// The URL of a new, empty database on the test PostgreSQL server (panics when the server is
+/// not configured).
+pub async fn fresh_postgres_url() -> String {
     let base = std::env::var("WHARF_TEST_POSTGRES_URL").expect(
         "WHARF_TEST_POSTGRES_URL (e.g. from scripts/pg-throwaway) is required for PostgreSQL tests",
     );
@@ -36,9 +47,5 @@ pub async fn fresh_postgres() -> Arc<dyn MetadataStore> {
         .await
         .expect("create test database");
     let (server, _) = base.rsplit_once('/').expect("URL with a database");
-    Arc::new(
-        Store::connect(&format!("{server}/{name}"))
-            .await
-            .expect("PostgreSQL store"),
-    )
+    format!("{server}/{name}")
 }
