@@ -22,12 +22,15 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
-use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha512};
 use std::collections::BTreeMap;
 use wharf_core::api::AssetSummary;
 use wharf_core::names::{Namespace, PackageName, PackageVersion, Revision};
 use wharf_core::revision::{VersionContent, VersionMetadata};
+
+/// The most a tarball may inflate to, whatever the body limit: the ceiling of
+/// [`PublishLimits::for_body_limit`].
+pub const MAX_UNPACKED_BYTES: u64 = 1 << 30;
 
 /// Size limits of a publish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +47,24 @@ impl Default for PublishLimits {
         PublishLimits {
             max_body_bytes: 512 << 20,
             tarball: TarballLimits::default(),
+        }
+    }
+}
+
+impl PublishLimits {
+    /// The limits of a service that accepts bodies up to `max_body_bytes`: the body limit is
+    /// that, at most 512 MiB (the default's), and a tarball may inflate to four times the body
+    /// limit, at most [`MAX_UNPACKED_BYTES`] (1 GiB), so the work a small body can cause scales
+    /// with what the service accepts.
+    pub fn for_body_limit(max_body_bytes: u64) -> Self {
+        let defaults = PublishLimits::default();
+        let body = max_body_bytes.min(defaults.max_body_bytes);
+        PublishLimits {
+            max_body_bytes: body,
+            tarball: TarballLimits {
+                max_unpacked_bytes: body.saturating_mul(4).min(MAX_UNPACKED_BYTES),
+                ..defaults.tarball
+            },
         }
     }
 }
@@ -148,7 +169,7 @@ fn check_name(url: &NpmName, field: &Option<String>, required: bool) -> Result<(
 
 /// Checks `dist.integrity` (every `sha512`, `sha256` or `sha1` entry of the SRI string; other
 /// algorithms are ignored) against the tarball.
-fn check_integrity(declared: &str, tarball: &[u8], digests: &Digests) -> Result<()> {
+fn check_integrity(declared: &str, digests: &Digests) -> Result<()> {
     let lenient = GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
@@ -158,12 +179,13 @@ fn check_integrity(declared: &str, tarball: &[u8], digests: &Digests) -> Result<
             continue;
         };
         let b64 = rest.split('?').next().unwrap_or(rest);
-        let actual: Vec<u8> = match alg {
-            "sha512" => hex::decode(&digests.sha512).expect("hex"),
-            "sha256" => Sha256::digest(tarball).to_vec(),
-            "sha1" => Sha1::digest(tarball).to_vec(),
+        let actual = match alg {
+            "sha512" => &digests.sha512,
+            "sha256" => &digests.sha256,
+            "sha1" => &digests.sha1,
             _ => continue,
         };
+        let actual = hex::decode(actual).expect("a digest computed here is valid hex");
         if lenient.decode(b64).ok().as_deref() != Some(actual.as_slice()) {
             return Err(NpmError::IntegrityMismatch {
                 declared: declared.to_owned(),
@@ -256,7 +278,7 @@ pub fn parse_publish(url_name: &NpmName, body: &[u8], limits: &PublishLimits) ->
         .and_then(|d| d.get("integrity"))
         .and_then(Value::as_str)
     {
-        check_integrity(integrity, &tarball, &digests)?;
+        check_integrity(integrity, &digests)?;
     }
     if let Some(shasum) = dist.and_then(|d| d.get("shasum")).and_then(Value::as_str)
         && !shasum.eq_ignore_ascii_case(&digests.sha1)

@@ -304,6 +304,42 @@ fn rejects_oversized_bodies_and_unpacked_tarballs() {
 }
 
 #[test]
+fn the_unpacked_limit_scales_with_the_body_limit() {
+    let small = PublishLimits::for_body_limit(1 << 20);
+    assert_eq!(small.max_body_bytes, 1 << 20);
+    assert_eq!(small.tarball.max_unpacked_bytes, 4 << 20);
+    // The npm body limit and the unpacked ceiling cap a large service limit.
+    let large = PublishLimits::for_body_limit(1 << 30);
+    assert_eq!(
+        large.max_body_bytes,
+        PublishLimits::default().max_body_bytes
+    );
+    assert_eq!(large.tarball.max_unpacked_bytes, 1 << 30);
+
+    // The bomb above (4 MiB of zeros first) fits under a 1 MiB body, and is refused with it.
+    let pj = package_json("pkg", "1.0.0", &json!({}));
+    let tarball = tgz(&[
+        ("package/blob.bin", &vec![0u8; 5 << 20]),
+        ("package/package.json", pj.to_string().as_bytes()),
+    ]);
+    let body = bytes(&publish_body(&pj, &tarball));
+    assert!(body.len() < 1 << 20);
+    let e = parse_publish(&NpmName::parse("pkg").unwrap(), &body, &small).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            NpmError::TooLarge {
+                what: "unpacked tarball",
+                limit: 4194304,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(parse_publish(&NpmName::parse("pkg").unwrap(), &body, &large).is_ok());
+}
+
+#[test]
 fn rejects_malformed_json() {
     let e = parse_publish(
         &NpmName::parse("pkg").unwrap(),

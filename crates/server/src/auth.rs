@@ -49,6 +49,11 @@ impl Caller {
     }
 }
 
+/// The SHA-256 (lowercase hex) of a SigV4-signed request's body, computed once when the
+/// signature was checked, for handlers that need it again (PublishPackageVersion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadSha256(pub String);
+
 /// Whom a request's access key belongs to, resolved at authentication (`crate::authz` decides
 /// from it what the request may do).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,7 +310,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
             message: "Missing Authentication Token".into(),
         }),
         Some(_) => {
-            let bytes = crate::extract::read_body(body, state.config.max_body_bytes).await?;
+            let bytes = crate::extract::read_body(body, &state.config).await?;
             let headers: Vec<(String, String)> = parts
                 .headers
                 .iter()
@@ -332,7 +337,9 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
             {
                 with_host.push(("host", host));
             }
-            let payload = wharf_sigv4::sha256_hex(&bytes);
+            let hashed = bytes.clone();
+            let payload =
+                crate::cpu::run(bytes.len(), move || wharf_sigv4::sha256_hex(&hashed)).await;
             let rp = wharf_sigv4::RequestParts {
                 method: parts.method.as_str(),
                 path: parts.uri.path(),
@@ -381,6 +388,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
             let caller = Caller::signed(verified.access_key_id);
             parts.extensions.insert(caller);
             parts.extensions.insert(identity);
+            parts.extensions.insert(PayloadSha256(payload));
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
     }

@@ -89,7 +89,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
         operation,
         "PutDomainPermissionsPolicy" | "CreateRepository" | "UpdateRepository"
     ) {
-        let bytes = crate::extract::read_body(body, state.config.max_body_bytes).await?;
+        let bytes = crate::extract::read_body(body, &state.config).await?;
         (Body::from(bytes.clone()), Some(bytes))
     } else {
         (body, None)

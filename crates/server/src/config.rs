@@ -29,6 +29,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// The console's built files, served at `/` when present.
     pub console_dir: Option<PathBuf>,
+    /// Connection limits and timeouts of the serve loop and request bodies.
+    pub limits: crate::limits::ConnectionLimits,
 }
 
 impl Config {
@@ -45,6 +47,7 @@ impl Config {
             max_assets_per_version: 150,
             cors_origins: Vec::new(),
             console_dir: None,
+            limits: crate::limits::ConnectionLimits::default(),
         }
     }
 }

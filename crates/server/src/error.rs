@@ -62,6 +62,19 @@ pub enum ApiError {
         /// The message.
         message: String,
     },
+    /// 413 `RequestEntityTooLargeException`: the body is over `--max-body-bytes` (not
+    /// modelled by CodeArtifact; see ARCHITECTURE's known deviations).
+    #[error("The request body is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// 408 `RequestTimeoutException`: the request body stalled (botocore retries it).
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// 429 `ThrottlingException` with `Retry-After`: the service is at its connection limit.
+    #[error("{0}")]
+    Throttling(String),
     /// 404 for a path that is no operation.
     #[error("{0}")]
     UnknownOperation(String),
@@ -168,6 +181,21 @@ impl ApiError {
                 code,
                 body(message),
             ),
+            ApiError::TooLarge { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLargeException",
+                body(&self.to_string()),
+            ),
+            ApiError::RequestTimeout(m) => (
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeoutException",
+                body(m),
+            ),
+            ApiError::Throttling(m) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "ThrottlingException",
+                body(m),
+            ),
             ApiError::UnknownOperation(m) => {
                 (StatusCode::NOT_FOUND, "UnknownOperationException", body(m))
             }
@@ -185,6 +213,7 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(source) = &self {
             tracing::error!(error = ?source, "internal error");
         }
+        let retry_after = matches!(self, ApiError::Throttling(_));
         let (status, code, mut body) = self.parts();
         body.type_name = Some(code.to_owned());
         let request_id = format!("{:032x}", rand::random::<u128>());
@@ -193,6 +222,9 @@ impl IntoResponse for ApiError {
         headers.insert("x-amzn-ErrorType", HeaderValue::from_static(code));
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             headers.insert("x-amzn-RequestId", v);
+        }
+        if retry_after {
+            headers.insert("Retry-After", HeaderValue::from_static("1"));
         }
         response
     }

@@ -1,7 +1,10 @@
 //! Request extractors that own their rejections, so even a malformed request gets a
 //! `ValidationException` in CodeArtifact's format.
 
+use crate::config::Config;
 use crate::error::ApiError;
+use crate::limits::BodyFailure;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -24,13 +27,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AwsQuery<T> {
 /// A JSON body; an empty body is the type's default (the CLI sends none for optional members).
 pub struct AwsJson<T>(pub T);
 
-impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for AwsJson<T> {
+impl<T: DeserializeOwned + Default> FromRequest<AppState> for AwsJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::validation(format!("Could not read the request body: {e}")))?;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let bytes = read_body(req.into_body(), &state.config).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(AwsJson(T::default()));
         }
@@ -43,13 +44,24 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for AwsJson<T
     }
 }
 
-/// Reads a whole request body, refusing one over `limit` bytes with a `ValidationException`
-/// (for the layers that must see the body before the handler does).
-pub async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(body, limit)
+/// The request body, read whole; a body over `--max-body-bytes` is
+/// `RequestEntityTooLargeException` and a stalled one `RequestTimeoutException`, as for
+/// [`read_body`].
+pub struct AwsBody(pub Bytes);
+
+impl FromRequest<AppState> for AwsBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        read_body(req.into_body(), &state.config).await.map(AwsBody)
+    }
+}
+
+/// Reads a whole request body up to `--max-body-bytes` (for the layers that must see the body
+/// before the handler does, and [`AwsBody`]). Too large: `RequestEntityTooLargeException`;
+/// stalled: `RequestTimeoutException`; broken: `ValidationException`.
+pub async fn read_body(body: axum::body::Body, config: &Config) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, config.max_body_bytes)
         .await
-        .map_err(|_| ApiError::Validation {
-            message: format!("The request body is larger than {limit} bytes"),
-            reason: "OTHER",
-        })
+        .map_err(|e| BodyFailure::of(&e).into_api_error(config.max_body_bytes, &config.limits))
 }

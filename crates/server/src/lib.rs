@@ -10,15 +10,18 @@ pub mod admin;
 pub mod auth;
 pub mod authz;
 pub mod config;
+pub mod cpu;
 pub mod datadir;
 pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod limits;
 pub mod npm;
 pub mod params;
 pub mod routes;
 pub mod secrets;
+pub mod serve;
 pub mod state;
 pub mod store;
 
@@ -28,7 +31,6 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::Store;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware;
 use axum::routing::{any, get};
@@ -66,8 +68,7 @@ pub fn app(state: AppState) -> Router {
             tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
         );
     }
-    router
-        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+    limits::body_limits(router, &state)
         .layer(cors(&state.config))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -176,16 +177,16 @@ pub fn open_blobs(config: &Config) -> anyhow::Result<Arc<dyn ObjectStore>> {
     })
 }
 
-/// Binds, prints `wharf listening on http://ADDR`, and serves until Ctrl-C or SIGTERM.
+/// Binds, prints `wharf listening on http://ADDR`, and serves until Ctrl-C or SIGTERM within
+/// the configured connection limits ([`serve::run`]).
 pub async fn serve(
     state: AppState,
     on_listening: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     on_listening(listener.local_addr()?);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    let limits = state.config.limits;
+    serve::run(listener, app(state), limits, shutdown()).await?;
     Ok(())
 }
 

@@ -5,8 +5,10 @@ use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use wharf_server::auth::Keys;
 use wharf_server::config::Config;
+use wharf_server::limits::ConnectionLimits;
 
 /// Wharf: a self-hosted service that speaks the AWS CodeArtifact API.
 #[derive(Parser)]
@@ -60,9 +62,31 @@ struct ServeArgs {
     /// The largest request body, in bytes.
     #[arg(long, env = "WHARF_MAX_BODY_BYTES", default_value_t = 1 << 30)]
     max_body_bytes: usize,
+    /// Seconds a client may take to send a request head (from connecting, or from the head's
+    /// first byte on a kept-alive connection).
+    #[arg(long, env = "WHARF_HEADER_READ_TIMEOUT", default_value = "10", value_parser = seconds)]
+    header_read_timeout: Duration,
+    /// Seconds a request body may stall before the request fails (RequestTimeoutException).
+    #[arg(long, env = "WHARF_BODY_TIMEOUT", default_value = "30", value_parser = seconds)]
+    body_timeout: Duration,
+    /// Seconds a kept-alive connection may stay idle between requests.
+    #[arg(long, env = "WHARF_KEEP_ALIVE_TIMEOUT", default_value = "60", value_parser = seconds)]
+    keep_alive_timeout: Duration,
+    /// The most open connections; past it, the one waiting longest for a request is closed.
+    #[arg(long, env = "WHARF_MAX_CONNECTIONS", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
     /// Seed a demo domain (once) and print the console's sign-in link.
     #[arg(long)]
     demo: bool,
+}
+
+/// A positive number of seconds (fractions allowed).
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 1e9 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!("{text:?} is not a positive number of seconds")),
+    }
 }
 
 #[tokio::main]
@@ -98,6 +122,12 @@ async fn main() -> anyhow::Result<()> {
         max_assets_per_version: 150,
         cors_origins: args.cors_origins,
         console_dir,
+        limits: ConnectionLimits {
+            header_read_timeout: args.header_read_timeout,
+            body_timeout: args.body_timeout,
+            keep_alive_timeout: args.keep_alive_timeout,
+            max_connections: args.max_connections as usize,
+        },
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {

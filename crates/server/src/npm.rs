@@ -19,6 +19,7 @@ mod write;
 
 use crate::auth::{Caller, Identity};
 use crate::error::ApiError;
+use crate::limits::{BodyFailure, stalled_message};
 use crate::state::AppState;
 use crate::store::StoreError;
 use access::NpmRequest;
@@ -93,6 +94,9 @@ impl From<ApiError> for Failure {
             }
             ApiError::Conflict { message, .. } => Failure::new(409, message),
             ApiError::QuotaExceeded { message, .. } => Failure::new(402, message),
+            e @ ApiError::TooLarge { .. } => Failure::new(413, e.to_string()),
+            ApiError::RequestTimeout(message) => Failure::new(408, message),
+            ApiError::Throttling(message) => Failure::new(429, message),
             ApiError::Internal(e) => {
                 tracing::error!("npm request failed: {e:#}");
                 Failure::new(500, "Internal server error")
@@ -151,13 +155,16 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// The publish limits: the body limit is the service's (`--max-body-bytes`) capped by
+    /// npm's, and a tarball may inflate to four times it, at most 1 GiB
+    /// ([`PublishLimits::for_body_limit`]).
+    pub(crate) fn publish_limits(&self) -> PublishLimits {
+        PublishLimits::for_body_limit(self.state.config.max_body_bytes as u64)
+    }
+
     /// The largest body accepted: the service's limit, capped by npm's publish limit.
     pub(crate) fn body_limit(&self) -> usize {
-        let npm = PublishLimits::default().max_body_bytes;
-        self.state
-            .config
-            .max_body_bytes
-            .min(usize::try_from(npm).unwrap_or(usize::MAX))
+        usize::try_from(self.publish_limits().max_body_bytes).unwrap_or(usize::MAX)
     }
 
     /// The package's CodeArtifact coordinate.
@@ -217,7 +224,13 @@ pub(crate) async fn read_body(
     }
     axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| too_large(limit as u64 + 1).into())
+        .map_err(|e| match BodyFailure::of(&e) {
+            BodyFailure::TooLarge => too_large(limit as u64 + 1).into(),
+            BodyFailure::Stalled => Failure::new(408, stalled_message(&ctx.state.config.limits)),
+            BodyFailure::Broken(e) => {
+                Failure::new(400, format!("Could not read the request body: {e}"))
+            }
+        })
 }
 
 async fn handle(State(state): State<AppState>, request: Request) -> Response {
@@ -267,7 +280,7 @@ async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure
         NpmRoute::DistTags(name) => read::dist_tags(&ctx, &name).await,
         NpmRoute::PutPackage(name) => {
             let bytes = read_body(&ctx, &parts.headers, body).await?;
-            write::put_package(&ctx, &name, &bytes).await
+            write::put_package(&ctx, &name, bytes).await
         }
         NpmRoute::DistTagSet { name, tag } => {
             let bytes = read_body(&ctx, &parts.headers, body).await?;

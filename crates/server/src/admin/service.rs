@@ -63,7 +63,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Result<Json<
             ));
         }
     }
-    let bytes = crate::extract::read_body(body, state.config.max_body_bytes).await?;
+    let bytes = crate::extract::read_body(body, &state.config).await?;
     let op: AdminOp = wire::op_of(method, path, parts.uri.query().unwrap_or(""), &bytes)?;
     tracing::info!(operation = op.name(), "admin");
     let out = ops::execute(&*state.store, &state.config.account_id, op).await?;

@@ -18,17 +18,25 @@ use wharf_npm::dist_tags::{
     check_dist_tag_delete, check_tag_target, dist_tags_body, parse_dist_tag_put,
 };
 use wharf_npm::packument::is_listed;
-use wharf_npm::{NpmError, NpmName, Publish, PublishLimits, PutKind, parse_publish, put_kind};
+use wharf_npm::{NpmError, NpmName, Publish, PutKind, parse_publish, put_kind};
 
 /// `PUT /{name}`: a publish (with `_attachments`) or a deprecation (a packument without).
+/// Parsing, hashing and gunzipping a publish run off the async workers (`crate::cpu`).
 pub(crate) async fn put_package(
     ctx: &Ctx,
     name: &NpmName,
-    body: &[u8],
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    match put_kind(body)? {
-        PutKind::Publish => publish(ctx, name, body).await,
-        PutKind::MetadataUpdate => deprecate(ctx, name, body).await,
+    let limits = ctx.publish_limits();
+    let (url_name, input) = (name.clone(), body.clone());
+    let parsed = crate::cpu::run(body.len(), move || match put_kind(&input)? {
+        PutKind::Publish => parse_publish(&url_name, &input, &limits).map(Some),
+        PutKind::MetadataUpdate => Ok(None),
+    })
+    .await?;
+    match parsed {
+        Some(p) => publish(ctx, name, p).await,
+        None => deprecate(ctx, name, body).await,
     }
 }
 
@@ -68,12 +76,7 @@ fn refuse(
     }
 }
 
-async fn publish(ctx: &Ctx, name: &NpmName, body: &[u8]) -> Result<Response, Failure> {
-    let limits = PublishLimits {
-        max_body_bytes: ctx.body_limit() as u64,
-        ..PublishLimits::default()
-    };
-    let p = parse_publish(name, body, &limits)?;
+async fn publish(ctx: &Ctx, name: &NpmName, p: Publish) -> Result<Response, Failure> {
     let c = Ctx::coordinate(name);
     let version = p.version.to_string();
     let row = NpmPublishRow {
@@ -116,7 +119,7 @@ async fn publish(ctx: &Ctx, name: &NpmName, body: &[u8]) -> Result<Response, Fai
     })))
 }
 
-async fn deprecate(ctx: &Ctx, name: &NpmName, body: &[u8]) -> Result<Response, Failure> {
+async fn deprecate(ctx: &Ctx, name: &NpmName, body: Bytes) -> Result<Response, Failure> {
     let views = views(ctx, name).await?;
     let local = views
         .first()
@@ -127,7 +130,11 @@ async fn deprecate(ctx: &Ctx, name: &NpmName, body: &[u8]) -> Result<Response, F
         .iter()
         .map(|v| (v.row.version.clone(), v.deprecated.clone()))
         .collect();
-    let changes = parse_deprecate(name, body, &existing)?;
+    let url_name = name.clone();
+    let changes = crate::cpu::run(body.len(), move || {
+        parse_deprecate(&url_name, &body, &existing)
+    })
+    .await?;
     if !changes.is_empty() {
         ctx.state
             .store
