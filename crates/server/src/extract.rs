@@ -1,5 +1,6 @@
 //! Request extractors that own their rejections, so even a malformed request gets a
-//! `ValidationException` in CodeArtifact's format.
+//! `ValidationException` in CodeArtifact's format, and one body reader ([`read_body`]) for every
+//! place that reads a body on the API's side.
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -25,6 +26,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AwsQuery<T> {
 }
 
 /// A JSON body; an empty body is the type's default (the CLI sends none for optional members).
+/// The body is read like [`AwsBody`], with the same answers when it is too large or stalls.
 pub struct AwsJson<T>(pub T);
 
 impl<T: DeserializeOwned + Default> FromRequest<AppState> for AwsJson<T> {
