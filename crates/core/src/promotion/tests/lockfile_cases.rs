@@ -1,6 +1,5 @@
 //! Lockfiles: v2 and v3 with scoped, nested and bundled entries; every non-registry entry named.
 
-use super::*;
 use crate::promotion::lockfile::parse;
 
 /// lockfileVersion 3: scoped, nested (a second lodash), bundled, dev and optional entries.

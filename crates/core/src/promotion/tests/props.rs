@@ -254,30 +254,75 @@ proptest! {
             return Ok(());
         }
 
-        let before = snapshot(&world);
-        let mut applied = world.clone();
-        apply(&mut applied, &plan);
-
-        // Re-planning the same request against the result writes nothing.
-        let again = applied.plan(&request);
-        prop_assert!(again.succeeds());
-        let again = again.result(true);
-        prop_assert!(again.packages.iter().flat_map(|p| &p.versions).all(|v| v.action == Action::Noop),
-            "re-plan: {:?}", again);
-        prop_assert!(again.packages.iter().all(|p| p.dist_tags.is_empty()));
-
-        // Reverting gives back the starting destination.
-        let revert = plan_revert(&writes, &current(&applied, &writes));
-        let revert = revert.map_err(|c| TestCaseError::fail(format!("{c:?}")))?;
-        let mut reverted = applied.clone();
-        apply_revert(&mut reverted, &revert);
-        prop_assert_eq!(snapshot(&reverted), before);
-
-        // The revert's own writes revert it in turn, back to the promoted state.
-        let undo = revert.writes(&writes);
-        let redo = plan_revert(&undo, &current(&reverted, &undo))
-            .map_err(|c| TestCaseError::fail(format!("{c:?}")))?;
-        apply_revert(&mut reverted, &redo);
-        prop_assert_eq!(snapshot(&reverted), snapshot(&applied));
+        apply_and_revert(&world, &request, &plan)?;
     }
+
+    #[test]
+    fn lenient_plans_always_apply_and_revert(case in case()) {
+        // With overwrite and unsatisfied ranges allowed, and only versions the source holds,
+        // nothing can fail: the apply/revert round trip always runs.
+        let Case { world, mut request } = case;
+        request.allow_overwrite = Some(true);
+        request.allow_unsatisfied = Some(true);
+        for p in request.packages.as_mut().unwrap() {
+            let k = closure::npm_key(&key_name_of(p)).unwrap();
+            let held = world.source.get(&k).map(|r| r.versions.clone()).unwrap_or_default();
+            p.versions.as_mut().unwrap().retain(|x| held.contains_key(&v(x)));
+        }
+        request.packages.as_mut().unwrap().retain(|p| !p.versions.as_ref().unwrap().is_empty());
+        prop_assume!(!request.packages.as_ref().unwrap().is_empty());
+        let plan = world.plan(&request);
+        prop_assert!(plan.succeeds(), "{:?}", plan.result(true));
+        apply_and_revert(&world, &request, &plan)?;
+    }
+}
+
+fn key_name_of(p: &api::PackageSelection) -> String {
+    match &p.namespace {
+        Some(ns) => format!("@{ns}/{}", p.package.as_deref().unwrap()),
+        None => p.package.clone().unwrap(),
+    }
+}
+
+/// Applies a successful plan, re-plans (all `NOOP`), reverts (the starting destination) and
+/// reverts the revert (the promoted destination).
+fn apply_and_revert(
+    world: &World,
+    request: &api::PromotionRequest,
+    plan: &PromotionPlan,
+) -> Result<(), TestCaseError> {
+    let writes = plan.writes();
+    let before = snapshot(&world);
+    let mut applied = world.clone();
+    apply(&mut applied, plan);
+
+    // Re-planning the same request against the result writes nothing.
+    let again = applied.plan(request);
+    prop_assert!(again.succeeds());
+    let again = again.result(true);
+    prop_assert!(
+        again
+            .packages
+            .iter()
+            .flat_map(|p| &p.versions)
+            .all(|v| v.action == Action::Noop),
+        "re-plan: {:?}",
+        again
+    );
+    prop_assert!(again.packages.iter().all(|p| p.dist_tags.is_empty()));
+
+    // Reverting gives back the starting destination.
+    let revert = plan_revert(&writes, &current(&applied, &writes));
+    let revert = revert.map_err(|c| TestCaseError::fail(format!("{c:?}")))?;
+    let mut reverted = applied.clone();
+    apply_revert(&mut reverted, &revert);
+    prop_assert_eq!(snapshot(&reverted), before);
+
+    // The revert's own writes revert it in turn, back to the promoted state.
+    let undo = revert.writes(&writes);
+    let redo = plan_revert(&undo, &current(&reverted, &undo))
+        .map_err(|c| TestCaseError::fail(format!("{c:?}")))?;
+    apply_revert(&mut reverted, &redo);
+    prop_assert_eq!(snapshot(&reverted), snapshot(&applied));
+    Ok(())
 }
