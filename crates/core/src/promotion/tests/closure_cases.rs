@@ -121,7 +121,12 @@ fn with_dependencies_adds_the_highest_satisfying_version_recursively() {
 
 #[test]
 fn the_destination_its_upstreams_and_the_promotion_itself_satisfy_ranges() {
-    let cases: Vec<(&str, World, Vec<(&str, &[&str])>)> = vec![
+    type Case = (
+        &'static str,
+        World,
+        Vec<(&'static str, &'static [&'static str])>,
+    );
+    let cases: Vec<Case> = vec![
         (
             "destination",
             chain().dst("lib", &[("1.0.0", "lib10")]),

@@ -292,7 +292,7 @@ fn apply_and_revert(
     plan: &PromotionPlan,
 ) -> Result<(), TestCaseError> {
     let writes = plan.writes();
-    let before = snapshot(&world);
+    let before = snapshot(world);
     let mut applied = world.clone();
     apply(&mut applied, plan);
 
