@@ -105,6 +105,15 @@ pub async fn list_promotions(
         return Err(ApiError::validation("Invalid request"));
     };
     let owner = &state.config.account_id;
+    let mut readable: BTreeMap<api::RepositoryRef, bool> = BTreeMap::new();
+    if let Some(r) = &repository {
+        let dest = api::RepositoryRef {
+            domain: domain.to_string(),
+            repository: r.to_string(),
+        };
+        access::check_read(&state, &identity, owner, &dest).await?;
+        readable.insert(dest, true);
+    }
     let repository = repository.as_ref().map(|r| r.as_str());
     let mut rows = (state.store)
         .promotions(owner, domain.as_str(), repository, before, limit + 1)
@@ -113,18 +122,12 @@ pub async fn list_promotions(
         rows.truncate(limit as usize);
         params::encode_token(&rows.last().map(|(seq, _)| *seq))
     });
-    let mut readable: BTreeMap<api::RepositoryRef, bool> = BTreeMap::new();
     let mut promotions = Vec::new();
     for (_, summary) in rows {
         let dest = summary.destination.clone();
         if !readable.contains_key(&dest) {
             let allowed = access::check_read(&state, &identity, owner, &dest).await;
-            if repository.is_some() {
-                allowed?;
-                readable.insert(dest.clone(), true);
-            } else {
-                readable.insert(dest.clone(), allowed.is_ok());
-            }
+            readable.insert(dest.clone(), allowed.is_ok());
         }
         if readable[&dest] {
             promotions.push(summary);
