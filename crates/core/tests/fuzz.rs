@@ -67,7 +67,7 @@ where
 }
 
 proptest! {
-    #![proptest_config(wharf_fuzz::config(1000))]
+    #![proptest_config(wharf_fuzz::config(500))]
 
     #[test]
     fn names_and_versions(s in text()) {
