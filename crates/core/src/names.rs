@@ -67,29 +67,33 @@ macro_rules! validated_name {
     };
 }
 
+/// Checks the length in characters; the message shows the value escaped
+/// ([`escape_other_category`]).
 fn check_length(value: &str, field: &str, min: usize, max: usize) -> Result<(), FieldError> {
     let n = value.chars().count();
     if n < min {
         return Err(FieldError::constraint(
             field,
-            value,
+            &escape_other_category(value),
             &format!("have length greater than or equal to {min}"),
         ));
     }
     if n > max {
         return Err(FieldError::constraint(
             field,
-            value,
+            &escape_other_category(value),
             &format!("have length less than or equal to {max}"),
         ));
     }
     Ok(())
 }
 
+/// "Member must satisfy regular expression pattern", showing the value escaped
+/// ([`escape_other_category`]).
 fn pattern_error(field: &str, value: &str, pattern: &str) -> FieldError {
     FieldError::constraint(
         field,
-        value,
+        &escape_other_category(value),
         &format!("satisfy regular expression pattern: {pattern}"),
     )
 }
@@ -98,7 +102,8 @@ fn pattern_error(field: &str, value: &str, pattern: &str) -> FieldError {
 pub const DOMAIN_PATTERN: &str = r"[a-z][a-z0-9\-]{0,48}[a-z0-9]";
 /// `RepositoryName`: 2–100 characters, `[A-Za-z0-9][A-Za-z0-9._\-]{1,99}`.
 pub const REPOSITORY_PATTERN: &str = r"[A-Za-z0-9][A-Za-z0-9._\-]{1,99}";
-/// `PackageNamespace`, `PackageName` and `PackageVersion`: 1–255 characters, `[^#/\s]+`.
+/// `PackageNamespace`, `PackageName` and `PackageVersion`: 1–255 characters, `[^#/\s]+`
+/// (Wharf also refuses [`is_other_category`] characters: see [`NO_CONTROL_CONSTRAINT`]).
 pub const NAME_PATTERN: &str = r"[^#/\s]+";
 
 fn check_domain(value: &str, field: &str) -> Result<(), FieldError> {
@@ -137,16 +142,27 @@ fn check_repository(value: &str, field: &str) -> Result<(), FieldError> {
     }
 }
 
+/// The constraint a name with a `\p{C}` character breaks (Wharf's addition to the model's
+/// [`NAME_PATTERN`], which would let NUL and bidi overrides through).
+pub const NO_CONTROL_CONSTRAINT: &str =
+    "not contain control, format, private-use or unassigned characters (\\p{C})";
+
 fn check_name(value: &str, field: &str) -> Result<(), FieldError> {
     check_length(value, field, 1, 255)?;
-    if value
+    if !value
         .chars()
         .all(|c| c != '#' && c != '/' && !c.is_whitespace())
     {
-        Ok(())
-    } else {
-        Err(pattern_error(field, value, NAME_PATTERN))
+        return Err(pattern_error(field, value, NAME_PATTERN));
     }
+    if value.chars().any(is_other_category) {
+        return Err(FieldError::constraint(
+            field,
+            &escape_other_category(value),
+            NO_CONTROL_CONSTRAINT,
+        ));
+    }
+    Ok(())
 }
 
 fn check_revision(value: &str, field: &str) -> Result<(), FieldError> {
@@ -158,7 +174,11 @@ fn check_revision(value: &str, field: &str) -> Result<(), FieldError> {
     }
 }
 
-fn is_other_category(c: char) -> bool {
+/// Whether `c` is in Unicode's "other" category `\p{C}`: a control character (NUL, C0, C1),
+/// a format character (the bidi controls U+202A–U+202E and U+2066–U+2069, the marks U+200E
+/// and U+200F, zero-width characters, ...), a surrogate, a private-use or an unassigned code
+/// point. Names and asset names never contain one.
+pub fn is_other_category(c: char) -> bool {
     matches!(
         get_general_category(c),
         GeneralCategory::Control
@@ -167,6 +187,20 @@ fn is_other_category(c: char) -> bool {
             | GeneralCategory::PrivateUse
             | GeneralCategory::Unassigned
     )
+}
+
+/// `value` with each [`is_other_category`] character written as `\u{XXXX}`, so that an error
+/// message shows what was refused without carrying the invisible or reordering characters.
+pub fn escape_other_category(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if is_other_category(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn check_asset(value: &str, field: &str) -> Result<(), FieldError> {
@@ -192,15 +226,17 @@ validated_name!(
 );
 validated_name!(
     /// A package namespace (npm scope without `@`, maven groupId, ...): 1–255 characters matching
-    /// [`NAME_PATTERN`].
+    /// [`NAME_PATTERN`], none of them [`is_other_category`].
     Namespace, field = "namespace", check = check_name
 );
 validated_name!(
-    /// A package name: 1–255 characters matching [`NAME_PATTERN`].
+    /// A package name: 1–255 characters matching [`NAME_PATTERN`], none of them
+    /// [`is_other_category`].
     PackageName, field = "package", check = check_name
 );
 validated_name!(
-    /// A package version string: 1–255 characters matching [`NAME_PATTERN`].
+    /// A package version string: 1–255 characters matching [`NAME_PATTERN`], none of them
+    /// [`is_other_category`].
     PackageVersion, field = "packageVersion", check = check_name
 );
 validated_name!(
@@ -314,7 +350,7 @@ impl PackageFormat {
             .ok_or_else(|| {
                 FieldError::constraint(
                     field,
-                    value,
+                    &escape_other_category(value),
                     "satisfy enum value set: [npm, pypi, maven, nuget, generic, ruby, swift, cargo]",
                 )
             })
@@ -461,7 +497,7 @@ impl PackageVersionStatus {
             .ok_or_else(|| {
                 FieldError::constraint(
                     field,
-                    value,
+                    &escape_other_category(value),
                     "satisfy enum value set: [Published, Unfinished, Unlisted, Archived, Disposed, Deleted]",
                 )
             })
@@ -531,14 +567,26 @@ impl PackageCoordinate {
         }
         match (format, namespace, name) {
             (Some(format), Some(namespace), Some(name)) if errors.is_empty() => {
-                Ok(PackageCoordinate::normalized(format, namespace, name))
+                let c = PackageCoordinate::normalized(format, namespace, name);
+                // Lowercasing can lengthen a name (`İ` becomes `i̇`, two characters): the
+                // stored form must pass the same checks as the input.
+                if let Some(ns) = &c.namespace {
+                    errors.extend(Namespace::parse_as(ns.as_str(), "namespace").err());
+                }
+                errors.extend(PackageName::parse_as(c.name.as_str(), "package").err());
+                if errors.is_empty() {
+                    Ok(c)
+                } else {
+                    Err(errors)
+                }
             }
             _ => Err(errors),
         }
     }
 
-    /// Applies the format's input normalisation to already-valid parts (lowercasing keeps a
-    /// valid name valid).
+    /// Applies the format's input normalisation to already-valid parts. Lowercasing keeps the
+    /// pattern but may lengthen a name past 255 characters, which [`PackageCoordinate::parse`]
+    /// checks afterwards.
     pub fn normalized(
         format: PackageFormat,
         namespace: Option<Namespace>,
@@ -578,3 +626,8 @@ impl PackageCoordinate {
 #[cfg(test)]
 #[path = "names/tests.rs"]
 mod tests;
+
+// Property tests need proptest, which is native-only; the browser runs tests/wasm.rs.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "names/props.rs"]
+mod props;

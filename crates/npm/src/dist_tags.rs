@@ -14,6 +14,7 @@
 use crate::error::{NpmError, Result};
 use crate::name::validate_version;
 use std::collections::{BTreeMap, BTreeSet};
+use wharf_core::names::is_other_category;
 
 /// The tag npm installs by default, which cannot be removed.
 pub const LATEST: &str = "latest";
@@ -60,7 +61,8 @@ fn looks_like_range(tag: &str) -> bool {
 }
 
 /// Checks a dist-tag name: non-empty, at most 255 characters, URL-safe (no `/`, `%`, `#`,
-/// `?`, whitespace or control characters), and not something that parses as a semver range.
+/// `?`, whitespace, or control, bidi and other format characters:
+/// [`wharf_core::names::is_other_category`]), and not something that parses as a semver range.
 pub fn validate_tag(tag: &str) -> Result<()> {
     let fail = |reason: &str| {
         Err(NpmError::InvalidTag {
@@ -76,7 +78,7 @@ pub fn validate_tag(tag: &str) -> Result<()> {
     }
     if tag
         .chars()
-        .any(|c| c.is_control() || c.is_whitespace() || "/%#?\\".contains(c))
+        .any(|c| is_other_category(c) || c.is_whitespace() || "/%#?\\".contains(c))
     {
         return fail("a tag name must be URL-safe");
     }

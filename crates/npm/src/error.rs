@@ -90,6 +90,19 @@ pub enum NpmError {
         /// `name@version` inside the tarball.
         tarball: String,
     },
+    /// The manifest disagrees with the tarball's `package.json` on an install-relevant field
+    /// ([`crate::manifest::check_manifest_matches`]).
+    #[error(
+        "The published manifest does not match the tarball's package.json in \"{field}\": the manifest has {manifest}, the tarball has {tarball}. Publish the manifest npm builds from the package.json in the tarball."
+    )]
+    ManifestMismatch {
+        /// The field, as [`crate::manifest::INSTALL_FIELDS`] names it.
+        field: String,
+        /// The manifest's value (normalised, JSON, shortened).
+        manifest: String,
+        /// The tarball's value (normalised, JSON, shortened).
+        tarball: String,
+    },
     /// A dist-tag name npm would not accept.
     #[error("Invalid dist-tag \"{tag}\": {reason}")]
     InvalidTag {

@@ -55,6 +55,7 @@
 pub mod deprecate;
 pub mod dist_tags;
 pub mod error;
+pub mod manifest;
 pub mod metadata;
 pub mod name;
 pub mod packument;

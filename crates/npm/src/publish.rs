@@ -14,6 +14,7 @@
 
 use crate::dist_tags::{LATEST, validate_tag};
 use crate::error::{NpmError, Result};
+use crate::manifest::check_manifest_matches;
 use crate::metadata::{self, Digests};
 use crate::name::{NpmName, validate_version};
 use crate::tarball::{TarballLimits, read_package_json};
@@ -202,7 +203,8 @@ fn check_integrity(declared: &str, digests: &Digests) -> Result<()> {
 /// npm's rules for new names; exactly one version, whose key, `version` and `name` agree and
 /// whose version is valid semver; exactly one attachment, valid base64, `length` equal to the
 /// decoded size; `dist.integrity` and `dist.shasum` (when present) equal the tarball's; the
-/// tarball's `package/package.json` has the same name and version; each dist-tag is valid and
+/// tarball's `package/package.json` has the same name and version and agrees with the manifest
+/// on every install-relevant field ([`check_manifest_matches`]); each dist-tag is valid and
 /// points at the published version. With no dist-tags, `latest` is set.
 ///
 /// Whether the version already exists (and with what content) is for the server to decide.
@@ -298,6 +300,7 @@ pub fn parse_publish(url_name: &NpmName, body: &[u8], limits: &PublishLimits) ->
             tarball: format!("{inner_name}@{inner_version}"),
         });
     }
+    check_manifest_matches(&manifest, &inner, &url_name.name)?;
 
     let mut dist_tags = BTreeMap::new();
     for (tag, target) in body.dist_tags {

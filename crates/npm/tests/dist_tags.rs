@@ -115,6 +115,17 @@ fn tag_names() {
     ] {
         assert!(validate_tag(bad).is_err(), "{bad}");
     }
+    // Control, bidi and other format characters, which a terminal would hide or reorder.
+    for bad in [
+        "beta\u{0}",
+        "next\u{202e}",
+        "\u{2066}rc",
+        "be\u{200b}ta",
+        "a\u{200f}",
+        "\u{9b}x",
+    ] {
+        assert!(validate_tag(bad).is_err(), "{bad:?}");
+    }
 }
 
 #[test]

@@ -29,6 +29,20 @@ fn decodes_scoped_names_from_paths() {
     ] {
         assert!(NpmName::from_path(bad).is_err(), "{bad:?}");
     }
+    // Control and bidi characters are refused even when reading, escaped or not.
+    for bad in [
+        "a%00b",
+        "left%E2%80%AEpad",
+        "@sc%E2%81%A6ope/x",
+        "@scope/x\u{200e}",
+        "x\u{7}",
+    ] {
+        let e = NpmName::from_path(bad).unwrap_err();
+        assert!(
+            e.to_string().contains("must not contain control, format"),
+            "{bad:?}: {e}"
+        );
+    }
     // Reading is lenient about names npm no longer lets anyone publish.
     assert!(NpmName::parse("JSONStream").is_ok());
     assert!(

@@ -351,3 +351,16 @@ fn rejects_malformed_json() {
     let e = parse("pkg", &json!({"versions": {}})).unwrap_err();
     assert_eq!(e, NpmError::MissingField("name"));
 }
+
+#[test]
+fn manifest_numbers_survive_a_json_round_trip_exactly() {
+    // Found by the publish_structured fuzz target: without serde_json's `float_roundtrip`, a
+    // float in a manifest came back from its own JSON text as another float, so a stored
+    // manifest was not the one published.
+    let (_, mut body) = npm_publish("pkg", "1.0.0");
+    version_doc(&mut body)["custom"] = json!(-1.0012165667803499e46);
+    let p = parse("pkg", &body).unwrap();
+    let text = serde_json::to_string(&p.manifest).unwrap();
+    let back: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, p.manifest);
+}

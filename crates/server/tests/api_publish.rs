@@ -269,3 +269,65 @@ async fn publish_checks_hash_format_names_and_quota() {
         .err(404, "ResourceNotFoundException");
     assert_eq!(e["resourceType"], "repository");
 }
+
+#[tokio::test]
+async fn control_and_bidi_characters_in_names_are_refused_and_nothing_is_stored() {
+    let app = TestApp::with_repos(&["repo"]).await;
+    let publish = |namespace: &'static str, package: &'static str, version: &'static str| {
+        let q = qs(&[
+            ("domain", Some(DOMAIN)),
+            ("repository", Some("repo")),
+            ("format", Some("generic")),
+            ("namespace", Some(namespace)),
+            ("package", Some(package)),
+            ("version", Some(version)),
+            ("asset", Some("a.txt")),
+        ]);
+        let app = &app;
+        async move {
+            app.send(
+                "POST",
+                "/v1/package/version/publish",
+                &q,
+                b"x".to_vec(),
+                &[("x-amz-content-sha256", &wharf_sigv4::sha256_hex(b"x"))],
+                Auth::Root,
+            )
+            .await
+        }
+    };
+    let cases = [
+        ("ns", "evil\u{202e}txt.exe", "1.0", "package"),
+        ("ns", "nul\u{0}", "1.0", "package"),
+        ("n\u{2066}s", "p", "1.0", "namespace"),
+        ("ns", "p", "1.0\u{200f}", "packageVersion"),
+        ("ns", "p", "1.0\u{9b}", "packageVersion"),
+    ];
+    for (namespace, package, version, field) in cases {
+        let e = publish(namespace, package, version)
+            .await
+            .err(400, "ValidationException");
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("at '{field}' failed to satisfy constraint"))
+                && message.contains("must not contain control, format"),
+            "{message}"
+        );
+        assert!(!message.contains(['\u{202e}', '\u{0}', '\u{2066}', '\u{200f}', '\u{9b}']));
+    }
+    // Nothing was stored: the repository has no package at all.
+    let packages = app
+        .call(
+            "POST",
+            "/v1/packages",
+            &qs(&[("domain", Some(DOMAIN)), ("repository", Some("repo"))]),
+            None,
+        )
+        .await
+        .ok();
+    assert_eq!(packages["packages"], json!([]));
+    // Read APIs refuse such names the same way.
+    app.list_versions("repo", "evil\u{202e}txt.exe", &[])
+        .await
+        .err(400, "ValidationException");
+}

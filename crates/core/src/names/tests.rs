@@ -194,3 +194,128 @@ fn deserialising_validates() {
     let bad: Result<DomainName, _> = serde_json::from_str("\"MY_DOMAIN\"");
     assert!(bad.is_err());
 }
+
+/// Characters of Unicode's "other" category that must never be part of a name or version.
+const REFUSED: &[(char, &str)] = &[
+    ('\u{0}', "NUL"),
+    ('\u{1}', "SOH"),
+    ('\u{1b}', "ESC"),
+    ('\u{7f}', "DEL"),
+    ('\u{80}', "C1 PAD"),
+    ('\u{9b}', "C1 CSI"),
+    ('\u{ad}', "soft hyphen"),
+    ('\u{200b}', "zero width space"),
+    ('\u{200d}', "zero width joiner"),
+    ('\u{200e}', "LRM"),
+    ('\u{200f}', "RLM"),
+    ('\u{202a}', "LRE"),
+    ('\u{202b}', "RLE"),
+    ('\u{202c}', "PDF"),
+    ('\u{202d}', "LRO"),
+    ('\u{202e}', "RLO"),
+    ('\u{2066}', "LRI"),
+    ('\u{2067}', "RLI"),
+    ('\u{2068}', "FSI"),
+    ('\u{2069}', "PDI"),
+    ('\u{61c}', "arabic letter mark"),
+    ('\u{feff}', "BOM"),
+    ('\u{e000}', "private use"),
+    ('\u{10ffff}', "unassigned"),
+];
+
+#[test]
+fn names_versions_and_namespaces_refuse_control_and_bidi_characters() {
+    for &(c, what) in REFUSED {
+        for value in [format!("a{c}b"), format!("{c}lodash"), format!("1.0.0{c}")] {
+            let checks: [(&str, Result<(), FieldError>); 3] = [
+                ("package", PackageName::parse(&value).map(drop)),
+                ("packageVersion", PackageVersion::parse(&value).map(drop)),
+                ("namespace", Namespace::parse(&value).map(drop)),
+            ];
+            for (field, result) in checks {
+                let e = result.expect_err(what);
+                assert_eq!(e.field, field, "{what}");
+                assert!(
+                    e.message.starts_with("Value '")
+                        && e.message.contains(&format!(
+                            "' at '{field}' failed to satisfy constraint: Member must"
+                        ))
+                        && e.message.ends_with(NO_CONTROL_CONSTRAINT),
+                    "{what}: {}",
+                    e.message
+                );
+                // The message names the character without carrying it.
+                assert!(!e.message.contains(c), "{what}: {}", e.message);
+                let code = format!("\\u{{{:04X}}}", u32::from(c));
+                assert!(e.message.contains(&code), "{what}: {}", e.message);
+            }
+        }
+    }
+    // Whitespace controls keep the model's pattern message (they break `[^#/\s]+`).
+    let e = PackageName::parse("a\u{85}b").unwrap_err();
+    assert!(e.message.ends_with(NAME_PATTERN), "{}", e.message);
+    assert!(e.message.contains("a\\u{0085}b"), "{}", e.message);
+    // Letters, marks, symbols and emoji from any script stay valid.
+    for good in [
+        "ünïcode",
+        "日本語",
+        "שלום",
+        "a\u{301}",
+        "🦀-crab",
+        "x_y.z~1",
+    ] {
+        assert!(ok(PackageName::parse(good)), "{good:?}");
+        assert!(ok(PackageVersion::parse(good)), "{good:?}");
+        assert!(ok(Namespace::parse(good)), "{good:?}");
+    }
+}
+
+#[test]
+fn every_format_refuses_control_characters_in_coordinates() {
+    for format in PackageFormat::ALL {
+        let ns = match format.namespace_rule() {
+            NamespaceRule::Forbidden => None,
+            _ => Some("ns"),
+        };
+        let errs = PackageCoordinate::parse(format.as_str(), ns, "evil\u{202e}gpj.exe")
+            .expect_err(format.as_str());
+        assert_eq!(errs[0].field, "package", "{format}");
+        if ns.is_some() {
+            let errs = PackageCoordinate::parse(format.as_str(), Some("n\u{0}s"), "ok")
+                .expect_err(format.as_str());
+            assert_eq!(errs[0].field, "namespace", "{format}");
+        }
+    }
+}
+
+#[test]
+fn normalised_names_are_checked_again() {
+    // `İ` lowercases to two characters, so 128 of them become 256: too long once stored.
+    let long = "İ".repeat(128);
+    assert!(ok(PackageName::parse(&long)));
+    for format in ["nuget", "swift"] {
+        let ns = (format == "swift").then_some("ns");
+        let errs = PackageCoordinate::parse(format, ns, &long).expect_err(format);
+        assert_eq!(errs[0].field, "package");
+        assert!(
+            errs[0]
+                .message
+                .ends_with("have length less than or equal to 255")
+        );
+        let errs = PackageCoordinate::parse("swift", Some(&long), "p").expect_err("swift ns");
+        assert_eq!(errs[0].field, "namespace");
+    }
+    // The other formats keep the name as given.
+    assert!(PackageCoordinate::parse("npm", None, &long).is_ok());
+}
+
+#[test]
+fn asset_name_errors_escape_what_they_refuse() {
+    let e = AssetName::parse("report\u{202e}fdp.exe").unwrap_err();
+    assert!(!e.message.contains('\u{202e}'), "{}", e.message);
+    assert!(
+        e.message.contains("report\\u{202E}fdp.exe"),
+        "{}",
+        e.message
+    );
+}
