@@ -16,7 +16,9 @@ pub mod extract;
 pub mod handlers;
 pub mod npm;
 pub mod params;
+pub mod promote_cli;
 pub mod routes;
+pub mod signed_client;
 pub mod state;
 pub mod store;
 
