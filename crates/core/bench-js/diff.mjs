@@ -1,4 +1,4 @@
-// Times the core's wasm diffVersions / planCopy / validateCopyRequest in Node (V8, the engine
+// Times the core's wasm diffVersions / planCopy / validateCopyRequest / planPromotion in Node (V8, the engine
 // Chromium uses) on the same inputs as the criterion benchmarks, and prints ns per call as JSON.
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
@@ -37,8 +37,32 @@ for (let i = 0; i < 50; i++) dst.push(versions[i]);
 const planInput = { request, source: [view("staging", versions)], destination: view("release", dst) };
 const [a, b] = [content(10000, 0), content(10000, 1)];
 
+// 200 npm packages x 5 versions, each depending on the next package's ^1.0.0 (as benches/core.rs).
+const pv = [0, 1, 2, 3, 4].map((i) => `1.0.${i}`);
+const npmName = (p) => (p % 2 === 0 ? `@acme/pkg-${String(p).padStart(3, "0")}` : `pkg-${String(p).padStart(3, "0")}`);
+const summary = (v, p) => ({ version: v, revision: `r${p}-${v}`, status: "Published" });
+const promoPackages = [];
+for (let p = 0; p < 200; p++) {
+  const deps = {};
+  for (const v of pv) deps[v] = { dependencies: { [npmName((p + 1) % 200)]: "^1.0.0" } };
+  promoPackages.push({
+    format: "npm", ...(p % 2 === 0 ? { namespace: "acme" } : {}), package: `pkg-${String(p).padStart(3, "0")}`,
+    source: [{ repository: "staging", versions: pv.map((v) => summary(v, p)), distTags: { latest: "1.0.4" } }],
+    destination: { repository: "release", exists: p % 2 === 0, versions: p % 2 === 0 ? [summary(pv[0], p)] : [] },
+    dependencies: deps,
+  });
+}
+const promoInput = {
+  request: { domain: "my-domain", sourceRepository: "staging", destinationRepository: "release", withDependencies: true,
+    packages: promoPackages.map((p) => ({ format: "npm", namespace: p.namespace, package: p.package, versions: pv })) },
+  packages: promoPackages,
+};
+const check = core.planPromotion(promoInput);
+if (check.summary.versions !== 1000 || check.summary.noop !== 100) throw new Error(JSON.stringify(check.summary));
+
 console.log(JSON.stringify({
   validate_100_versions: time(() => core.validateCopyRequest(request)),
   preview_100_into_10000: time(() => core.planCopy(planInput)),
   diff_10000_assets: time(() => core.diffVersions(a, b)),
+  promotion_1000_over_200: time(() => core.planPromotion(promoInput)),
 }));

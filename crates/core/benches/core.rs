@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the core's hot paths: validating a 100-version request, planning a
-//! 100-version copy against a destination of 10,000 versions, and diffing two versions of
-//! 10,000 assets. `scripts/bench-core` runs these and the same diff in WebAssembly.
+//! 100-version copy against a destination of 10,000 versions, diffing two versions of
+//! 10,000 assets, and planning a promotion of 1,000 versions over 200 packages (with the npm
+//! dependency closure). `scripts/bench-core` runs these and the same diff in WebAssembly.
 #![expect(
     missing_docs,
     reason = "criterion_group! generates undocumented functions"
@@ -9,7 +10,9 @@
 use criterion::{BatchSize, Criterion, black_box, criterion_group, criterion_main};
 use std::collections::BTreeMap;
 use wharf_core::api::{
-    AssetSummary, CopyPackageVersionsRequest, CopyPreviewInput, PackageVersionSummary, PackageView,
+    AssetSummary, CopyPackageVersionsRequest, CopyPreviewInput, NpmDependencies, PackageSelection,
+    PackageVersionSummary, PackageView, PromotionPackageView, PromotionPreviewInput,
+    PromotionRequest,
 };
 use wharf_core::copy::{
     CopyRequest, PlanOptions, RepositoryPackage, VersionRecord, plan_copy, preview,
@@ -131,5 +134,91 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(core, benches);
+/// 200 npm packages of 5 versions each, every version depending on the next package's `^1.0.0`;
+/// the destination already holds the first version of every other package (a no-op).
+pub fn promotion_input() -> PromotionPreviewInput {
+    let versions: Vec<String> = (0..5).map(|i| format!("1.0.{i}")).collect();
+    let summary = |v: &String, p: usize| PackageVersionSummary {
+        version: v.clone(),
+        revision: Some(format!("r{p}-{v}")),
+        status: PackageVersionStatus::Published,
+        origin: None,
+    };
+    let packages = (0..200)
+        .map(|p| PromotionPackageView {
+            format: "npm".into(),
+            namespace: (p % 2 == 0).then(|| "acme".into()),
+            package: format!("pkg-{p:03}"),
+            source: vec![PackageView {
+                repository: "staging".into(),
+                exists: true,
+                versions: versions.iter().map(|v| summary(v, p)).collect(),
+                dist_tags: BTreeMap::from([("latest".into(), "1.0.4".into())]),
+                ..PackageView::default()
+            }],
+            destination: PackageView {
+                repository: "release".into(),
+                exists: p % 2 == 0,
+                versions: if p % 2 == 0 {
+                    vec![summary(&versions[0], p)]
+                } else {
+                    vec![]
+                },
+                ..PackageView::default()
+            },
+            dependencies: versions
+                .iter()
+                .map(|v| {
+                    let next = (p + 1) % 200;
+                    let name = if next % 2 == 0 {
+                        format!("@acme/pkg-{next:03}")
+                    } else {
+                        format!("pkg-{next:03}")
+                    };
+                    let deps = NpmDependencies {
+                        dependencies: BTreeMap::from([(name, "^1.0.0".into())]),
+                        ..NpmDependencies::default()
+                    };
+                    (v.clone(), deps)
+                })
+                .collect(),
+            ..PromotionPackageView::default()
+        })
+        .collect::<Vec<_>>();
+    let selections = packages
+        .iter()
+        .map(|p| PackageSelection {
+            format: Some("npm".into()),
+            namespace: p.namespace.clone(),
+            package: Some(p.package.clone()),
+            versions: Some(versions.clone()),
+            version_revisions: None,
+        })
+        .collect();
+    PromotionPreviewInput {
+        request: PromotionRequest {
+            domain: Some("my-domain".into()),
+            source_repository: Some("staging".into()),
+            destination_repository: Some("release".into()),
+            packages: Some(selections),
+            with_dependencies: Some(true),
+            ..PromotionRequest::default()
+        },
+        packages,
+    }
+}
+
+fn promotion(c: &mut Criterion) {
+    let input = promotion_input();
+    let result = wharf_core::promotion::preview(&input, PlanOptions::default()).unwrap();
+    assert_eq!(result.summary.versions, 1000);
+    assert_eq!(result.summary.noop, 100);
+    c.bench_function("promotion_1000_over_200", |b| {
+        b.iter(|| {
+            wharf_core::promotion::preview(black_box(&input), PlanOptions::default()).unwrap()
+        })
+    });
+}
+
+criterion_group!(core, benches, promotion);
 criterion_main!(core);

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod package;
 pub mod package_version;
 pub mod policy;
+pub mod promotion;
 pub mod repository;
 
 pub use auth::*;
@@ -23,6 +24,7 @@ pub use domain::*;
 pub use package::*;
 pub use package_version::*;
 pub use policy::*;
+pub use promotion::*;
 pub use repository::*;
 
 #[cfg(test)]

@@ -74,7 +74,11 @@ pub struct CopyRequest {
     pub include_from_upstream: bool,
 }
 
-fn required<'a>(c: &mut Collector, value: &'a Option<String>, field: &str) -> Option<&'a str> {
+pub(crate) fn required<'a>(
+    c: &mut Collector,
+    value: &'a Option<String>,
+    field: &str,
+) -> Option<&'a str> {
     if value.is_none() {
         c.push(FieldError::missing(field));
     }
@@ -84,7 +88,7 @@ fn required<'a>(c: &mut Collector, value: &'a Option<String>, field: &str) -> Op
 /// Checks each version string and normalises it for the format. The result is aligned with
 /// the input: `None` where the version is invalid or repeats an earlier one (after
 /// normalisation); both are recorded as violations.
-fn check_versions<'a>(
+pub(crate) fn check_versions<'a>(
     c: &mut Collector,
     format: Option<PackageFormat>,
     field: &str,

@@ -2,17 +2,20 @@
 //!
 //! Everything Wharf decides about a copy, with no I/O: the CodeArtifact wire types
 //! ([`api`]), validated names ([`names`]), request validation ([`copy::CopyRequest`]),
-//! revisions and their diffs ([`revision`]) and the copy planner ([`copy::plan_copy`]).
+//! revisions and their diffs ([`revision`]), the copy planner ([`copy::plan_copy`]) and the
+//! release-promotion planner ([`promotion`]: many packages, lockfiles, npm dependency
+//! closure, revert).
 //!
 //! The same code runs in the service (which executes a plan in one transaction), in the
 //! console (which shows the plan as a dry run) and, compiled to WebAssembly with the `wasm`
-//! feature, in the embeddable widget. It depends on serde, thiserror, sha2 and base64 only:
-//! never on an async runtime, a database or a browser API.
+//! feature, in the embeddable widget. It depends on serde, serde_json, thiserror, sha2, base64
+//! and nodejs-semver only: never on an async runtime, a database or a browser API.
 
 pub mod api;
 pub mod copy;
 pub mod error;
 pub mod names;
+pub mod promotion;
 pub mod revision;
 #[cfg(feature = "wasm")]
 pub mod wasm;

@@ -1,4 +1,4 @@
-//! The JavaScript façade (feature `wasm`): four functions over the same JSON the REST API
+//! The JavaScript façade (feature `wasm`): six functions over the same JSON the REST API
 //! speaks. No logic lives here; each function converts its input with serde-wasm-bindgen,
 //! calls the core, and converts the result back with `json_compatible` output.
 //!
@@ -6,7 +6,7 @@
 //! (`ValidationException`, `ResourceNotFoundException`), whose `field` names the first
 //! offending member and whose `errors` lists every `{field, message}`.
 
-use crate::api::{CopyPackageVersionsRequest, CopyPreviewInput};
+use crate::api::{CopyPackageVersionsRequest, CopyPreviewInput, PromotionPreviewInput};
 use crate::copy::{PlanOptions, PreviewError, validate_copy_request};
 use crate::error::{FieldError, ValidationErrors};
 use crate::revision::{VersionContent, compute_revision, diff_versions};
@@ -66,6 +66,50 @@ export interface VersionDiff {
   verdict: "IDENTICAL" | "DIFFERS"; revisionBefore: string; revisionAfter: string;
   assetsAdded: AssetSummary[]; assetsRemoved: AssetSummary[]; assetsChanged: AssetChange[];
   metadataChanged: MetadataChange[];
+}
+/** Wharf's promotion request (POST /wharf/v1/promotions): exactly one of packages, lockfile, select. */
+export interface PackageSelection {
+  format?: string; namespace?: string; package?: string; versions?: string[]; versionRevisions?: Record<string, string>;
+}
+export interface PromotionRequest {
+  domain?: string; domainOwner?: string; sourceRepository?: string; destinationDomain?: string;
+  destinationRepository?: string; packages?: PackageSelection[]; lockfile?: string;
+  select?: { format?: string; namespace?: string; packagePrefix?: string; status?: PackageVersionStatus };
+  withDependencies?: boolean; allowUnsatisfied?: boolean; allowOverwrite?: boolean;
+  includeFromUpstream?: boolean; dryRun?: boolean; reason?: string;
+}
+export interface NpmDependencies {
+  dependencies?: Record<string, string>; peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+/** What the client knows of one package: source (then its upstreams), destination, its upstreams. */
+export interface PromotionPackageView {
+  format: string; namespace?: string; package: string; source: PackageView[]; destination: PackageView;
+  destinationUpstreams?: PackageView[]; dependencies?: Record<string, NpmDependencies>;
+  sourceContent?: Record<string, VersionContent>; destinationContent?: Record<string, VersionContent>;
+}
+/** planPromotion's input; a package the planner needs but the input lacks counts as absent. */
+export interface PromotionPreviewInput { request: PromotionRequest; packages?: PromotionPackageView[]; }
+export type PromotionAction = "COPY" | "OVERWRITE" | "NOOP" | "FAIL" | "SKIPPED";
+export type PromotionErrorCode = PackageVersionErrorCode | "UNSATISFIED_DEPENDENCY";
+export interface PromotedVersion {
+  version: string; revision?: string; action: PromotionAction; errorCode?: PromotionErrorCode;
+  errorMessage?: string; addedAsDependency: boolean; destinationRevision?: string; diff?: VersionDiff;
+}
+export interface PromotedPackage {
+  format: string; namespace?: string; package: string; versions: PromotedVersion[]; distTags: DistTagChange[];
+}
+export interface UnsatisfiedDependency {
+  package: string; range: string; requiredBy: string; kind: "dependencies" | "peerDependencies";
+  reason: "NO_MATCHING_VERSION" | "NOT_A_REGISTRY_RANGE";
+}
+export interface PromotionResult {
+  promotionId?: string; status: "PLANNED" | "APPLIED" | "FAILED"; dryRun: boolean;
+  source: { domain: string; repository: string }; destination: { domain: string; repository: string };
+  packages: PromotedPackage[];
+  closure: { unsatisfied: UnsatisfiedDependency[]; added: { package: string; version: string; requiredBy: string }[] };
+  summary: { packages: number; versions: number; copied: number; overwritten: number; noop: number;
+             failed: number; skipped: number; addedAsDependencies: number };
 }
 /** What the functions throw. */
 export interface WharfError extends Error {
@@ -162,4 +206,24 @@ pub fn compute_revision_js(
 ) -> Result<String, JsValue> {
     let content: VersionContent = from_js(content, "content")?;
     Ok(compute_revision(&content).to_string())
+}
+
+/// Plans a release promotion without running it, from what the caller knows of each package:
+/// the same `PromotionResult` the service returns for a dry run.
+#[wasm_bindgen(js_name = planPromotion, unchecked_return_type = "PromotionResult")]
+pub fn plan_promotion_js(
+    #[wasm_bindgen(unchecked_param_type = "PromotionPreviewInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let input: PromotionPreviewInput = from_js(input, "input")?;
+    let result = crate::promotion::preview(&input, PlanOptions::default())
+        .map_err(|e| validation_error(&e))?;
+    to_js(&result)
+}
+
+/// Reads an npm `package-lock.json` (lockfileVersion 2 or 3): every registry package it pins,
+/// as `PackageSelection`s, or throws a `ValidationException` naming every bad entry.
+#[wasm_bindgen(js_name = parseLockfile, unchecked_return_type = "PackageSelection[]")]
+pub fn parse_lockfile_js(text: &str) -> Result<JsValue, JsValue> {
+    let packages = crate::promotion::lockfile::parse(text).map_err(|e| validation_error(&e))?;
+    to_js(&packages)
 }

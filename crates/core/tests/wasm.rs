@@ -1,12 +1,13 @@
 //! The JavaScript façade in a real browser (headless Chromium through wasm-bindgen-test):
-//! validation, planning, diffing and revisions, called with the same JSON the REST API speaks.
+//! validation, planning (copies and promotions), lockfiles, diffing and revisions, called with the same JSON the REST API speaks.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{JSON, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use wharf_core::wasm::{
-    compute_revision_js, diff_versions_js, plan_copy_js, validate_copy_request_js,
+    compute_revision_js, diff_versions_js, parse_lockfile_js, plan_copy_js, plan_promotion_js,
+    validate_copy_request_js,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -142,6 +143,76 @@ fn revisions_and_diffs_match_between_calls() {
 #[wasm_bindgen_test]
 fn malformed_input_throws_a_validation_error() {
     let err = compute_revision_js(js(r#"{"assets":"nope"}"#)).unwrap_err();
+    assert_eq!(
+        get(&err, "code").as_string().unwrap(),
+        "ValidationException"
+    );
+}
+
+const LOCKFILE: &str = r#"{"lockfileVersion":3,"packages":{"":{"name":"app"},
+  "node_modules/@acme/app":{"version":"1.0.0","resolved":"https://registry.npmjs.org/@acme/app/-/app-1.0.0.tgz"},
+  "node_modules/lib":{"version":"2.1.0"}}}"#;
+
+#[wasm_bindgen_test]
+fn a_lockfile_parses_to_package_selections() {
+    let out = parse_lockfile_js(LOCKFILE).unwrap();
+    assert_eq!(
+        text(&out),
+        r#"[{"format":"npm","package":"lib","versions":["2.1.0"]},{"format":"npm","namespace":"acme","package":"app","versions":["1.0.0"]}]"#
+    );
+    let err = parse_lockfile_js(
+        r#"{"lockfileVersion":3,"packages":{"node_modules/x":{"link":true,"resolved":"../x"}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        get(&err, "code").as_string().unwrap(),
+        "ValidationException"
+    );
+    assert_eq!(get(&err, "field").as_string().unwrap(), "lockfile");
+    assert!(
+        get(&err, "message")
+            .as_string()
+            .unwrap()
+            .contains("'node_modules/x'")
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_promotion_plan_checks_the_closure_and_adds_dependencies() {
+    let lockfile = JSON::stringify(&JsValue::from_str(LOCKFILE))
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let input = |with_deps: bool| {
+        format!(
+            r#"{{"request":{{"domain":"my-domain","sourceRepository":"staging","destinationRepository":"release",
+            "lockfile":{lockfile},"withDependencies":{with_deps}}},
+            "packages":[
+              {{"format":"npm","namespace":"acme","package":"app",
+                "source":[{{"repository":"staging","versions":[{{"version":"1.0.0","revision":"app1","status":"Published"}}]}}],
+                "destination":{{"repository":"release","exists":false}},
+                "dependencies":{{"1.0.0":{{"dependencies":{{"lib":"^2.0.0","util":"~1.0.0"}}}}}}}},
+              {{"format":"npm","package":"lib",
+                "source":[{{"repository":"staging","versions":[{{"version":"2.1.0","revision":"lib21","status":"Published"}}]}}],
+                "destination":{{"repository":"release","exists":false}}}},
+              {{"format":"npm","package":"util",
+                "source":[{{"repository":"staging","versions":[{{"version":"1.0.3","revision":"u103","status":"Published"}}]}}],
+                "destination":{{"repository":"release","exists":false}}}}]}}"#
+        )
+    };
+    let failed = plan_promotion_js(js(&input(false))).unwrap();
+    assert_eq!(get(&failed, "status").as_string().unwrap(), "FAILED");
+    assert_eq!(
+        text(&get(&get(&failed, "closure"), "unsatisfied")),
+        r#"[{"package":"util","range":"~1.0.0","requiredBy":"@acme/app@1.0.0","kind":"dependencies","reason":"NO_MATCHING_VERSION"}]"#
+    );
+    let planned = plan_promotion_js(js(&input(true))).unwrap();
+    assert_eq!(get(&planned, "status").as_string().unwrap(), "PLANNED");
+    assert_eq!(
+        text(&get(&planned, "summary")),
+        r#"{"packages":3,"versions":3,"copied":3,"overwritten":0,"noop":0,"failed":0,"skipped":0,"addedAsDependencies":1}"#
+    );
+    let err = plan_promotion_js(js(r#"{"request":{"domain":"x"}}"#)).unwrap_err();
     assert_eq!(
         get(&err, "code").as_string().unwrap(),
         "ValidationException"
