@@ -3,7 +3,9 @@
 //! SigV4 by the caller's `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (any principal, as the
 //! aws CLI signs) through the shared [`crate::signed_client`].
 //!
-//! The service's JSON answer goes to standard output as it came; on a terminal a readable
+//! Requests are the core's wire types (`wharf_core::api::PromotionRequest`, …). The service's
+//! JSON answer goes to standard output as it came (read as JSON, not typed, so that a newer
+//! service's extra members are printed too); on a terminal a readable
 //! table of the plan ([`table`]) also goes to standard error. Exit status: 0 when the promotion
 //! was applied or the dry run would succeed, 1 when the plan fails, 2 on a request error (the
 //! service refused the request, or it could not be sent).
@@ -20,9 +22,10 @@ pub mod table;
 
 use crate::signed_client::{CallError, Credentials, SignedClient};
 use clap::{ArgGroup, Subcommand};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use wharf_core::api::{ListPromotionsQuery, PromotionRequest, RevertPromotionRequest};
 
 /// Where the service is and which region requests are signed for.
 #[derive(Debug, Clone, clap::Args)]
@@ -146,7 +149,7 @@ pub struct Call {
     pub path: String,
     /// The form-encoded query, without `?`.
     pub query: String,
-    /// The JSON body (`Null` for none).
+    /// The JSON body (`Null` for none): a core wire type, serialized.
     pub body: Value,
     /// Which table shows the answer.
     pub view: View,
@@ -168,45 +171,33 @@ const PROMOTIONS: &str = "/wharf/v1/promotions";
 impl PromoteArgs {
     /// The `POST /wharf/v1/promotions` this command sends; reads the lockfile.
     pub fn call(&self) -> Result<Call, String> {
-        let mut body = json!({
-            "domain": self.domain,
-            "sourceRepository": self.source_repository,
-            "destinationRepository": self.destination_repository,
-        });
-        let optional = [
-            ("domainOwner", &self.domain_owner),
-            ("destinationDomain", &self.destination_domain),
-            ("reason", &self.reason),
-        ];
-        for (member, value) in optional {
-            if let Some(value) = value {
-                body[member] = json!(value);
-            }
-        }
+        let set = |flag: bool| Some(true).filter(|_| flag);
+        let mut request = PromotionRequest {
+            domain: Some(self.domain.clone()),
+            domain_owner: self.domain_owner.clone(),
+            source_repository: Some(self.source_repository.clone()),
+            destination_domain: self.destination_domain.clone(),
+            destination_repository: Some(self.destination_repository.clone()),
+            with_dependencies: set(self.with_dependencies),
+            allow_unsatisfied: set(self.allow_unsatisfied),
+            allow_overwrite: set(self.allow_overwrite),
+            include_from_upstream: set(self.include_from_upstream),
+            dry_run: set(self.dry_run),
+            reason: self.reason.clone(),
+            ..PromotionRequest::default()
+        };
         if let Some(path) = &self.lockfile {
-            body["lockfile"] = json!(selection::read_lockfile(path)?);
+            request.lockfile = Some(selection::read_lockfile(path)?);
         } else if let Some(select) = &self.select {
-            body["select"] = selection::parse_select(select, self.status.as_deref())?;
+            request.select = Some(selection::parse_select(select, self.status.as_deref())?);
         } else {
-            body["packages"] = selection::packages_json(&self.package);
-        }
-        let flags = [
-            ("withDependencies", self.with_dependencies),
-            ("allowUnsatisfied", self.allow_unsatisfied),
-            ("allowOverwrite", self.allow_overwrite),
-            ("includeFromUpstream", self.include_from_upstream),
-            ("dryRun", self.dry_run),
-        ];
-        for (member, set) in flags {
-            if set {
-                body[member] = json!(true);
-            }
+            request.packages = Some(selection::selections(&self.package));
         }
         Ok(Call {
             method: "POST",
             path: PROMOTIONS.to_owned(),
             query: String::new(),
-            body,
+            body: serde_json::to_value(request).map_err(|e| e.to_string())?,
             view: View::Plan,
         })
     }
@@ -236,21 +227,16 @@ impl PromotionsCommand {
                 max_results,
                 next_token,
             } => {
-                let mut q = form_urlencoded::Serializer::new(String::new());
-                q.append_pair("domain", domain);
-                if let Some(r) = repository {
-                    q.append_pair("repository", r);
-                }
-                if let Some(n) = max_results {
-                    q.append_pair("max-results", &n.to_string());
-                }
-                if let Some(t) = next_token {
-                    q.append_pair("next-token", t);
-                }
+                let query = ListPromotionsQuery {
+                    domain: Some(domain.clone()),
+                    repository: repository.clone(),
+                    max_results: max_results.map(|n| n.to_string()),
+                    next_token: next_token.clone(),
+                };
                 Call {
                     method: "GET",
                     path: PROMOTIONS.to_owned(),
-                    query: q.finish(),
+                    query: serde_urlencoded::to_string(query).map_err(|e| e.to_string())?,
                     body: Value::Null,
                     view: View::List,
                 }
@@ -267,18 +253,15 @@ impl PromotionsCommand {
                 dry_run,
                 reason,
             } => {
-                let mut body = json!({});
-                if *dry_run {
-                    body["dryRun"] = json!(true);
-                }
-                if let Some(r) = reason {
-                    body["reason"] = json!(r);
-                }
+                let request = RevertPromotionRequest {
+                    dry_run: Some(true).filter(|_| *dry_run),
+                    reason: reason.clone(),
+                };
                 Call {
                     method: "POST",
                     path: format!("{PROMOTIONS}/{}/revert", id_segment(id)?),
                     query: String::new(),
-                    body,
+                    body: serde_json::to_value(request).map_err(|e| e.to_string())?,
                     view: View::Revert,
                 }
             }

@@ -3,12 +3,13 @@
 //! FORMAT[/NAMESPACE]/PREFIX*` and `--lockfile FILE` (read here, size-checked before sending).
 //! Names are only split here; the service checks them as it checks every request.
 
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
+use wharf_core::api::{PackageSelection, PromotionSelect};
 
-/// The largest lockfile the service accepts (20 MB), checked before reading and sending.
-pub const MAX_LOCKFILE_BYTES: u64 = 20 * 1024 * 1024;
+/// The largest lockfile the service accepts (the core's limit, 20 MB), checked before reading
+/// and sending.
+pub const MAX_LOCKFILE_BYTES: u64 = wharf_core::promotion::MAX_LOCKFILE_BYTES as u64;
 
 /// One `--package` argument: format, namespace (none when empty), name and version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +58,9 @@ pub fn parse_package(arg: &str) -> Result<PackageArg, String> {
     })
 }
 
-/// The `packages` member of a request: one `PackageSelection` per package, its versions in the
-/// order given (duplicates dropped), packages in the order first named.
-pub fn packages_json(args: &[PackageArg]) -> Value {
+/// The `packages` member of a request: one [`PackageSelection`] per package, its versions in
+/// the order given (duplicates dropped), packages in the order first named.
+pub fn selections(args: &[PackageArg]) -> Vec<PackageSelection> {
     let mut order: Vec<(String, Option<String>, String)> = Vec::new();
     let mut versions: BTreeMap<(String, Option<String>, String), Vec<String>> = BTreeMap::new();
     for a in args {
@@ -72,24 +73,21 @@ pub fn packages_json(args: &[PackageArg]) -> Value {
             list.push(a.version.clone());
         }
     }
-    Value::Array(
-        order
-            .into_iter()
-            .map(|key| {
-                let mut selection = json!({"format": key.0, "package": key.2});
-                if let Some(ns) = &key.1 {
-                    selection["namespace"] = json!(ns);
-                }
-                selection["versions"] = json!(versions[&key]);
-                selection
-            })
-            .collect(),
-    )
+    order
+        .into_iter()
+        .map(|key| PackageSelection {
+            versions: versions.remove(&key),
+            format: Some(key.0),
+            namespace: key.1,
+            package: Some(key.2),
+            version_revisions: None,
+        })
+        .collect()
 }
 
 /// Parses `--select FORMAT[/NAMESPACE]/PREFIX*` (the `*` is optional; an empty prefix selects
-/// every package, of the namespace when one is given) with `--status` into the `select` member.
-pub fn parse_select(arg: &str, status: Option<&str>) -> Result<Value, String> {
+/// every package, of the namespace when one is given) with `--status`.
+pub fn parse_select(arg: &str, status: Option<&str>) -> Result<PromotionSelect, String> {
     let bad = |why: &str| {
         format!(
             "--select {arg:?}: {why} (expected FORMAT[/NAMESPACE]/PREFIX*, e.g. npm/babel/* or \
@@ -110,17 +108,13 @@ pub fn parse_select(arg: &str, status: Option<&str>) -> Result<Value, String> {
         return Err(bad("* may only end the prefix"));
     }
     let namespace = namespace.strip_prefix('@').unwrap_or(namespace);
-    let mut select = json!({"format": format});
-    if !namespace.is_empty() {
-        select["namespace"] = json!(namespace);
-    }
-    if !prefix.is_empty() {
-        select["packagePrefix"] = json!(prefix);
-    }
-    if let Some(status) = status {
-        select["status"] = json!(status);
-    }
-    Ok(select)
+    let nonempty = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+    Ok(PromotionSelect {
+        format: Some(format.to_owned()),
+        namespace: nonempty(namespace),
+        package_prefix: nonempty(prefix),
+        status: status.map(str::to_owned),
+    })
 }
 
 /// Reads a lockfile, refusing one larger than [`MAX_LOCKFILE_BYTES`] before reading it, or one
@@ -144,6 +138,7 @@ pub fn read_lockfile(path: &Path) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn pkg(format: &str, ns: Option<&str>, name: &str, version: &str) -> PackageArg {
         PackageArg {
@@ -203,7 +198,7 @@ mod tests {
             pkg("npm", None, "a", "1.0.0"),
         ];
         assert_eq!(
-            packages_json(&args),
+            serde_json::to_value(selections(&args)).unwrap(),
             json!([
                 {"format": "npm", "package": "a", "versions": ["1.0.0", "1.1.0"]},
                 {"format": "npm", "namespace": "s", "package": "b", "versions": ["2.0.0"]},
@@ -213,16 +208,18 @@ mod tests {
 
     #[test]
     fn selections_parse() {
+        let select =
+            |arg, status| serde_json::to_value(parse_select(arg, status).unwrap()).unwrap();
         assert_eq!(
-            parse_select("npm/babel/*", Some("Published")).unwrap(),
+            select("npm/babel/*", Some("Published")),
             json!({"format": "npm", "namespace": "babel", "status": "Published"})
         );
         assert_eq!(
-            parse_select("npm/left-*", None).unwrap(),
+            select("npm/left-*", None),
             json!({"format": "npm", "packagePrefix": "left-"})
         );
         assert_eq!(
-            parse_select("npm//ui-", None).unwrap(),
+            select("npm//ui-", None),
             json!({"format": "npm", "packagePrefix": "ui-"})
         );
         assert!(

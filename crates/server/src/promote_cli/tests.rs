@@ -3,6 +3,7 @@
 
 use super::*;
 use clap::Parser;
+use serde_json::json;
 
 #[derive(Debug, Parser)]
 enum Cmd {
