@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use wharf_core::api;
 use wharf_core::names::PackageCoordinate;
-use wharf_policy::{PolicyDocument, PolicyScope, RequestContext, RequirementError};
+use wharf_policy::{PolicyDocument, PolicyScope, RequestContext, Requirement, RequirementError};
 
 /// The identifiers of a request that authorization needs, owned (see [`RequestContext`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,9 +107,25 @@ pub async fn check_operation(
     operation: &str,
     target: &Target,
 ) -> Result<(), ApiError> {
-    let Identity::User(user) = identity else {
+    let Identity::User(_) = identity else {
         return Ok(());
     };
+    let reqs = requirements_for(state, identity, operation, target)?;
+    let scopes: Vec<PolicyScope> = reqs.iter().map(|r| r.scope.clone()).collect();
+    let access = Access::load(state, identity, &target.owner, &target.domain, &scopes).await?;
+    access
+        .check(&reqs)
+        .map_err(|denial| ApiError::AccessDenied(denial.to_string()))
+}
+
+/// What `operation` on `target` must be authorized for (see [`wharf_policy::requirements`]),
+/// with request-level problems as API errors.
+pub fn requirements_for(
+    state: &AppState,
+    identity: &Identity,
+    operation: &str,
+    target: &Target,
+) -> Result<Vec<Requirement>, ApiError> {
     let principal = identity.principal(&state.config.account_id);
     let upstreams: Vec<&str> = target.upstreams.iter().map(String::as_str).collect();
     let ctx = RequestContext {
@@ -126,7 +142,7 @@ pub async fn check_operation(
         resource_arn: None,
         upstreams: &upstreams,
     };
-    let reqs = wharf_policy::requirements(operation, &ctx).map_err(|e| match e {
+    wharf_policy::requirements(operation, &ctx).map_err(|e| match e {
         RequirementError::UnknownOperation(_) => ApiError::AccessDenied(format!(
             "User: {} is not authorized to perform: codeartifact:{operation}",
             principal.arn
@@ -135,53 +151,105 @@ pub async fn check_operation(
             ApiError::validation(format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", wire_name(field)))
         }
         RequirementError::BadResourceArn(e) => ApiError::validation(e.to_string()),
-    })?;
+    })
+}
 
-    let identity_policies = state
-        .store
-        .user_policies(user)
-        .await?
-        .iter()
-        .map(|p| PolicyDocument::parse_identity(&p.document))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| stored_policy_broken(&format!("an identity policy of {user}"), e))?;
-    let mut domain_policy = None;
-    let mut repository_policies = HashMap::new();
-    for req in &reqs {
-        let (scope_target, key) = match &req.scope {
-            PolicyScope::IdentityOnly => continue,
-            PolicyScope::Domain if domain_policy.is_some() => continue,
-            PolicyScope::Domain => (PolicyTarget::Domain, None),
-            PolicyScope::Repository(r) if repository_policies.contains_key(r) => continue,
-            PolicyScope::Repository(r) => (PolicyTarget::Repository(r), Some(r.clone())),
+/// The policies that decide a caller's requests in one domain, loaded once so that many
+/// requirements (a promotion checks some per package) are decided without further reads.
+pub struct Access {
+    principal: wharf_policy::Principal,
+    /// `None` for the root key pair, which is allowed everything.
+    identity_policies: Option<Vec<PolicyDocument>>,
+    domain_policy: Option<PolicyDocument>,
+    repository_policies: HashMap<String, Option<PolicyDocument>>,
+}
+
+impl Access {
+    /// Loads the caller's identity policies and the resource policies of `scopes` in `domain`
+    /// (nothing for the root key pair).
+    pub async fn load(
+        state: &AppState,
+        identity: &Identity,
+        owner: &str,
+        domain: &str,
+        scopes: &[PolicyScope],
+    ) -> Result<Access, ApiError> {
+        let mut access = Access {
+            principal: identity.principal(&state.config.account_id),
+            identity_policies: None,
+            domain_policy: None,
+            repository_policies: HashMap::new(),
         };
-        let stored = match state
-            .store
-            .resource_policy(&target.owner, &target.domain, scope_target)
-            .await
-        {
-            Ok(p) => p,
-            // No such domain or repository: no policy (the handler reports it missing).
-            Err(crate::store::StoreError::NotFound { .. }) => None,
-            Err(e) => return Err(e.into()),
+        let Identity::User(user) = identity else {
+            return Ok(access);
         };
-        let parsed = stored
-            .map(|p| PolicyDocument::parse_resource(&p.document))
-            .transpose()
-            .map_err(|e| stored_policy_broken("a resource policy", e))?;
-        match key {
-            None => domain_policy = Some(parsed),
-            Some(r) => {
-                repository_policies.insert(r, parsed);
+        access.identity_policies = Some(
+            state
+                .store
+                .user_policies(user)
+                .await?
+                .iter()
+                .map(|p| PolicyDocument::parse_identity(&p.document))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| stored_policy_broken(&format!("an identity policy of {user}"), e))?,
+        );
+        let mut domain_loaded = false;
+        for scope in scopes {
+            let (scope_target, key) = match scope {
+                PolicyScope::IdentityOnly => continue,
+                PolicyScope::Domain if domain_loaded => continue,
+                PolicyScope::Domain => (PolicyTarget::Domain, None),
+                PolicyScope::Repository(r) if access.repository_policies.contains_key(r) => {
+                    continue;
+                }
+                PolicyScope::Repository(r) => (PolicyTarget::Repository(r), Some(r.clone())),
+            };
+            let stored = match state
+                .store
+                .resource_policy(owner, domain, scope_target)
+                .await
+            {
+                Ok(p) => p,
+                // No such domain or repository: no policy (the handler reports it missing).
+                Err(crate::store::StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let parsed = stored
+                .map(|p| PolicyDocument::parse_resource(&p.document))
+                .transpose()
+                .map_err(|e| stored_policy_broken("a resource policy", e))?;
+            match key {
+                None => {
+                    domain_loaded = true;
+                    access.domain_policy = parsed;
+                }
+                Some(r) => {
+                    access.repository_policies.insert(r, parsed);
+                }
             }
         }
+        Ok(access)
     }
-    wharf_policy::authorize_all(&principal, &reqs, &identity_policies, |scope| match scope {
-        PolicyScope::Domain => domain_policy.as_ref().and_then(Option::as_ref),
-        PolicyScope::Repository(r) => repository_policies.get(r).and_then(Option::as_ref),
-        PolicyScope::IdentityOnly => None,
-    })
-    .map_err(|denial| ApiError::AccessDenied(denial.to_string()))
+
+    /// Decides every requirement (whose scopes were loaded) in order: the first refused one
+    /// is the [`wharf_policy::Denial`].
+    pub fn check(&self, reqs: &[Requirement]) -> Result<(), wharf_policy::Denial> {
+        let Some(identity_policies) = &self.identity_policies else {
+            return Ok(());
+        };
+        wharf_policy::authorize_all(
+            &self.principal,
+            reqs,
+            identity_policies,
+            |scope| match scope {
+                PolicyScope::Domain => self.domain_policy.as_ref(),
+                PolicyScope::Repository(r) => {
+                    self.repository_policies.get(r).and_then(Option::as_ref)
+                }
+                PolicyScope::IdentityOnly => None,
+            },
+        )
+    }
 }
 
 fn stored_policy_broken(what: &str, e: wharf_policy::PolicyError) -> ApiError {

@@ -6,6 +6,7 @@ pub mod domains;
 pub mod package_versions;
 pub mod packages;
 pub mod policies;
+pub mod promotions;
 pub mod publish;
 pub mod repositories;
 pub mod tokens;

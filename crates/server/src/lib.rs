@@ -60,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(api)
         .merge(admin::service::routes(&state))
+        .merge(handlers::promotions::routes(&state))
         .merge(npm::routes());
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(

@@ -13,6 +13,7 @@ pub mod iam;
 mod import;
 pub mod npm;
 mod packages;
+pub mod promotions;
 mod repositories;
 mod rows;
 mod versions;
@@ -24,6 +25,7 @@ pub use import::{ImportStore, ImportVersion};
 pub use npm::NpmReadStore;
 pub use npm::NpmWriteStore;
 pub use packages::{PackageFilter, PackageStore};
+pub use promotions::PromotionStore;
 pub use repositories::RepositoryStore;
 pub use rows::*;
 pub use versions::{CopyPlanner, PublishAsset, VersionQuery, VersionStore};
@@ -42,6 +44,7 @@ pub trait MetadataStore:
     + ResourcePolicyStore
     + NpmReadStore
     + NpmWriteStore
+    + PromotionStore
     + 'static
 {
 }
@@ -56,6 +59,7 @@ impl<T> MetadataStore for T where
         + ResourcePolicyStore
         + NpmReadStore
         + NpmWriteStore
+        + PromotionStore
         + 'static
 {
 }

@@ -63,6 +63,9 @@ fn identity_policies(name: &str) -> Vec<Value> {
 /// Whether `principal` may perform `op` on `res` (`staging`, `release` or `domain`; for a copy,
 /// the destination, the other repository being the source).
 fn expected(principal: &str, op: &str, res: &str) -> bool {
+    if let Some(allowed) = promotion_expected(principal, op, res) {
+        return allowed;
+    }
     match principal {
         "root" | "admin" => true,
         "limited" => {
@@ -92,6 +95,20 @@ fn expected(principal: &str, op: &str, res: &str) -> bool {
             ("DescribeRepository" | "ListPackages", "staging") | ("DescribeDomain", "domain")
         ),
         _ => false,
+    }
+}
+
+/// Wharf's promotion API: a promotion into `res` needs `ReadFromRepository` on the other
+/// repository and `CopyPackageVersions` on `res` and its packages; listing the records into
+/// `res` needs `ReadFromRepository` on it.
+fn promotion_expected(principal: &str, op: &str, res: &str) -> Option<bool> {
+    let everything = matches!(principal, "root" | "admin" | "limited");
+    match op {
+        "Promote" => Some(everything || (principal == "promoter" && res == "release")),
+        "ListPromotions" => {
+            Some(everything || (matches!(principal, "promoter" | "guest") && res == "staging"))
+        }
+        _ => None,
     }
 }
 

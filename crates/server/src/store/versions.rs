@@ -83,6 +83,14 @@ pub(super) async fn find_version(
     Ok(row.as_ref().map(version_row))
 }
 
+/// `$first, $first+1, …` for `n` parameters.
+pub(super) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The rows of the `versions` of a package that exist, in one query (a copy names at most
 /// 100 versions, well within both databases' parameter limits).
 async fn find_versions(
@@ -475,73 +483,91 @@ pub(super) fn new_package_origin(origin: PackageVersionOriginType) -> (&'static 
     }
 }
 
-async fn apply_copy(
+/// Applies a successful copy plan on an open transaction: for each repository the plan copies
+/// from, the destination's rows of those versions are replaced by copies of the source rows,
+/// inside the database (`INSERT … SELECT`), so the cost is a handful of statements per package
+/// whatever its number of versions and assets; then the dist-tags. Versions reference the same
+/// content-addressed blobs: no bytes are copied. Promotions apply each package's plan with it.
+pub(super) async fn apply_copy(
     conn: &mut AnyConnection,
     repos: &[RepositoryRow],
     dest: &RepositoryRow,
     c: &PackageCoordinate,
     plan: &CopyPlan,
 ) -> StoreResult<()> {
-    // Four statements per version, whatever its number of assets: rows are copied inside the
-    // database (INSERT … SELECT), which matters when each statement is a round trip
-    // (PostgreSQL). Source package ids are looked up once per repository.
-    let mut source_packages: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut dest_package: Option<i64> = None;
+    let mut by_source: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for copy in plan.copies() {
-        let from = repos
-            .iter()
-            .find(|r| r.name == copy.from.as_str())
-            .ok_or_else(|| {
-                StoreError::Backend(anyhow::anyhow!("planned source {} not loaded", copy.from))
-            })?;
-        let src_pkg = match source_packages.get(&from.id) {
-            Some(id) => *id,
-            None => {
-                let id = find_package(conn, from.id, c)
-                    .await?
-                    .ok_or_else(|| package_missing(&from.name, c))?
-                    .id;
-                source_packages.insert(from.id, id);
-                id
-            }
-        };
-        let v = copy.record.version.as_str();
-        let src = find_version(conn, src_pkg, v)
-            .await?
-            .ok_or_else(|| version_missing(c, v))?;
-        let src_id = src.id;
-        let package_id = match dest_package {
-            Some(id) => id,
-            None => {
-                let (publish, upstream) = new_package_origin(src.origin_type);
-                ensure_package(conn, dest.id, c, publish, upstream).await?
-            }
-        };
+        by_source
+            .entry(copy.from.as_str())
+            .or_default()
+            .push(copy.record.version.as_str());
+    }
+    let mut dest_package: Option<i64> = None;
+    if let Some(first) = plan.copies().next() {
+        let origin = first
+            .record
+            .origin
+            .as_ref()
+            .and_then(|o| o.origin_type)
+            .unwrap_or(PackageVersionOriginType::Internal);
+        let (publish, upstream) = new_package_origin(origin);
+        let package_id = ensure_package(conn, dest.id, c, publish, upstream).await?;
         dest_package = Some(package_id);
-        sqlx::query("DELETE FROM package_versions WHERE package_id = $1 AND version = $2")
-            .bind(package_id)
-            .bind(v)
-            .execute(&mut *conn)
-            .await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
-             entry_repository, published_time, metadata) \
-             SELECT $1, version, revision, status, origin_type, entry_repository, published_time, \
-             metadata FROM package_versions WHERE id = $2 RETURNING id",
-        )
-        .bind(package_id)
-        .bind(src_id)
-        .fetch_one(&mut *conn)
-        .await?
-        .get("id");
-        sqlx::query(
-            "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
-             SELECT $1, name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $2",
-        )
-        .bind(id)
-        .bind(src_id)
-        .execute(&mut *conn)
-        .await?;
+        let all: Vec<&str> = by_source.values().flatten().copied().collect();
+        for chunk in all.chunks(900) {
+            let sql = format!(
+                "DELETE FROM package_versions WHERE package_id = $1 AND version IN ({})",
+                placeholders(2, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(package_id);
+            for v in chunk {
+                q = q.bind(*v);
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    for (from_name, versions) in &by_source {
+        let (Some(package_id), Some(from)) =
+            (dest_package, repos.iter().find(|r| r.name == *from_name))
+        else {
+            return Err(StoreError::Backend(anyhow::anyhow!(
+                "planned source {from_name} not loaded"
+            )));
+        };
+        let src_pkg = find_package(conn, from.id, c)
+            .await?
+            .ok_or_else(|| package_missing(&from.name, c))?
+            .id;
+        for chunk in versions.chunks(900) {
+            let list = placeholders(3, chunk.len());
+            let sql = format!(
+                "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
+                 entry_repository, published_time, metadata) \
+                 SELECT $1, version, revision, status, origin_type, entry_repository, \
+                 published_time, metadata FROM package_versions \
+                 WHERE package_id = $2 AND version IN ({list})"
+            );
+            let mut q = sqlx::query(&sql).bind(package_id).bind(src_pkg);
+            for v in chunk {
+                q = q.bind(*v);
+            }
+            let inserted = q.execute(&mut *conn).await?.rows_affected();
+            if inserted != chunk.len() as u64 {
+                return Err(version_missing(c, chunk.first().copied().unwrap_or("")));
+            }
+            let sql = format!(
+                "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
+                 SELECT n.id, a.name, a.size, a.md5, a.sha1, a.sha256, a.sha512 \
+                 FROM package_versions s JOIN assets a ON a.version_id = s.id \
+                 JOIN package_versions n ON n.package_id = $1 AND n.version = s.version \
+                 WHERE s.package_id = $2 AND s.version IN ({list})"
+            );
+            let mut q = sqlx::query(&sql).bind(package_id).bind(src_pkg);
+            for v in chunk {
+                q = q.bind(*v);
+            }
+            q.execute(&mut *conn).await?;
+        }
     }
     if !plan.dist_tags.is_empty() {
         let package_id = match dest_package {

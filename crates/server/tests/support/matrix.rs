@@ -190,6 +190,22 @@ pub fn operations(res: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>
             json!({"versions": [source_v]}).to_string().into_bytes(),
         ),
         (
+            "Promote",
+            "POST",
+            "/wharf/v1/promotions".into(),
+            json!({"domain": "dom", "sourceRepository": source, "destinationRepository": res,
+                "packages": [{"format": "generic", "namespace": "ns", "package": "pkg",
+                "versions": [source_v]}]})
+            .to_string()
+            .into_bytes(),
+        ),
+        (
+            "ListPromotions",
+            "GET",
+            format!("/wharf/v1/promotions?{repo}"),
+            vec![],
+        ),
+        (
             "GetRepositoryPermissionsPolicy",
             "GET",
             format!("/v1/repository/permissions/policy?{repo}"),
