@@ -16,55 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import error_code
+from conftest import Npm, error_code, npm_http, registry, token  # noqa: F401 (test_iam imports them from here)
 
 D = ["--domain", "my-domain"]
 OWNER = "000000000000"
-
-
-def token(w):
-    return w.ok("get-authorization-token", *D)["authorizationToken"]
-
-
-def registry(w, repo):
-    return f"{w.endpoint}/npm/my-domain/{repo}/"
-
-
-class Npm:
-    """The machine's npm with a private userconfig, cache and HOME, pointed at one repository."""
-
-    def __init__(self, w, repo, root: Path, tok=None):
-        self.root = root
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.home = root / "home"
-        self.home.mkdir(exist_ok=True)
-        self.userconfig = root / "npmrc"
-        self.cache = root / "cache"
-        self.use(w, repo, tok or token(w))
-
-    def use(self, w, repo, tok):
-        url = registry(w, repo)
-        self.registry = url
-        self.userconfig.write_text(f"registry={url}\n//{url.split('://', 1)[1]}:_authToken={tok}\n")
-
-    @property
-    def env(self):
-        env = {k: v for k, v in os.environ.items() if not k.lower().startswith("npm_config_")}
-        env.update(HOME=str(self.home), npm_config_userconfig=str(self.userconfig),
-                   npm_config_globalconfig=str(self.root / "globalnpmrc"), npm_config_cache=str(self.cache),
-                   npm_config_audit="false", npm_config_fund="false", npm_config_update_notifier="false",
-                   npm_config_loglevel="warn")
-        return env
-
-    def run(self, *args, cwd=None, check=True):
-        p = subprocess.run(["npm", *args, "--no-audit", "--no-fund"], cwd=cwd or self.root, env=self.env,
-                           capture_output=True, text=True, timeout=300)
-        if check and p.returncode != 0:
-            raise AssertionError(f"npm {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
-        return p
-
-    def json(self, *args, cwd=None):
-        return json.loads(self.run(*args, "--json", cwd=cwd).stdout or "null")
 
 
 def make_package(root: Path, name, version, **fields):
@@ -113,20 +68,7 @@ def copy(w, name, *extra, source="repo-1", dest="repo-2"):
 
 def http(w, method, repo, path, body=None, tok=None, headers=None):
     """A raw request to the npm endpoint: (status, JSON body)."""
-    data = json.dumps(body).encode() if body is not None and not isinstance(body, bytes) else body
-    req = urllib.request.Request(registry(w, repo) + path, data=data, method=method)
-    if tok:
-        req.add_header("Authorization", f"Bearer {tok}")
-    req.add_header("Content-Type", "application/json")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            raw = r.read()
-            return r.status, json.loads(raw) if raw and r.headers.get_content_type().endswith("json") else raw
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        return e.code, json.loads(raw) if raw else None
+    return npm_http(registry(w, repo) + path, method, body, tok, headers)
 
 
 @pytest.fixture

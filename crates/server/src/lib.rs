@@ -19,9 +19,11 @@ pub mod handlers;
 pub mod limits;
 pub mod npm;
 pub mod params;
+pub mod promote_cli;
 pub mod routes;
 pub mod secrets;
 pub mod serve;
+pub mod signed_client;
 pub mod state;
 pub mod store;
 

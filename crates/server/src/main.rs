@@ -1,5 +1,5 @@
 //! `wharf`: the Wharf service's command line. Parses options, sets up logging and runs
-//! `wharf serve` or `wharf admin`; everything else lives in the library.
+//! `wharf serve`, `wharf admin`, `wharf promote` or `wharf promotions`; everything else lives in the library.
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -24,6 +24,10 @@ enum Command {
     Serve(ServeArgs),
     /// Manage IAM users, their access keys and identity policies (data directory or service).
     Admin(wharf_server::admin::AdminArgs),
+    /// Promote a release: many packages in one planned, all-or-nothing, recorded promotion.
+    Promote(wharf_server::promote_cli::PromoteArgs),
+    /// List, describe or revert recorded promotions.
+    Promotions(wharf_server::promote_cli::PromotionsArgs),
 }
 
 #[derive(clap::Args)]
@@ -101,6 +105,8 @@ async fn main() -> anyhow::Result<()> {
     let args = match Cli::parse().command {
         Command::Serve(args) => args,
         Command::Admin(args) => return wharf_server::admin::run(args).await,
+        Command::Promote(args) => wharf_server::promote_cli::run_promote(args).await,
+        Command::Promotions(args) => wharf_server::promote_cli::run_promotions(args).await,
     };
     if args.account_id.len() != 12 || !args.account_id.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--account-id must be 12 digits, not {:?}", args.account_id);

@@ -1,12 +1,12 @@
 //! `wharf admin --endpoint-url URL`: sends an [`AdminOp`] to a running service's admin API
 //! ([`super::service`]), signed with SigV4 ([`wharf_sigv4::sign`], as botocore signs) by the
-//! root key pair, and returns the service's JSON, or its error as `Code: message`.
+//! root key pair through the shared [`SignedClient`], and returns the service's JSON, or its
+//! error as `Code: message`.
 
 use super::ops::AdminOp;
 use super::wire;
-use reqwest::Url;
+use crate::signed_client::{CallError, Credentials, SignedClient};
 use serde_json::Value;
-use std::time::Duration;
 
 /// A root key pair to sign with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,33 +46,20 @@ impl RootCredentials {
 
 /// A running service's admin API.
 pub struct Remote {
-    client: reqwest::Client,
-    endpoint: Url,
-    region: String,
-    credentials: RootCredentials,
+    client: SignedClient,
 }
 
 impl Remote {
     /// A client for the service at `endpoint` (`http://HOST:PORT` or `https://…`), signing for
     /// `region`.
     pub fn new(endpoint: &str, region: &str, credentials: RootCredentials) -> anyhow::Result<Self> {
-        let endpoint = Url::parse(endpoint)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "--endpoint-url must be an http:// or https:// URL, not {endpoint:?}"
-                )
-            })?;
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .user_agent(concat!("wharf-admin/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let credentials = Credentials {
+            access_key_id: credentials.access_key_id,
+            secret: credentials.secret,
+        };
+        let user_agent = concat!("wharf-admin/", env!("CARGO_PKG_VERSION"));
         Ok(Remote {
-            client,
-            endpoint,
-            region: region.to_owned(),
-            credentials,
+            client: SignedClient::new(endpoint, region, credentials, user_agent)?,
         })
     }
 
@@ -80,89 +67,13 @@ impl Remote {
     /// `Code: message` (its `x-amzn-ErrorType` and `message`).
     pub async fn call(&self, op: &AdminOp) -> anyhow::Result<Value> {
         let request = wire::request_of(op);
-        let mut url = self.endpoint.clone();
-        let prefix = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{prefix}{}", request.path));
-        url.set_query(
-            Some(&request.query)
-                .filter(|q| !q.is_empty())
-                .map(|q| q.as_str()),
-        );
-        url.set_fragment(None);
-        let host = match url.port() {
-            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-            None => url.host_str().unwrap_or_default().to_owned(),
-        };
-        let mut headers = vec![
-            ("host", host),
-            (
-                "x-amz-date",
-                wharf_sigv4::format_amz_date(crate::auth::epoch_now()),
-            ),
-        ];
-        if !request.body.is_empty() {
-            headers.push(("content-type", "application/json".to_owned()));
-        }
-        let refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let payload = wharf_sigv4::sha256_hex(&request.body);
-        let parts = wharf_sigv4::RequestParts {
-            method: request.method,
-            path: url.path(),
-            query: url.query().unwrap_or(""),
-            headers: &refs,
-            payload_sha256: &payload,
-        };
-        let authorization = wharf_sigv4::sign(
-            &parts,
-            &self.credentials.access_key_id,
-            &self.credentials.secret,
-            &self.region,
-        )?;
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())?;
-        let mut builder = self.client.request(method, url.clone());
-        for (name, value) in &headers {
-            builder = builder.header(*name, value);
-        }
-        let response = builder
-            .header("authorization", authorization)
-            .body(request.body)
-            .send()
+        self.client
+            .call(request.method, request.path, &request.query, request.body)
             .await
-            .map_err(|e| {
-                anyhow::Error::new(e).context(format!("cannot reach {}", self.endpoint))
-            })?;
-        let status = response.status();
-        let error_type = response
-            .headers()
-            .get("x-amzn-ErrorType")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = response.bytes().await?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                anyhow::anyhow!("{url} answered {status} with a body that is not JSON: {e}")
-            });
-        }
-        Err(anyhow::anyhow!(
-            "{}",
-            error_text(status, error_type.as_deref(), &bytes)
-        ))
-    }
-}
-
-/// `Code: message` of an error response; a response that is not the service's error JSON (a
-/// proxy's page, say) is described by its status and the start of its body.
-fn error_text(status: reqwest::StatusCode, error_type: Option<&str>, body: &[u8]) -> String {
-    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let code = error_type.or_else(|| json["__type"].as_str());
-    match (code, json["message"].as_str()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => format!("{code} (HTTP {status})"),
-        (None, _) => {
-            let text = String::from_utf8_lossy(body);
-            let text: String = text.trim().chars().take(200).collect();
-            format!("HTTP {status}: {text}")
-        }
+            .map_err(|e| match e {
+                CallError::Refused(text) => anyhow::anyhow!("{text}"),
+                CallError::Transport(e) => e,
+            })
     }
 }
 
@@ -228,28 +139,7 @@ mod tests {
             access_key_id: "AKIA".into(),
             secret: "s".into(),
         };
-        for bad in ["127.0.0.1:7878", "ftp://host/", "http//x", ""] {
-            assert!(
-                Remote::new(bad, "us-east-1", creds.clone()).is_err(),
-                "{bad}"
-            );
-        }
+        assert!(Remote::new("127.0.0.1:7878", "us-east-1", creds.clone()).is_err());
         assert!(Remote::new("https://wharf.example.com", "us-east-1", creds).is_ok());
-    }
-
-    #[test]
-    fn errors_read_as_code_and_message() {
-        let s = reqwest::StatusCode::FORBIDDEN;
-        let body = br#"{"__type": "AccessDeniedException", "message": "no"}"#;
-        assert_eq!(error_text(s, None, body), "AccessDeniedException: no");
-        assert_eq!(
-            error_text(s, Some("AccessDeniedException"), b""),
-            "AccessDeniedException (HTTP 403 Forbidden)"
-        );
-        let s = reqwest::StatusCode::BAD_GATEWAY;
-        assert_eq!(
-            error_text(s, None, b"<html>bad gateway</html>\n"),
-            "HTTP 502 Bad Gateway: <html>bad gateway</html>"
-        );
     }
 }
