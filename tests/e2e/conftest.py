@@ -257,3 +257,37 @@ def npm_put(w, repo, name, version, dependencies=None, *, tok, domain="my-domain
     status, out = npm_http(registry(w, repo, domain) + name.replace("/", "%2f"), "PUT", body, tok)
     assert status in (200, 201), f"PUT {name}@{version}: {status} {out}"
     return integrity
+
+
+def domain_state(w, domain="my-domain"):
+    """Everything `domain` holds, read with boto3's paginators: repository → {"upstreams",
+    "packages": {"format/namespace/name": {version: {revision, status, assets}}}}. Two equal
+    snapshots mean that nothing was written in between."""
+    c = w.client()
+
+    def everything(op, key, **kw):
+        return c.get_paginator(op).paginate(**kw).build_full_result()[key]
+
+    state = {}
+    for r in sorted(x["name"] for x in everything("list_repositories_in_domain", "repositories", domain=domain)):
+        packages = {}
+        for p in everything("list_packages", "packages", domain=domain, repository=r):
+            kw = dict(domain=domain, repository=r, format=p["format"], package=p["package"])
+            if p.get("namespace"):
+                kw["namespace"] = p["namespace"]
+            versions = {}
+            for v in everything("list_package_versions", "versions", **kw):
+                assets = everything("list_package_version_assets", "assets", packageVersion=v["version"], **kw)
+                versions[v["version"]] = {"revision": v.get("revision"), "status": v["status"],
+                                          "assets": sorted(assets, key=lambda a: a["name"])}
+            packages[f"{p['format']}/{p.get('namespace', '')}/{p['package']}"] = versions
+        upstreams = c.describe_repository(domain=domain, repository=r)["repository"].get("upstreams", [])
+        state[r] = {"upstreams": upstreams, "packages": packages}
+    return state
+
+
+def error_message(stderr: str) -> str:
+    """The message the CLI printed after `… when calling the X operation[ (reached max retries: N)]: `."""
+    m = re.search(r"An error occurred \(\w+\)(?: \(reached max retries: \d+\))? when calling the \w+ operation"
+                  r"(?: \(reached max retries: \d+\))?: (.*)", stderr, re.S)
+    return m.group(1).strip() if m else ""

@@ -1,12 +1,13 @@
 """Authentication through the real clients: SigV4 failures, bearer tokens, anonymous callers."""
 
 import json
+import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import error_code
+from conftest import error_code, error_message
 
 
 def call(w, path, token=None, method="POST"):
@@ -22,18 +23,20 @@ def call(w, path, token=None, method="POST"):
 
 def test_signature_failures_through_the_cli(wharf):
     wharf.ok("create-domain", "--domain", "my-domain")
-    env = dict(wharf.env, AWS_SECRET_ACCESS_KEY="wrong" + wharf.secret)
-    rc, _, err = wharf.aws("list-domains", env=env)
+    wrong_secret = dict(wharf.env, AWS_SECRET_ACCESS_KEY="wrong" + wharf.secret)
+    rc, _, err = wharf.aws("list-domains", env=wrong_secret)
     assert rc == 255 and error_code(err) == "InvalidSignatureException", err
-    env = dict(wharf.env, AWS_ACCESS_KEY_ID="AKIANOTAKEY000000000")
-    rc, _, err = wharf.aws("list-domains", env=env)
+    unknown_key = dict(wharf.env, AWS_ACCESS_KEY_ID="AKIANOTAKEY000000000")
+    rc, _, err = wharf.aws("list-domains", env=unknown_key)
     assert rc == 255 and error_code(err) == "UnrecognizedClientException", err
-    env = dict(wharf.env, AWS_DEFAULT_REGION="eu-west-1")
-    rc, _, err = wharf.aws("list-domains", env=env)
+    assert error_message(err) == "The security token included in the request is invalid.", err
+    rc, _, err = wharf.aws("list-domains", env=dict(wharf.env, AWS_DEFAULT_REGION="eu-west-1"))
     assert rc == 255 and error_code(err) == "InvalidSignatureException", err
-    # A refused request changes nothing.
-    rc, _, err = wharf.aws("delete-domain", "--domain", "my-domain", env=dict(wharf.env, AWS_SECRET_ACCESS_KEY="x"))
-    assert rc == 255
+    # Refused writes change nothing.
+    for env, code in [(wrong_secret, "InvalidSignatureException"), (unknown_key, "UnrecognizedClientException")]:
+        for args in [("delete-domain", "--domain", "my-domain"), ("create-domain", "--domain", "other-domain")]:
+            rc, _, err = wharf.aws(*args, env=env)
+            assert (rc, error_code(err)) == (255, code), (args, err)
     assert [d["name"] for d in wharf.ok("list-domains")["domains"]] == ["my-domain"]
 
 
@@ -48,18 +51,28 @@ def test_anonymous_callers_get_only_health(wharf):
 
 def test_bearer_tokens_from_get_authorization_token(wharf):
     wharf.ok("create-domain", "--domain", "my-domain")
+    wharf.ok("create-repository", "--domain", "my-domain", "--repository", "repo-1")
     out = wharf.ok("get-authorization-token", "--domain", "my-domain", "--duration-seconds", "900")
     token = out["authorizationToken"]
-    assert 800 < out["expiration"] - __import__("time").time() <= 900
+    assert 800 < out["expiration"] - time.time() <= 901
     status, _, body = call(wharf, "/v1/domains", token)
     assert status == 200 and [d["name"] for d in body["domains"]] == ["my-domain"]
-    status, headers, _ = call(wharf, "/v1/domains", token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1])
-    assert status in (400, 403) and headers["x-amzn-ErrorType"] in ("UnrecognizedClientException", "InvalidSignatureException")
+    status, _, body = call(wharf, "/v1/repository?domain=my-domain&repository=repo-1", token, method="GET")
+    assert status == 200 and body["repository"]["name"] == "repo-1", body
+    # A token with one character changed is refused.
+    i = len(token) // 2
+    forged = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+    status, headers, body = call(wharf, "/v1/domains", forged)
+    assert (status, headers["x-amzn-ErrorType"]) == (400, "UnrecognizedClientException"), (status, body)
+    assert body["message"] == "The security token included in the request is invalid."
+    # Durations outside 0 and 900..=43200 are refused by the server (botocore checks only the minimum, 0).
     for bad in ["1", "899", "43201"]:
         rc, _, err = wharf.aws("get-authorization-token", "--domain", "my-domain", "--duration-seconds", bad)
         assert rc == 255 and error_code(err) == "ValidationException", (bad, err)
+        assert "durationSeconds" in error_message(err), err
     rc, _, err = wharf.aws("get-authorization-token", "--domain", "no-such-domain")
     assert rc == 255 and error_code(err) == "ResourceNotFoundException"
+    assert "no-such-domain" in error_message(err), err
 
 
 def test_a_token_does_not_renew_itself(wharf):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import error_code, publish
+from conftest import domain_state, error_code, error_message, publish
 
 D = ["--domain", "my-domain"]
 PKG = ["--format", "generic", "--namespace", "my-ns", "--package", "my-package"]
@@ -21,9 +21,28 @@ def versions(w, repo):
     return {v["version"]: (v["revision"], v["status"]) for v in out["versions"]}
 
 
+def failure(code, message):
+    return {"errorCode": code, "errorMessage": message}
+
+
+def skipped(v):
+    return failure("SKIPPED", f"Version {v} was skipped")
+
+
+def not_found(v):
+    return failure("NOT_FOUND", f"Could not find version {v}")
+
+
+def outcome(rc, out, err):
+    """The copy's reply, which must be a 200 (the CLI exits 0 on per-version failures)."""
+    assert rc == 0, err
+    return out
+
+
 @pytest.fixture
 def seeded(wharf, tmp_path):
-    """repo-1 with 1.0.0, 1.1.0 and 2.0.0 (two assets); repo-2 empty; upstream-only repo `up`."""
+    """repo-1 with 1.0.0, 1.1.0 and 2.0.0 (two assets, the first uploaded --unfinished); repo-2
+    empty; repo-1's upstream `up` alone holds my-package 3.0.0 and the package only-upstream."""
     wharf.ok("create-domain", *D)
     wharf.ok("create-repository", *D, "--repository", "up")
     wharf.ok("create-repository", *D, "--repository", "repo-1", "--upstreams", "repositoryName=up")
@@ -33,105 +52,149 @@ def seeded(wharf, tmp_path):
     publish(wharf, "repo-1", "my-package", "2.0.0", b"part one", asset="a.txt", unfinished=True, tmp=tmp_path)
     publish(wharf, "repo-1", "my-package", "2.0.0", b"part two", asset="b.txt", tmp=tmp_path)
     publish(wharf, "up", "my-package", "3.0.0", b"only upstream", tmp=tmp_path)
+    publish(wharf, "up", "only-upstream", "1.0.0", b"x", tmp=tmp_path)
     return wharf
 
 
-def test_copy_two_versions_and_verify(seeded):
+def test_copy_two_versions_and_verify(seeded, tmp_path):
+    """Revisions, statuses (an Unlisted one too) and assets arrive; the bytes download with the
+    revision; the source is untouched."""
     w = seeded
-    rc, out, err = copy(w, "--versions", '["1.0.0", "2.0.0"]')
-    assert rc == 0, err
-    assert out["failedVersions"] == {}
-    assert sorted(out["successfulVersions"]) == ["1.0.0", "2.0.0"]
-    src, dst = versions(w, "repo-1"), versions(w, "repo-2")
+    status = w.ok("update-package-versions-status", *D, "--repository", "repo-1", *PKG, "--versions", "2.0.0",
+                  "--target-status", "Unlisted")
+    assert status["failedVersions"] == {}, status
+    src = versions(w, "repo-1")
+    assert src["2.0.0"][1] == "Unlisted"
+    source_before = domain_state(w)["repo-1"]
+    out = outcome(*copy(w, "--versions", '["1.0.0", "2.0.0"]'))
+    assert out == {"successfulVersions": {"1.0.0": {"revision": src["1.0.0"][0], "status": "Published"},
+                                          "2.0.0": {"revision": src["2.0.0"][0], "status": "Unlisted"}},
+                   "failedVersions": {}}
+    dst = versions(w, "repo-2")
     assert dst == {"1.0.0": src["1.0.0"], "2.0.0": src["2.0.0"]}
-    assert out["successfulVersions"]["2.0.0"] == {"revision": src["2.0.0"][0], "status": "Published"}
     assets = w.ok("list-package-version-assets", *D, "--repository", "repo-2", *PKG, "--package-version", "2.0.0")
     src_assets = w.ok("list-package-version-assets", *D, "--repository", "repo-1", *PKG, "--package-version", "2.0.0")
     assert [a["name"] for a in assets["assets"]] == ["a.txt", "b.txt"]
     assert assets["assets"] == src_assets["assets"]
     assert assets["versionRevision"] == src["2.0.0"][0]
+    target = tmp_path / "downloaded-b.txt"
+    meta = w.ok("get-package-version-asset", *D, "--repository", "repo-2", *PKG, "--package-version", "2.0.0",
+                "--asset", "b.txt", str(target))
+    assert target.read_bytes() == b"part two"
+    assert meta["packageVersionRevision"] == src["2.0.0"][0]
+    assert domain_state(w)["repo-1"] == source_before, "the copy changed its source"
 
 
 def test_copy_again_is_a_no_op(seeded):
     w = seeded
-    assert copy(w, "--versions", "1.0.0")[0] == 0
-    before = versions(w, "repo-2")
-    rc, out, _ = copy(w, "--versions", "1.0.0")
-    assert rc == 0
-    assert out == {"successfulVersions": {}, "failedVersions": {}}
-    assert versions(w, "repo-2") == before
+    first = outcome(*copy(w, "--versions", '["1.0.0", "2.0.0"]'))
+    assert first["failedVersions"] == {}
+    before = domain_state(w)
+    out = outcome(*copy(w, "--versions", '["1.0.0", "2.0.0"]'))
+    assert out == {"successfulVersions": {}, "failedVersions": {}}, "identical versions are in neither map"
+    assert domain_state(w) == before, "a repeated copy wrote something"
 
 
 def test_differing_destination_version(seeded, tmp_path):
+    """A differing destination version fails the batch (an identical one in it is in neither
+    map) and writes nothing, until --allow-overwrite."""
     w = seeded
+    assert outcome(*copy(w, "--versions", "1.1.0"))["failedVersions"] == {}
     publish(w, "repo-2", "my-package", "1.0.0", b"a different 1.0.0", tmp=tmp_path)
-    before = versions(w, "repo-2")
-    rc, out, _ = copy(w, "--versions", '["1.0.0", "1.1.0"]')
-    assert rc == 0
-    assert out["successfulVersions"] == {}
-    assert out["failedVersions"] == {
-        "1.0.0": {"errorCode": "ALREADY_EXISTS", "errorMessage": "Version 1.0.0 already exists"},
-        "1.1.0": {"errorCode": "SKIPPED", "errorMessage": "Version 1.1.0 was skipped"},
-    }
-    assert versions(w, "repo-2") == before, "a failed batch writes nothing"
-    rc, out, _ = copy(w, "--versions", '["1.0.0", "1.1.0"]', "--allow-overwrite")
-    assert rc == 0 and out["failedVersions"] == {}
+    before = domain_state(w)
+    out = outcome(*copy(w, "--versions", '["1.0.0", "2.0.0", "1.1.0"]'))
+    assert out == {"successfulVersions": {},
+                   "failedVersions": {"1.0.0": failure("ALREADY_EXISTS", "Version 1.0.0 already exists"),
+                                      "2.0.0": skipped("2.0.0")}}
+    assert domain_state(w) == before, "a failed batch wrote something"
     src = versions(w, "repo-1")
-    assert versions(w, "repo-2") == {"1.0.0": src["1.0.0"], "1.1.0": src["1.1.0"]}
+    out = outcome(*copy(w, "--versions", '["1.0.0", "2.0.0", "1.1.0"]', "--allow-overwrite"))
+    assert out == {"successfulVersions": {"1.0.0": {"revision": src["1.0.0"][0], "status": "Published"},
+                                          "2.0.0": {"revision": src["2.0.0"][0], "status": "Published"}},
+                   "failedVersions": {}}
+    assert versions(w, "repo-2") == src
     got = w.client().get_package_version_asset(domain="my-domain", repository="repo-2", format="generic", namespace="my-ns",
                                                package="my-package", packageVersion="1.0.0", asset="asset.txt")
-    assert got["asset"].read() == b"content 1.0.0"
+    assert got["asset"].read() == b"content 1.0.0", "the overwrite replaced the asset"
+    assert got["packageVersionRevision"] == src["1.0.0"][0]
 
 
-def test_version_revisions_current_and_stale(seeded):
+def test_version_revisions_current_and_stale(seeded, tmp_path):
+    """The current revision copies; a truly stale one (4.0.0's revision before its second asset
+    arrived) is MISMATCHED_REVISION and the batch writes nothing."""
     w = seeded
+    publish(w, "repo-1", "my-package", "4.0.0", b"first", asset="first.txt", unfinished=True, tmp=tmp_path)
+    stale = versions(w, "repo-1")["4.0.0"][0]
+    publish(w, "repo-1", "my-package", "4.0.0", b"second", asset="second.txt", tmp=tmp_path)
     src = versions(w, "repo-1")
-    rev = src["1.0.0"][0]
-    rc, out, _ = copy(w, "--version-revisions", f"1.0.0={rev}")
-    assert rc == 0 and list(out["successfulVersions"]) == ["1.0.0"]
-    stale = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-    rc, out, _ = copy(w, "--version-revisions", f"1.1.0={stale},2.0.0={src['2.0.0'][0]}")
-    assert rc == 0
-    assert out["failedVersions"]["1.1.0"] == {
-        "errorCode": "MISMATCHED_REVISION",
-        "errorMessage": f"current revision: {src['1.1.0'][0]}, expected revision: {stale}",
-    }
-    assert out["failedVersions"]["2.0.0"]["errorCode"] == "SKIPPED"
-    assert "1.1.0" not in versions(w, "repo-2")
+    assert src["4.0.0"][0] != stale, "adding an asset changes the revision"
+
+    out = outcome(*copy(w, "--version-revisions", f"1.0.0={src['1.0.0'][0]},2.0.0={src['2.0.0'][0]}"))
+    assert out == {"successfulVersions": {"1.0.0": {"revision": src["1.0.0"][0], "status": "Published"},
+                                          "2.0.0": {"revision": src["2.0.0"][0], "status": "Published"}},
+                   "failedVersions": {}}
+    before = domain_state(w)
+    out = outcome(*copy(w, "--version-revisions", f"4.0.0={stale},1.1.0={src['1.1.0'][0]}"))
+    assert out == {"successfulVersions": {},
+                   "failedVersions": {
+                       "4.0.0": failure("MISMATCHED_REVISION",
+                                        f"current revision: {src['4.0.0'][0]}, expected revision: {stale}"),
+                       "1.1.0": skipped("1.1.0")}}
+    assert domain_state(w) == before, "a failed batch wrote something"
 
 
 def test_generic_versions_are_never_taken_from_upstreams(seeded):
-    """Spec 3.5: a generic version only an upstream holds is NOT_FOUND with or without
-    --include-from-upstream (npm covers the upstream search itself, in test_npm.py)."""
+    """Spec 3.5: a generic version only an upstream holds is NOT_FOUND, and a package only an
+    upstream holds is ResourceNotFoundException, with or without --include-from-upstream (npm
+    covers the upstream search itself, in test_npm.py)."""
     w = seeded
+    before = domain_state(w)
     for extra in [(), ("--include-from-upstream",)]:
-        rc, out, _ = copy(w, "--versions", "3.0.0", *extra)
-        assert rc == 0
-        assert out["failedVersions"]["3.0.0"] == {"errorCode": "NOT_FOUND", "errorMessage": "Could not find version 3.0.0"}
-    assert versions(w, "repo-2") == {}
-    # Without the flag, only the source is searched even for versions it holds itself.
-    rc, out, _ = copy(w, "--versions", "1.0.0", "--include-from-upstream")
-    assert list(out["successfulVersions"]) == ["1.0.0"]
+        out = outcome(*copy(w, "--versions", "3.0.0", *extra))
+        assert out == {"successfulVersions": {}, "failedVersions": {"3.0.0": not_found("3.0.0")}}
+        rc, _, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository",
+                           "repo-2", "--format", "generic", "--namespace", "my-ns", "--package", "only-upstream",
+                           "--versions", "1.0.0", *extra)
+        assert (rc, error_code(err)) == (255, "ResourceNotFoundException"), (extra, err)
+        assert "only-upstream" in error_message(err), err
+    assert domain_state(w) == before
+    # The flag does not get in the way of versions the source holds itself.
+    src = versions(w, "repo-1")
+    out = outcome(*copy(w, "--versions", "1.0.0", "--include-from-upstream"))
+    assert out == {"successfulVersions": {"1.0.0": {"revision": src["1.0.0"][0], "status": "Published"}},
+                   "failedVersions": {}}
 
 
-def test_missing_version_package_and_repository(seeded):
+def test_missing_version_package_repository_and_domain(seeded):
+    """A missing version fails the batch (NOT_FOUND, its siblings SKIPPED); a missing package,
+    repository or domain is a 404 ResourceNotFoundException naming it, with the modelled
+    resourceType; nothing is written."""
     w = seeded
-    rc, out, _ = copy(w, "--versions", '["1.0.0", "9.9.9"]')
-    assert rc == 0
-    assert out["failedVersions"]["9.9.9"] == {"errorCode": "NOT_FOUND", "errorMessage": "Could not find version 9.9.9"}
-    assert out["failedVersions"]["1.0.0"]["errorCode"] == "SKIPPED"
-    rc, _, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository", "repo-2",
-                       "--format", "generic", "--namespace", "my-ns", "--package", "nope", "--versions", "1.0.0")
-    assert rc == 255 and error_code(err) == "ResourceNotFoundException"
-    rc, _, err = copy(w, "--versions", "1.0.0", dest="no-such-repo")
-    assert rc == 255 and error_code(err) == "ResourceNotFoundException"
-    assert "no-such-repo" in err
-    e = w.client().exceptions.ResourceNotFoundException
-    with pytest.raises(e) as info:
-        w.client().copy_package_versions(domain="my-domain", sourceRepository="repo-1", destinationRepository="missing",
-                                         format="generic", namespace="my-ns", package="my-package", versions=["1.0.0"])
-    assert info.value.response["resourceType"] == "repository"
-    assert versions(w, "repo-2") == {}
+    before = domain_state(w)
+    out = outcome(*copy(w, "--versions", '["1.0.0", "9.9.9", "1.1.0"]'))
+    assert out == {"successfulVersions": {},
+                   "failedVersions": {"1.0.0": skipped("1.0.0"), "9.9.9": not_found("9.9.9"), "1.1.0": skipped("1.1.0")}}
+    cases = [
+        (dict(package="no-such-package"), "no-such-package", "package"),
+        (dict(source="no-such-repo"), "no-such-repo", "repository"),
+        (dict(dest="no-such-repo"), "no-such-repo", "repository"),
+        (dict(domain="no-such-domain"), "no-such-domain", "domain"),
+    ]
+    c = w.client()
+    for kw, missing, kind in cases:
+        domain, source, dest = kw.get("domain", "my-domain"), kw.get("source", "repo-1"), kw.get("dest", "repo-2")
+        package = kw.get("package", "my-package")
+        rc, _, err = w.aws("copy-package-versions", "--domain", domain, "--source-repository", source,
+                           "--destination-repository", dest, "--format", "generic", "--namespace", "my-ns",
+                           "--package", package, "--versions", "1.0.0")
+        assert (rc, error_code(err)) == (255, "ResourceNotFoundException"), (kw, err)
+        assert missing in error_message(err), (kw, err)
+        with pytest.raises(c.exceptions.ResourceNotFoundException) as info:
+            c.copy_package_versions(domain=domain, sourceRepository=source, destinationRepository=dest,
+                                    format="generic", namespace="my-ns", package=package, versions=["1.0.0"])
+        response = info.value.response
+        assert (response["ResponseMetadata"]["HTTPStatusCode"], response.get("resourceType")) == (404, kind), kw
+    assert domain_state(w) == before
 
 
 def test_copy_guide_commands_verbatim_shapes(seeded):
@@ -151,13 +214,21 @@ def test_copy_guide_commands_verbatim_shapes(seeded):
     assert list(out["successfulVersions"]) == ["2.0.0"]
 
 
-def test_data_survives_a_restart(seeded):
+def test_data_survives_a_restart_and_a_kill(seeded):
+    """Published (multi-asset, finished after --unfinished) and copied data read back the same
+    after a graceful restart and after SIGKILL and a start."""
     w = seeded
-    assert copy(w, "--versions", "1.0.0")[0] == 0
-    before = versions(w, "repo-2")
+    assert outcome(*copy(w, "--versions", '["1.0.0", "2.0.0"]'))["failedVersions"] == {}
+    before = domain_state(w)
     w.restart()
-    assert versions(w, "repo-2") == before
+    assert domain_state(w) == before, "after a graceful restart"
     got = w.client().get_package_version_asset(domain="my-domain", repository="repo-2", format="generic", namespace="my-ns",
-                                               package="my-package", packageVersion="1.0.0", asset="asset.txt")
-    assert got["asset"].read() == b"content 1.0.0"
-    assert got["packageVersionRevision"] == before["1.0.0"][0]
+                                               package="my-package", packageVersion="2.0.0", asset="b.txt")
+    assert got["asset"].read() == b"part two"
+    assert got["packageVersionRevision"] == before["repo-2"]["packages"]["generic/my-ns/my-package"]["2.0.0"]["revision"]
+    w.kill9()
+    w.start()
+    assert domain_state(w) == before, "after SIGKILL and a start"
+    got = w.client().get_package_version_asset(domain="my-domain", repository="repo-1", format="generic", namespace="my-ns",
+                                               package="my-package", packageVersion="1.1.0", asset="asset.txt")
+    assert got["asset"].read() == b"content 1.1.0"

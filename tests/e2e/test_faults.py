@@ -1,11 +1,20 @@
-"""Concurrency and crashes: overlapping copies end consistent; SIGKILL mid-stream loses nothing."""
+"""Concurrency and crashes: overlapping copies end as if serial; SIGKILL mid-stream loses nothing
+and leaves no half-copied version."""
 
 import hashlib
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
+from conftest import domain_state
+
 ARGS = dict(domain="my-domain", format="generic", namespace="ns", package="pkg")
+KEY = "generic/ns/pkg"
+# How long the stream may take to acknowledge the copies the kill waits for.
+STREAM_DEADLINE_S = 300
+
+
+def content(v, name):
+    return f"{v}/{name}/".encode() * 50
 
 
 def seed(w, n, repos=("staging", "release")):
@@ -17,7 +26,7 @@ def seed(w, n, repos=("staging", "release")):
     def pub(i):
         v = f"1.0.{i}"
         for name in ["a.bin", "b.bin"]:
-            body = f"{v}/{name}/".encode() * 50
+            body = content(v, name)
             w.client().publish_package_version(repository="staging", packageVersion=v, assetContent=body, assetName=name,
                                                assetSHA256=hashlib.sha256(body).hexdigest(), unfinished=(name == "a.bin"), **ARGS)
 
@@ -26,80 +35,113 @@ def seed(w, n, repos=("staging", "release")):
     return [f"1.0.{i}" for i in range(n)]
 
 
-def listing(c, repo):
-    out, token = {}, None
-    while True:
-        page = c.list_package_versions(repository=repo, maxResults=1000, **ARGS, **({"nextToken": token} if token else {}))
-        out.update({v["version"]: v["revision"] for v in page["versions"]})
-        token = page.get("nextToken")
-        if not token:
-            return out
+def held(state, repo):
+    """The versions of ns/pkg in `repo` in a domain_state snapshot ({} if it has none)."""
+    return state.get(repo, {}).get("packages", {}).get(KEY, {})
 
 
-def test_eight_clients_copying_overlapping_sets_end_consistent(wharf):
+def test_eight_clients_copying_overlapping_sets_end_as_if_serial(wharf):
     versions = seed(wharf, 40)
-    start = threading.Barrier(8)
+    sets = [versions[k * 4: k * 4 + 12] for k in range(8)]  # each version wanted by up to three clients
+    start = threading.Barrier(8, timeout=120)
 
     def client(k):
         c = wharf.client()
-        mine = versions[k * 4: k * 4 + 12]  # overlapping windows
         start.wait()
-        return c.copy_package_versions(sourceRepository="staging", destinationRepository="release", versions=mine, **ARGS)
+        return c.copy_package_versions(sourceRepository="staging", destinationRepository="release", versions=sets[k], **ARGS)
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(client, range(8)))
-    copied = [v for r in results for v in r["successfulVersions"]]
-    assert all(r["failedVersions"] == {} for r in results)
+    state = domain_state(wharf)
+    staging = held(state, "staging")
+    copied = []
+    for k, r in enumerate(results):
+        assert r["failedVersions"] == {}, (k, r)
+        for v, info in r["successfulVersions"].items():
+            assert v in sets[k], f"client {k} copied {v}, which it did not ask for"
+            assert info == {"revision": staging[v]["revision"], "status": "Published"}, (k, v, info)
+            copied.append(v)
     assert sorted(copied) == sorted(set(copied)), "each version is copied exactly once"
-    expected = set(versions[:7 * 4 + 12])
-    assert set(copied) == expected
-    src, dst = listing(wharf.client(), "staging"), listing(wharf.client(), "release")
-    assert dst == {v: src[v] for v in expected}
+    wanted = {v for s in sets for v in s}
+    assert set(copied) == wanted
+    release = held(state, "release")
+    assert set(release) == wanted
+    for v, info in release.items():
+        assert info == staging[v], f"{v}: revision, status and assets as in staging"
 
 
 def test_sigkill_during_a_stream_of_copies_leaves_no_half_copy(wharf):
-    destinations = [f"release-{k}" for k in range(20)]
+    destinations = [f"release-{k:02}" for k in range(20)]
     versions = seed(wharf, 60, repos=["staging", *destinations])
+    batches = [versions[i:i + 3] for i in range(0, 60, 3)]
+    lock = threading.Lock()
+    acked, errors = [], []
+    enough = threading.Event()  # 25 copies acknowledged, or the stream is over
     stop = threading.Event()
-    done = []
 
-    def stream():
+    def stream(t):
         c = wharf.client()
-        for dest in destinations:
-            for i in range(0, 60, 3):
+        for dest in destinations[t::4]:
+            for batch in batches:
                 if stop.is_set():
                     return
                 try:
-                    c.copy_package_versions(sourceRepository="staging", destinationRepository=dest, versions=versions[i:i + 3], **ARGS)
-                    done.append(dest)
-                except Exception:  # the server died under us
+                    r = c.copy_package_versions(sourceRepository="staging", destinationRepository=dest, versions=batch,
+                                                **ARGS)
+                except Exception as e:  # the server died under us, or a real failure before the kill
+                    with lock:
+                        errors.append((stop.is_set(), repr(e)))
+                        enough.set()
                     return
+                with lock:
+                    acked.append((dest, batch, r["successfulVersions"], r["failedVersions"]))
+                    if len(acked) >= 25:
+                        enough.set()
 
-    t = threading.Thread(target=stream)
-    t.start()
-    while len(done) < 25:  # kill in the middle of the stream, after some copies landed
-        time.sleep(0.01)
+    threads = [threading.Thread(target=stream, args=(t,), daemon=True) for t in range(4)]
+    for t in threads:
+        t.start()
+    # Kill in the middle of the stream, once some copies landed.
+    assert enough.wait(timeout=STREAM_DEADLINE_S), \
+        f"the copy stream acknowledged only {len(acked)} copies in {STREAM_DEADLINE_S}s"
+    with lock:
+        assert not errors, f"copies failed before the kill: {errors}"
+        assert len(acked) >= 25
     wharf.kill9()
     stop.set()
-    t.join(timeout=60)
-    assert len(done) < 20 * 20, "the kill came before the stream ended"
+    for t in threads:
+        t.join(timeout=120)
+        assert not t.is_alive(), "a copy thread still runs 120 s after the kill"
+    assert len(acked) < len(destinations) * len(batches), "the kill came after the stream ended"
+    for dest, batch, ok, failed in acked:
+        assert failed == {} and sorted(ok) == sorted(batch), (dest, batch, ok, failed)
+
     wharf.start()
-    c = wharf.client()
-    src = listing(c, "staging")
-    total = 0
+    state = domain_state(wharf)
+    staging = held(state, "staging")
+    assert len(staging) == 60, "staging lost versions"
     for dest in destinations:
-        try:
-            dst = listing(c, dest)
-        except c.exceptions.ResourceNotFoundException:
-            continue
-        total += len(dst)
-        # Copies are in batches of three: a destination holds whole batches only.
-        assert len(dst) % 3 == 0, f"{dest} holds a partial batch"
-        for v, rev in dst.items():
-            assert rev == src[v], f"{v} has a revision the source never had"
-            assets = c.list_package_version_assets(repository=dest, packageVersion=v, **ARGS)["assets"]
-            assert sorted(a["name"] for a in assets) == ["a.bin", "b.bin"], f"{v} in {dest} is half-copied"
-            for a in assets:
+        have = held(state, dest)
+        for v, info in have.items():
+            assert v in staging, f"{dest} holds unknown {v}"
+            assert info == staging[v], f"{dest} {v}: revision, status and assets as in staging"
+            assert [a["name"] for a in info["assets"]] == ["a.bin", "b.bin"], f"{v} in {dest} is half-copied"
+        for batch in batches:
+            present = sum(v in have for v in batch)
+            assert present in (0, 3), f"{dest} holds part of {batch}"
+    for dest, batch, _, _ in acked:
+        assert all(v in held(state, dest) for v in batch), f"acknowledged {dest} {batch} was lost"
+    # Every referenced asset is there and intact.
+    c = wharf.client()
+    count = 0
+    for dest in destinations:
+        for v, info in held(state, dest).items():
+            for a in info["assets"]:
                 body = c.get_package_version_asset(repository=dest, packageVersion=v, asset=a["name"], **ARGS)["asset"].read()
-                assert hashlib.sha256(body).hexdigest() == a["hashes"]["SHA-256"]
-    assert total >= 3 * len(done), "every acknowledged copy survived the kill"
+                assert hashlib.sha256(body).hexdigest() == a["hashes"]["SHA-256"] == hashlib.sha256(content(v, a["name"])).hexdigest(), (dest, v, a["name"])
+                count += 1
+    assert count >= 2 * 3 * len(acked)
+    # The service carries on: the last destination's last batch copies normally.
+    r = c.copy_package_versions(sourceRepository="staging", destinationRepository=destinations[-1], versions=batches[-1],
+                                **ARGS)
+    assert r["failedVersions"] == {}, r

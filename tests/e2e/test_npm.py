@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Npm, error_code, npm_http, registry, token  # noqa: F401 (test_iam imports them from here)
+from conftest import Npm, domain_state, error_code, error_message, npm_http, registry, token  # noqa: F401 (test_iam imports them from here)
 
 D = ["--domain", "my-domain"]
 OWNER = "000000000000"
@@ -88,16 +89,17 @@ def test_publish_copy_install_and_dist_tags(repos, tmp_path, name):
     publish(npm1, name, "1.0.0")
     copy(w, name, "--versions", "1.0.0")
     d101 = publish(npm1, name, "1.0.1")
-    assert "latest: 1.0.1" in npm1.run("dist-tag", "ls", name).stdout
+    assert npm1.run("dist-tag", "ls", name).stdout.splitlines() == ["latest: 1.0.1"]
     npm2 = Npm(w, "repo-2", tmp_path / "b")
-    assert "latest: 1.0.0" in npm2.run("dist-tag", "ls", name).stdout
+    assert npm2.run("dist-tag", "ls", name).stdout.splitlines() == ["latest: 1.0.0"]
 
     rc, out, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository",
                          "repo-2", *pkg_args(name), "--versions", "1.0.1")
     assert rc == 0, err
-    assert out["successfulVersions"]["1.0.1"]["status"] == "Published"
-    assert out["failedVersions"] == {}
-    assert "latest: 1.0.1" in npm2.run("dist-tag", "ls", name).stdout
+    assert out == {"successfulVersions": {"1.0.1": {"revision": versions(w, "repo-1", name)["1.0.1"]["revision"],
+                                                    "status": "Published"}},
+                   "failedVersions": {}}
+    assert npm2.run("dist-tag", "ls", name).stdout.splitlines() == ["latest: 1.0.1"]
 
     project = tmp_path / "project"
     project.mkdir()
@@ -149,9 +151,13 @@ def test_view_dist_tag_deprecate_unpublish_and_metadata(repos, tmp_path):
     npm.run("dist-tag", "add", f"{name}@1.0.0", "stable")
     assert npm.run("dist-tag", "ls", name).stdout.split("\n")[:2] == ["latest: 1.0.1", "stable: 1.0.0"]
     npm.run("dist-tag", "rm", name, "stable")
-    assert "stable" not in npm.run("dist-tag", "ls", name).stdout
+    assert npm.run("dist-tag", "ls", name).stdout.splitlines() == ["latest: 1.0.1"]
+    before = domain_state(w)
     refused = npm.run("dist-tag", "rm", name, "latest", check=False)
     assert refused.returncode != 0
+    assert "400" in refused.stderr and 'Cannot delete the "latest" dist-tag' in refused.stderr, refused.stderr
+    assert npm.run("dist-tag", "ls", name).stdout.splitlines() == ["latest: 1.0.1"]
+    assert domain_state(w) == before, "a refused dist-tag rm wrote something"
 
     npm.run("deprecate", f"{name}@1.0.0", "use 1.0.1")
     assert npm.run("view", f"{name}@1.0.0", "deprecated").stdout.strip() == "use 1.0.1"
@@ -181,7 +187,7 @@ def test_upstream_merge_and_retention(wharf, tmp_path):
     publish(up, "merged", "1.0.1")
     publish(down, "merged", "2.0.0")
     view = down.json("view", "merged")
-    assert view["versions"] == ["2.0.0", "1.0.0", "1.0.1"] or sorted(view["versions"]) == ["1.0.0", "1.0.1", "2.0.0"]
+    assert sorted(view["versions"]) == ["1.0.0", "1.0.1", "2.0.0"]
     assert view["dist-tags"]["latest"] == "1.0.1", "the upstream's latest wins (spec 4)"
     assert sorted(versions(w, "repo-down", "merged")) == ["2.0.0"]
 
@@ -212,7 +218,7 @@ def test_copy_guide_examples(repos, tmp_path):
     assert listed["format"] == "npm" and listed["package"] == "my-package"
     assert sorted((v["version"], v["status"]) for v in listed["versions"]) == [("4.0.0", "Published"), ("6.0.2", "Published")]
     assert sorted(versions(w, "repo-2", "my-package")) == ["4.0.0", "6.0.2"]
-    assert "latest: 6.0.2" in Npm(w, "repo-2", tmp_path / "r2").run("dist-tag", "ls", "my-package").stdout
+    assert Npm(w, "repo-2", tmp_path / "r2").run("dist-tag", "ls", "my-package").stdout.splitlines() == ["latest: 6.0.2"]
 
     npm.use(w, "repo-1", token(w))
     scoped = "@my-namespace/my-package"
@@ -229,14 +235,17 @@ def test_copy_guide_examples(repos, tmp_path):
                          "--namespace", "my-namespace", "--package", "my-package", "--version-revisions",
                          "0.3.2=REVISION-1-SAMPLE-6C81EFF7DA55CC")
     assert rc == 0, err
-    assert out["failedVersions"]["0.3.2"]["errorCode"] == "MISMATCHED_REVISION"
     src = versions(w, "repo-1", scoped)
+    assert out == {"successfulVersions": {}, "failedVersions": {"0.3.2": {
+        "errorCode": "MISMATCHED_REVISION",
+        "errorMessage": f"current revision: {src['0.3.2']['revision']}, expected revision: REVISION-1-SAMPLE-6C81EFF7DA55CC"}}}
     rc, out, err = w.aws("copy-package-versions", "--domain", "my-domain", "--domain-owner", OWNER,
                          "--source-repository", "repo-1", "--destination-repository", "repo-2", "--format", "npm",
                          "--namespace", "my-namespace", "--package", "my-package", "--version-revisions",
                          f"0.3.2={src['0.3.2']['revision']},0.3.13={src['0.3.13']['revision']}")
     assert rc == 0, err
-    assert sorted(out["successfulVersions"]) == ["0.3.13", "0.3.2"]
+    assert out == {"successfulVersions": {v: {"revision": src[v]["revision"], "status": "Published"} for v in ["0.3.2", "0.3.13"]},
+                   "failedVersions": {}}
     dest = versions(w, "repo-2", scoped)
     assert sorted(dest) == ["0.12.2", "0.3.13", "0.3.2"]
     assert all(dest[v]["revision"] == src[v]["revision"] for v in dest)
@@ -245,9 +254,13 @@ def test_copy_guide_examples(repos, tmp_path):
     other = Npm(w, "repo-2", tmp_path / "o")
     publish(other, "overwritten", "1.0.0", description="repo-2's own")
     publish(npm, "overwritten", "1.0.0", description="repo-1's")
+    before = domain_state(w)
     rc, out, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository",
                          "repo-2", "--format", "npm", "--package", "overwritten", "--versions", '["1.0.0"]')
-    assert out["failedVersions"]["1.0.0"]["errorCode"] == "ALREADY_EXISTS"
+    assert rc == 0, err
+    assert out == {"successfulVersions": {}, "failedVersions": {"1.0.0": {
+        "errorCode": "ALREADY_EXISTS", "errorMessage": "Version 1.0.0 already exists"}}}
+    assert domain_state(w) == before, "a failed copy wrote something"
     out = w.ok("copy-package-versions", *D, "--source-repository", "repo-1", "--destination-repository", "repo-2",
                "--format", "npm", "--package", "overwritten", "--versions", '["1.0.0"]', "--allow-overwrite")
     assert list(out["successfulVersions"]) == ["1.0.0"]
@@ -258,7 +271,8 @@ def test_copy_guide_examples(repos, tmp_path):
     rc, out, err = w.aws("copy-package-versions", *D, "--source-repository", "repo-3", "--destination-repository",
                          "repo-2", "--format", "npm", "--namespace", "my-namespace", "--package", "my-package",
                          "--versions", '["0.3.13"]')
-    assert rc != 0 and error_code(err) == "ResourceNotFoundException"
+    assert (rc, error_code(err)) == (255, "ResourceNotFoundException"), err
+    assert "my-package" in error_message(err), err
     npm.run("dist-tag", "add", f"{scoped}@0.3.13", "stable")
     w.ok("create-repository", *D, "--repository", "repo-4")
     out = w.ok("copy-package-versions", *D, "--source-repository", "repo-3", "--destination-repository", "repo-4",
@@ -267,7 +281,7 @@ def test_copy_guide_examples(repos, tmp_path):
     assert list(out["successfulVersions"]) == ["0.3.13"]
     got = versions(w, "repo-4", scoped)
     assert got["0.3.13"]["origin"]["domainEntryPoint"] == {"repositoryName": "repo-1"}
-    assert "stable: 0.3.13" in Npm(w, "repo-4", tmp_path / "r4").run("dist-tag", "ls", scoped).stdout
+    assert "stable: 0.3.13" in Npm(w, "repo-4", tmp_path / "r4").run("dist-tag", "ls", scoped).stdout.splitlines()
 
 
 def test_login_tool_npm(repos, tmp_path):
@@ -298,6 +312,7 @@ def test_bad_input_is_refused_in_npm_shape_and_stores_nothing(repos, tmp_path):
     tgz = (tmp_path / tgz_name).read_bytes()
     blobs = w.data_dir / "blobs"
     before = sorted(p.name for p in blobs.rglob("*") if p.is_file())
+    state_before = domain_state(w)
 
     def body(name="bad-input", integrity=None, data=tgz):
         return {"_id": name, "name": name, "dist-tags": {"latest": "1.0.0"},
@@ -305,23 +320,27 @@ def test_bad_input_is_refused_in_npm_shape_and_stores_nothing(repos, tmp_path):
                                        "dist": {"integrity": integrity or "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()}}},
                 "_attachments": {f"{name}-1.0.0.tgz": {"data": base64.b64encode(data).decode(), "length": len(data)}}}
 
-    status, err = http(w, "PUT", "repo-1", "bad-input", body(integrity="sha512-" + base64.b64encode(b"x" * 64).decode()), tok)
-    assert status == 400 and "Integrity check failed" in err["error"]
+    forged = "sha512-" + base64.b64encode(b"x" * 64).decode()
+    actual = "sha512-" + base64.b64encode(hashlib.sha512(tgz).digest()).decode()
+    status, err = http(w, "PUT", "repo-1", "bad-input", body(integrity=forged), tok)
+    assert (status, err) == (400, {"error": f"Integrity check failed: dist.integrity {forged} does not match the tarball ({actual})"})
     status, err = http(w, "PUT", "repo-1", "Bad-Input", body(name="Bad-Input"), tok)
-    assert status == 400 and "Invalid package name" in err["error"]
+    assert status == 400 and err["error"].startswith('Invalid package name "Bad-Input": '), err
     status, err = http(w, "GET", "repo-1", "bad-input")
-    assert status == 401 and "error" in err
-    assert w.ok("list-packages", *D, "--repository", "repo-1")["packages"] == []
+    assert (status, err) == (401, {"error": "Unable to authenticate: this registry needs a token (aws codeartifact login --tool npm)"})
+    assert domain_state(w) == state_before, "refused npm requests wrote something"
     assert sorted(p.name for p in blobs.rglob("*") if p.is_file()) == before
 
     # A version that exists with other content: npm --force skips its own check; the server refuses.
     npm.run("publish", str(tmp_path / tgz_name))
     changed = make_package(tmp_path / "pkgs", "bad-input", "1.0.0", description="changed")
     after_first = sorted(p.name for p in blobs.rglob("*") if p.is_file())
+    state_after_first = domain_state(w)
     p = npm.run("publish", "--force", cwd=changed, check=False)
-    assert p.returncode != 0 and "409" in p.stderr and "Cannot publish over the previously published version" in p.stderr
+    assert p.returncode != 0 and "409" in p.stderr, p.stderr
+    assert "Cannot publish over the previously published version bad-input@1.0.0" in p.stderr, p.stderr
     assert sorted(p.name for p in blobs.rglob("*") if p.is_file()) == after_first
-    assert list(versions(w, "repo-1", "bad-input")) == ["1.0.0"]
+    assert domain_state(w) == state_after_first, "a refused publish wrote something"
 
 
 def test_oversized_body_is_413(wharf_factory, tmp_path):
@@ -330,9 +349,11 @@ def test_oversized_body_is_413(wharf_factory, tmp_path):
     w.ok("create-repository", *D, "--repository", "repo-1")
     npm = Npm(w, "repo-1", tmp_path / "n")
     d = make_package(tmp_path / "pkgs", "too-big", "1.0.0", files_={"blob.bin": os.urandom(200_000)})
+    before = domain_state(w)
     p = npm.run("publish", cwd=d, check=False)
-    assert p.returncode != 0 and "413" in p.stderr and "too large" in p.stderr.lower()
-    assert w.ok("list-packages", *D, "--repository", "repo-1")["packages"] == []
+    assert p.returncode != 0 and "413" in p.stderr, p.stderr
+    assert re.search(r"Request entity too large: request body is \d+ bytes, the limit is 65536", p.stderr), p.stderr
+    assert domain_state(w) == before, "a refused publish wrote something"
 
 
 def test_manifest_confusion_is_refused_and_npm_publish_still_works(repos, tmp_path):

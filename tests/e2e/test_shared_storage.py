@@ -21,6 +21,9 @@ import pytest
 from conftest import ROOT, VENV, Wharf, publish
 
 BUCKET = "wharf-assets"
+# One xdist worker runs the whole module, so its module-scoped PostgreSQL cluster and S3 server
+# start once (scripts/test runs pytest with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("shared_storage")
 
 
 def free_port():
