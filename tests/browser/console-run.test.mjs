@@ -47,6 +47,9 @@ const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `console-ru
 const table = (page, sel) =>
   page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText.trim())));
 const activeId = (page) => page.evaluate(() => document.activeElement?.id || "");
+/** Waits until the element with `id` has the focus. */
+const focusOn = (page, id) => page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
+const COPY_CALLS = (url) => url.pathname === "/v1/package/versions/copy";
 const copyUrl = (fields) => `${wharf.endpoint}/#/copy?${new URLSearchParams(fields)}`;
 const demoForm = (versions, extra = {}) =>
   copyUrl({ domain: "demo", source: "staging", destination: "release", format: "generic", namespace: "acme", package: "widget-lib", versions, ...extra });
@@ -79,7 +82,7 @@ test("Run needs a current plan that would pass, and asks first", async () => {
   await planAndWait(page);
   assert.match(await page.locator("#plan-verdict").innerText(), /would not go through/);
   assert.ok(await page.locator("#run-button").isDisabled(), "no Run for a failing plan");
-  assert.equal(await activeId(page), "plan-heading", "the focus moves to the result");
+  await focusOn(page, "plan-heading");
   assert.match(await page.locator("#result-summary").innerText(), /would not go through/);
   assert.equal(await page.locator("#result-summary").getAttribute("aria-live"), "polite");
   // The sticky bar is in view at the bottom of the viewport.
@@ -113,7 +116,7 @@ test("Run needs a current plan that would pass, and asks first", async () => {
   const confirm = page.locator("#confirm-run-button");
   await confirm.waitFor();
   assert.equal(await confirm.innerText(), "Copy 1 into release");
-  assert.equal(await activeId(page), "confirm-run-button");
+  await focusOn(page, "confirm-run-button");
   await shot(page, "02-confirm");
   await page.getByRole("button", { name: "Back" }).click();
   assert.equal(await page.locator("#outcome-table").count(), 0, "nothing ran");
@@ -121,7 +124,7 @@ test("Run needs a current plan that would pass, and asks first", async () => {
   await page.locator("#run-button").click();
   await page.locator("#confirm-run-button").click();
   await page.locator("#verify-link").waitFor();
-  assert.equal(await activeId(page), "outcome-heading");
+  await focusOn(page, "outcome-heading");
   assert.equal(await page.locator("#plan-table").count(), 0, "the spent plan is gone");
   const outcome = Object.fromEntries((await table(page, "#outcome-table")).map((r) => [r[0], r[1]]));
   assert.deepEqual(outcome, { "1.0.0": "UNCHANGED", "1.1.0": "COPIED" });
@@ -185,7 +188,7 @@ test("261 versions: per-call plan, a network failure in the middle call, resume 
 
   // The second real CopyPackageVersions call never gets an answer.
   let copies = 0;
-  await page.route((url) => url.pathname === "/v1/package/versions/copy", async (route) => {
+  await page.route(COPY_CALLS, async (route) => {
     const body = JSON.parse(route.request().postData() || "{}");
     if ((body.versions || []).length > 0 && ++copies === 2) return route.abort("connectionreset");
     return route.continue();
@@ -205,7 +208,7 @@ test("261 versions: per-call plan, a network failure in the middle call, resume 
   assert.match(await page.locator("#result-summary").innerText(), /^Stopped after 2 of 3 call\(s\)\. 260 versions: 100 copied, 100 result unknown, 60 not attempted\.$/);
   assert.ok(await page.locator("#verify-link").isVisible(), "Verify the destination");
   await shot(page, "06-big-partial");
-  await page.unroute((url) => url.pathname === "/v1/package/versions/copy");
+  await page.unroute(COPY_CALLS);
 
   // Resume the rest: plans the 160 that were not copied, then runs them after confirmation.
   await page.locator("#resume-button").click();
@@ -231,7 +234,7 @@ test("a cancel after a call whose versions were all identical still shows them",
   // Hold the first call's answer until Cancel was pressed.
   let release;
   const held = new Promise((r) => (release = r));
-  await page.route((url) => url.pathname === "/v1/package/versions/copy", async (route) => {
+  await page.route(COPY_CALLS, async (route) => {
     const body = JSON.parse(route.request().postData() || "{}");
     if ((body.versions || []).length > 0) await held;
     return route.continue();
@@ -256,7 +259,7 @@ test("a keyboard-only walk plans, confirms and runs a copy", async () => {
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
   await page.keyboard.press("Enter");
-  assert.equal(await activeId(page), "main");
+  await focusOn(page, "main");
   const tabTo = async (id, key = "Tab") => {
     for (let i = 0; i < 60; i++) {
       await page.keyboard.press(key);
@@ -281,14 +284,14 @@ test("a keyboard-only walk plans, confirms and runs a copy", async () => {
   await tabTo("copy-package", "Shift+Tab");
   await page.keyboard.press("Enter"); // Enter in a field plans
   await page.locator("#plan-verdict").waitFor();
-  assert.equal(await activeId(page), "plan-heading");
+  await focusOn(page, "plan-heading");
   await tabTo("bar-run-button");
   await page.keyboard.press("Enter");
   await page.locator("#confirm-run-button").waitFor();
-  assert.equal(await activeId(page), "confirm-run-button");
+  await focusOn(page, "confirm-run-button");
   await page.keyboard.press("Enter");
   await page.locator("#verify-link").waitFor();
-  assert.equal(await activeId(page), "outcome-heading");
+  await focusOn(page, "outcome-heading");
   const outcome = Object.fromEntries((await table(page, "#outcome-table")).map((r) => [r[0], r[1]]));
   assert.deepEqual(outcome, { "0.5.0": "COPIED" });
   await page.context().close();

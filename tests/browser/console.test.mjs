@@ -94,7 +94,7 @@ test("plans a copy of an identical, a new and a differing version", async () => 
   await page.locator("#copy-destination").fill("release");
   await page.locator("#plan-button").click();
   await page.locator("#plan-table tbody tr").nth(2).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), "plan-heading", "the focus moves to the plan");
+  await page.waitForFunction(() => document.activeElement?.id === "plan-heading"); // the focus moves to the plan
 
   const plan = Object.fromEntries((await rows("#plan-table")).map((r) => [r[0], r]));
   assert.equal(plan["1.0.0"][1], "NO_OP", "identical: nothing to do");

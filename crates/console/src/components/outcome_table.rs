@@ -69,7 +69,7 @@ pub fn outcome_table(props: &OutcomeTableProps) -> Html {
     html! {
         <section class="outcome" aria-label="Outcome">
             <div class="progress-row">
-                <progress id="run-progress" max={run.total().to_string()} value={run.done().to_string()}>
+                <progress id="run-progress" aria-label="Calls answered" max={run.total().to_string()} value={run.done().to_string()}>
                     { format!("{}/{}", run.done(), run.total()) }
                 </progress>
                 <span>{ format!("{} of {} calls", run.done(), run.total()) }</span>
