@@ -172,10 +172,10 @@ pub fn run_rows(run: &RunProgress) -> Vec<RunRow> {
                     .iter()
                     .map(|v| plain(v, RowState::Refused, Some(m))),
             ),
-            CallState::Unknown(m) => rows.extend(
+            CallState::Unknown(_) => rows.extend(
                 call.versions
                     .iter()
-                    .map(|v| plain(v, RowState::Unknown, Some(m))),
+                    .map(|v| plain(v, RowState::Unknown, None)),
             ),
             CallState::NotAttempted => rows.extend(
                 call.versions

@@ -258,8 +258,12 @@ pub fn copy_page() -> Html {
     } else if let Some(v) = &verdict {
         if v.passes {
             format!("Run: {}.", v.action.clone().unwrap_or_default())
+        } else if v.headline.starts_with("Nothing to copy") {
+            "Run is off: there is nothing to copy.".to_owned()
+        } else if v.headline.starts_with("You may not") {
+            "Run is off: this token may not copy into the destination.".to_owned()
         } else {
-            "Run is off: this plan would not copy anything.".to_owned()
+            "Run is off: the plan would not go through.".to_owned()
         }
     } else {
         "Plan first: Run copies only the current plan.".to_owned()
