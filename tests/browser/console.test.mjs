@@ -1,11 +1,12 @@
 // The console end to end: the real wharf binary serves the built console (dist/, from
 // `trunk build`) and a demo domain (--demo); Debian's headless Chromium signs in with the link
 // wharf prints (a token of the demo user, kept in the tab's sessionStorage), browses to a
-// package, plans a copy of an identical, a new and a differing version, runs it (ALREADY_EXISTS
-// and SKIPPED), re-runs with overwrite, verifies, shows a validation error inline, signs in as a
-// least-privilege "promoter" user (README, "Users and least privilege") who copies into release
-// and is told plainly what it may not read, and explains that the service went away. Every step
-// leaves a screenshot in tests/artifacts/console-*.png.
+// package, plans a copy of an identical, a new and a differing version (ALREADY_EXISTS and
+// SKIPPED: Run stays off), plans again with overwrite and runs it after a confirmation,
+// verifies, shows a validation error inline, signs in as a least-privilege "promoter" user
+// (README, "Users and least privilege") who copies into release and is told plainly what it may
+// not read, and explains that the service went away. Every step leaves a screenshot in
+// tests/artifacts/console-*.png.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -101,11 +102,13 @@ test("plans a copy of an identical, a new and a differing version", async () => 
   await page.locator("#copy-destination").fill("release");
   await page.locator("#plan-button").click();
   await page.locator("#plan-table tbody tr").nth(2).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "plan-heading"); // the focus moves to the plan
 
   const plan = Object.fromEntries((await rows("#plan-table")).map((r) => [r[0], r]));
   assert.equal(plan["1.0.0"][1], "NO_OP", "identical: nothing to do");
-  assert.equal(plan["1.1.0"][1], "FAIL");
+  assert.match(plan["1.1.0"][1], /^FAIL/);
   assert.match(plan["1.1.0"][5], /SKIPPED/, "new, but skipped because 2.0.0 fails");
+  assert.match(plan["1.1.0"][1], /blocked/, "SKIPPED is shown as blocked, not failed");
   assert.equal(plan["2.0.0"][1], "FAIL");
   assert.match(plan["2.0.0"][5], /ALREADY_EXISTS/);
   assert.notEqual(plan["2.0.0"][3], plan["2.0.0"][4], "both revisions are shown, and differ");
@@ -117,30 +120,27 @@ test("plans a copy of an identical, a new and a differing version", async () => 
   await shot("07-plan");
 });
 
-test("runs the copy and shows ALREADY_EXISTS and SKIPPED with next steps", async () => {
-  await page.locator("#run-button").click();
-  await page.locator("#outcome-table tbody tr").nth(2).waitFor();
-  const outcome = Object.fromEntries((await rows("#outcome-table")).map((r) => [r[0], r]));
-  assert.match(outcome["2.0.0"][4], /ALREADY_EXISTS/);
-  assert.match(outcome["1.1.0"][4], /SKIPPED/);
-  assert.equal(outcome["1.0.0"][1], "UNCHANGED");
-  await page.getByText("review the diff, re-run with overwrite").waitFor();
-  assert.equal(await page.locator("#verify-link").count(), 0, "nothing to verify after a failed run");
-  await shot("08-outcome-conflict");
+test("Run stays off while the plan would not go through", async () => {
+  assert.ok(await page.locator("#run-button").isDisabled(), "no Run for a plan that fails");
+  assert.match(await page.locator("#result-summary").innerText(), /would not go through/);
+  await page.getByRole("button", { name: "Leave out the 1 conflicting version(s) and plan again" }).waitFor();
+  await shot("08-plan-blocked");
 });
 
-test("re-runs with overwrite after reviewing the plan", async () => {
-  await page.getByRole("button", { name: /re-run with overwrite/ }).click();
-  await page.locator("#plan-table tbody tr").nth(2).waitFor();
-  assert.ok(await page.getByLabel("Allow overwrite of differing destination versions").isChecked());
+test("re-runs with overwrite after reviewing the plan, and confirms first", async () => {
+  await page.getByLabel("Allow overwrite of differing destination versions").check();
+  await page.locator("#plan-button").click();
+  await page.locator("#run-button:not([disabled])").waitFor();
   const plan = Object.fromEntries((await rows("#plan-table")).map((r) => [r[0], r[1]]));
   assert.deepEqual(plan, { "1.0.0": "NO_OP", "1.1.0": "COPY", "2.0.0": "OVERWRITE" });
   await shot("09-plan-overwrite");
 
   await page.locator("#run-button").click();
+  assert.equal(await page.locator("#confirm-run-button").innerText(), "Copy 1 and overwrite 1 into release");
+  await page.locator("#confirm-run-button").click();
   await page.locator("#verify-link").waitFor();
   const outcome = Object.fromEntries((await rows("#outcome-table")).map((r) => [r[0], r[1]]));
-  assert.deepEqual(outcome, { "1.0.0": "UNCHANGED", "1.1.0": "OK", "2.0.0": "OK" });
+  assert.deepEqual(outcome, { "1.0.0": "UNCHANGED", "1.1.0": "COPIED", "2.0.0": "COPIED" });
   await shot("10-outcome-overwrite");
 });
 
@@ -159,9 +159,13 @@ test("a validation error is shown inline, on its field", async () => {
   await page.getByRole("heading", { name: "Copy package versions" }).waitFor();
   const versions = page.locator("#copy-versions");
   await versions.fill("1.0.0\n1.0 0");
-  await expectInvalid(versions, /failed to satisfy constraint/);
+  // Nothing is flagged while the user types; leaving the field shows its rule in plain words.
+  assert.equal(await versions.getAttribute("aria-invalid"), "false");
+  await versions.blur();
+  await expectInvalid(versions, /^Versions: each version 1–255 characters, without spaces, # or \/; one per line or comma-separated\.$/);
   await page.locator("#copy-destination").fill("staging");
-  await expectInvalid(page.locator("#copy-destination"), /./);
+  await page.locator("#copy-destination").blur();
+  await expectInvalid(page.locator("#copy-destination"), /^Destination repository: /);
   assert.ok(await page.locator("#run-button").isDisabled(), "no run while the form is invalid");
   await shot("12-validation");
 
@@ -271,9 +275,10 @@ test("a promoter's token copies from staging into release and is told what it ma
     assert.deepEqual(plan, { "0.5.0": "COPY" });
     await p.screenshot({ path: join(ARTIFACTS, "console-15-promoter-plan.png"), fullPage: true });
     await p.locator("#run-button").click();
+    await p.locator("#confirm-run-button").click();
     await p.locator("#verify-link").waitFor();
     const outcome = Object.fromEntries((await table("#outcome-table")).map((r) => [r[0], r[1]]));
-    assert.deepEqual(outcome, { "0.5.0": "OK" });
+    assert.deepEqual(outcome, { "0.5.0": "COPIED" });
     await p.locator("#verify-link").click();
     await p.getByText("1 of 1 verified").waitFor();
 
@@ -286,8 +291,9 @@ test("a promoter's token copies from staging into release and is told what it ma
     assert.equal((await latest.innerText()).trim(), "latest: 1.0.0 → 1.1.0");
     await p.screenshot({ path: join(ARTIFACTS, "console-16-promoter-npm-plan.png"), fullPage: true });
     await p.locator("#run-button").click();
+    await p.locator("#confirm-run-button").click();
     await p.locator("#verify-link").waitFor();
-    assert.deepEqual(Object.fromEntries((await table("#outcome-table")).map((r) => [r[0], r[1]])), { "1.1.0": "OK" });
+    assert.deepEqual(Object.fromEntries((await table("#outcome-table")).map((r) => [r[0], r[1]])), { "1.1.0": "COPIED" });
 
     // mirror is outside the policy: the list says so, names the refused action, and the
     // session stays signed in.

@@ -119,3 +119,17 @@ export function launchChromium() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
 }
+
+const AXE = join(ROOT, "tests/browser/node_modules/axe-core/axe.min.js");
+
+/**
+ * Runs axe-core (pinned in tests/browser/package.json) on the page, open shadow roots included,
+ * and returns the serious and critical violations as readable lines (empty when there are none).
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(", ")}`);
+}

@@ -173,7 +173,8 @@ impl CopyForm {
         }
     }
 
-    /// The CopyPackageVersions requests this form runs: one per 100 versions, in order.
+    /// The CopyPackageVersions requests this form runs: one per 100 versions, in version
+    /// order ([`compare_versions`]), so the calls split 1.0.9 | 1.0.10 and not 1.0.1 | 1.0.10.
     /// Mixed version input becomes a single request with both members, which validation
     /// rejects.
     pub fn requests(&self) -> Vec<CopyPackageVersionsRequest> {
@@ -183,20 +184,25 @@ impl CopyForm {
                 versions: Some(Vec::new()),
                 ..base
             }],
-            VersionInput::Versions(v) => v
-                .chunks(MAX_VERSIONS_PER_CALL)
-                .map(|chunk| CopyPackageVersionsRequest {
-                    versions: Some(chunk.to_vec()),
-                    ..base.clone()
-                })
-                .collect(),
-            VersionInput::Revisions(pairs) => pairs
-                .chunks(MAX_VERSIONS_PER_CALL)
-                .map(|chunk| CopyPackageVersionsRequest {
-                    version_revisions: Some(chunk.iter().cloned().collect()),
-                    ..base.clone()
-                })
-                .collect(),
+            VersionInput::Versions(mut v) => {
+                v.sort_by(|a, b| compare_versions(a, b));
+                v.chunks(MAX_VERSIONS_PER_CALL)
+                    .map(|chunk| CopyPackageVersionsRequest {
+                        versions: Some(chunk.to_vec()),
+                        ..base.clone()
+                    })
+                    .collect()
+            }
+            VersionInput::Revisions(mut pairs) => {
+                pairs.sort_by(|a, b| compare_versions(&a.0, &b.0));
+                pairs
+                    .chunks(MAX_VERSIONS_PER_CALL)
+                    .map(|chunk| CopyPackageVersionsRequest {
+                        version_revisions: Some(chunk.iter().cloned().collect()),
+                        ..base.clone()
+                    })
+                    .collect()
+            }
             VersionInput::Mixed => vec![CopyPackageVersionsRequest {
                 versions: Some(Vec::new()),
                 version_revisions: Some(BTreeMap::new()),
@@ -210,7 +216,8 @@ impl CopyForm {
         let mut errors = FormErrors::new();
         if self.version_input() == VersionInput::Mixed {
             errors.entry(FormField::Versions).or_default().push(
-                "Give every version a revision (VERSION=REVISION) or none of them".to_owned(),
+                "Versions: give every version a revision (VERSION=REVISION), or none of them."
+                    .to_owned(),
             );
         }
         let entries = self.version_entries();
@@ -221,20 +228,58 @@ impl CopyForm {
                 errors
                     .entry(FormField::Versions)
                     .or_default()
-                    .push(format!("Version '{v}' is listed twice"));
+                    .push(format!("Versions: {v} is listed twice."));
             }
         }
         for request in self.requests() {
             if let Err(e) = validate_copy_request(&request) {
                 for fe in e.errors {
-                    let list = errors.entry(FormField::from_core(&fe.field)).or_default();
-                    if !list.contains(&fe.message) {
-                        list.push(fe.message);
+                    let field = FormField::from_core(&fe.field);
+                    let message = plain_message(field, &fe.message);
+                    let list = errors.entry(field).or_default();
+                    if !list.contains(&message) {
+                        list.push(message);
                     }
                 }
             }
         }
         errors
+    }
+
+    /// The versions of each call the form runs, in call order (see [`CopyForm::requests`]).
+    pub fn batches(&self) -> Vec<Vec<String>> {
+        self.requests()
+            .into_iter()
+            .map(|r| match (r.versions, r.version_revisions) {
+                (Some(v), _) => v,
+                (None, Some(pairs)) => {
+                    let mut v: Vec<String> = pairs.into_keys().collect();
+                    v.sort_by(|a, b| compare_versions(a, b));
+                    v
+                }
+                (None, None) => Vec::new(),
+            })
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    /// The same form naming only `versions`, in that order, one per line (with the revision
+    /// typed for a version, if any).
+    pub fn with_versions(&self, versions: &[String]) -> CopyForm {
+        let entries = self.version_entries();
+        let lines: Vec<String> = versions
+            .iter()
+            .map(|v| {
+                entries
+                    .iter()
+                    .find(|e| e.split('=').next().map(str::trim) == Some(v.as_str()))
+                    .map_or_else(|| v.clone(), |e| (*e).to_owned())
+            })
+            .collect();
+        CopyForm {
+            versions: lines.join("\n"),
+            ..self.clone()
+        }
     }
 
     /// The versions requested, in order (without revisions).
@@ -243,6 +288,126 @@ impl CopyForm {
             .iter()
             .map(|e| e.split('=').next().unwrap_or(e).trim().to_owned())
             .collect()
+    }
+}
+
+impl FormField {
+    /// The input's label, as messages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FormField::Domain => "Domain",
+            FormField::Source => "Source repository",
+            FormField::Destination => "Destination repository",
+            FormField::Format => "Format",
+            FormField::Namespace => "Namespace",
+            FormField::Package => "Package",
+            FormField::Versions => "Versions",
+            FormField::General => "Request",
+        }
+    }
+
+    /// The input's rule in plain words.
+    fn rule(self) -> Option<&'static str> {
+        Some(match self {
+            FormField::Domain => {
+                "2–50 characters: lowercase letters, digits and hyphens, starting with a letter"
+            }
+            FormField::Source | FormField::Destination => {
+                "2–100 characters: letters, digits, dots, underscores and hyphens"
+            }
+            FormField::Format => "choose one of the formats",
+            FormField::Namespace | FormField::Package => "1–255 characters, without spaces, # or /",
+            FormField::Versions => {
+                "each version 1–255 characters, without spaces, # or /; one per line or comma-separated"
+            }
+            FormField::General => return None,
+        })
+    }
+}
+
+/// A core validation message (the service model's wording: "Value 'null' at 'domain' failed to
+/// satisfy constraint: Member must not be null") in plain language for `field`'s input.
+pub fn plain_message(field: FormField, message: &str) -> String {
+    let label = field.label();
+    if message.contains("must not be null") || message.contains("length greater than or equal to 1")
+    {
+        return if field == FormField::Versions {
+            "Versions: name at least one version.".to_owned()
+        } else {
+            format!("{label}: required.")
+        };
+    }
+    if message.contains("duplicate versions") {
+        return "Versions: a version is listed twice.".to_owned();
+    }
+    if (message.contains("regular expression pattern")
+        || message.contains("have length")
+        || message.contains("enum value set"))
+        && let Some(rule) = field.rule()
+    {
+        return format!("{label}: {rule}.");
+    }
+    // Anything else already names its rule; drop the model's preamble.
+    let rule = message
+        .split_once("failed to satisfy constraint: ")
+        .map_or(message, |(_, r)| r);
+    let rule = rule
+        .strip_prefix("Member must ")
+        .map_or_else(|| rule.to_owned(), |r| format!("must {r}"));
+    format!("{label}: {rule}")
+}
+
+/// One run of digits (compared as a number) or of other characters.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Part<'a> {
+    Text(&'a str),
+    Number(u128),
+}
+
+fn parts(version: &str) -> Vec<Part<'_>> {
+    let mut out = Vec::new();
+    let mut rest = version;
+    while let Some(c) = rest.chars().next() {
+        let digit = c.is_ascii_digit();
+        let end = rest
+            .find(|ch: char| ch.is_ascii_digit() != digit)
+            .unwrap_or(rest.len());
+        let (head, tail) = rest.split_at(end);
+        out.push(if digit {
+            head.parse().map_or(Part::Text(head), Part::Number)
+        } else {
+            Part::Text(head)
+        });
+        rest = tail;
+    }
+    out
+}
+
+/// Orders versions as people read them: runs of digits compare as numbers (1.0.9 < 1.0.10),
+/// and a pre-release comes before its release (1.0.0-rc.1 < 1.0.0 < 1.0.0.1). Versions that
+/// compare equal this way fall back to text order, so the order is total.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (pa, pb) = (parts(a), parts(b));
+    for (x, y) in pa.iter().zip(&pb) {
+        let o = match (x, y) {
+            (Part::Number(m), Part::Number(n)) => m.cmp(n),
+            (Part::Text(s), Part::Text(t)) => s.cmp(t),
+            (Part::Number(_), Part::Text(_)) => Ordering::Greater,
+            (Part::Text(_), Part::Number(_)) => Ordering::Less,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    // One is a prefix of the other: a longer version that goes on with `-` or `~` is a
+    // pre-release of the shorter one; with anything else it comes after.
+    let pre = |longer: &[Part<'_>], at: usize| matches!(longer.get(at), Some(Part::Text(t)) if t.starts_with('-') || t.starts_with('~'));
+    match pa.len().cmp(&pb.len()) {
+        Ordering::Greater if pre(&pa, pb.len()) => Ordering::Less,
+        Ordering::Less if pre(&pb, pa.len()) => Ordering::Greater,
+        Ordering::Equal => a.cmp(b),
+        o => o,
     }
 }
 

@@ -6,8 +6,8 @@
 //! of 100, and verify the destination.
 //!
 //! Layout: [`api`] is the only module that talks HTTP; [`state`] is the reducer store;
-//! [`route`] the hash routes; [`form`] and [`plan`] are pure helpers (tested natively);
-//! [`workflow`] drives the dry run and the run; [`pages`] has one component per view and
+//! [`route`] the hash routes; [`form`], [`plan`], [`verdict`] and [`run`] are pure helpers
+//! (tested natively); [`workflow`] drives the dry run and the run; [`pages`] has one component per view and
 //! [`components`] the shared pieces.
 
 pub mod api;
@@ -16,8 +16,10 @@ pub mod form;
 pub mod pages;
 pub mod plan;
 pub mod route;
+pub mod run;
 pub mod session;
 pub mod state;
+pub mod verdict;
 pub mod workflow;
 
 use components::{Store, use_store};
@@ -91,7 +93,12 @@ pub fn shell() -> Html {
         });
     }
     use_effect_with(store.session.clone(), |s| session::store(s.as_ref()));
-    use_effect_with(store.route.clone(), route::replace);
+    use_effect_with(store.route.clone(), |r| {
+        route::replace(r);
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            d.set_title(&r.title());
+        }
+    });
 
     let signed_in = store.session.is_some();
     let view = if !signed_in && store.route.needs_session() {
@@ -105,6 +112,32 @@ pub fn shell() -> Html {
         }
     };
     let form = store.copy.form.clone();
+    // A verify never writes: its link carries no overwrite.
+    let verify_form = form::CopyForm {
+        overwrite: false,
+        ..form.clone()
+    };
+    let who = store
+        .session
+        .as_ref()
+        .and_then(|s| session::token_info(&s.token))
+        .map(|t| {
+            format!(
+                "Key {} · token expires {}",
+                t.access_key_id,
+                plan::format_epoch(t.expires as f64)
+            )
+        });
+    let skip = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        if let Some(main) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("main"))
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = main.focus();
+        }
+    });
     let browsing = matches!(
         store.route,
         Route::Domains
@@ -123,23 +156,27 @@ pub fn shell() -> Html {
     };
     html! {
         <>
+            <a class="skip-link" href="#main" onclick={skip}>{ "Skip to content" }</a>
             <header class="top">
                 <a class="brand" href="#/domains">{ "⚓ Wharf" }</a>
                 if signed_in {
                     <nav class="main-nav" aria-label="Main">
                         { nav(Route::Domains, "Browse", browsing) }
                         { nav(Route::Copy(form.clone()), "Copy", matches!(store.route, Route::Copy(_))) }
-                        { nav(Route::Verify(form), "Verify", matches!(store.route, Route::Verify(_))) }
+                        { nav(Route::Verify(verify_form), "Verify", matches!(store.route, Route::Verify(_))) }
                     </nav>
                     <div class="session">
                         <span class="muted endpoint">
                             { store.session.as_ref().map(|s| s.endpoint.clone()).unwrap_or_default() }
                         </span>
+                        if let Some(who) = who {
+                            <span class="whoami" id="whoami">{ who }</span>
+                        }
                         <button type="button" class="secondary" onclick={sign_out}>{ "Sign out" }</button>
                     </div>
                 }
             </header>
-            <main id="main">
+            <main id="main" tabindex="-1">
                 if let Some(n) = &store.notice {
                     <div class={classes!("notice", n.error.then_some("error"))} role="status">
                         <span>{ &n.text }</span>

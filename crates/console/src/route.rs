@@ -70,6 +70,34 @@ pub enum Route {
     NotFound(String),
 }
 
+impl Route {
+    /// The browser tab's title for this view ("Copy acme/widget-lib · Wharf").
+    pub fn title(&self) -> String {
+        let pkg = |p: &PackageRef| {
+            if p.namespace.is_empty() {
+                p.package.clone()
+            } else {
+                format!("{}/{}", p.namespace, p.package)
+            }
+        };
+        let what = match self {
+            Route::SignIn => "Sign in".to_owned(),
+            Route::Domains => "Domains".to_owned(),
+            Route::Repositories { domain } => format!("Repositories in {domain}"),
+            Route::Packages { repository, .. } => format!("Packages in {repository}"),
+            Route::Versions(p) => format!("{} in {}", pkg(p), p.repository),
+            Route::Version(p, v) => format!("{} {v}", pkg(p)),
+            Route::Copy(f) if !f.package.trim().is_empty() => {
+                format!("Copy {}", f.package.trim())
+            }
+            Route::Copy(_) => "Copy package versions".to_owned(),
+            Route::Verify(_) => "Verify a copy".to_owned(),
+            Route::NotFound(_) => "Nothing here".to_owned(),
+        };
+        format!("{what} · Wharf")
+    }
+}
+
 /// Percent-encodes one path segment (everything but unreserved characters).
 pub fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -67,3 +67,46 @@ pub fn store(session: Option<&Session>) {
         }
     }
 }
+
+/// What a bearer token says about itself: the access key that issued it and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// The access key ID the token acts for.
+    pub access_key_id: String,
+    /// When it expires (epoch seconds).
+    pub expires: i64,
+}
+
+/// Reads a Wharf bearer token's payload (`base64url(JSON).signature`) without checking it:
+/// only to show who is signed in and until when. `None` for any other kind of token.
+pub fn token_info(token: &str) -> Option<TokenInfo> {
+    use base64::Engine;
+    let payload = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    Some(TokenInfo {
+        access_key_id: v.get("k")?.as_str()?.to_owned(),
+        expires: v.get("e")?.as_i64()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_tells_its_key_and_expiry() {
+        // base64url of {"k":"AKIAEXAMPLE","e":1800000000}
+        let token = "eyJrIjoiQUtJQUVYQU1QTEUiLCJlIjoxODAwMDAwMDAwfQ.c2ln";
+        assert_eq!(
+            token_info(token),
+            Some(TokenInfo {
+                access_key_id: "AKIAEXAMPLE".into(),
+                expires: 1_800_000_000
+            })
+        );
+        assert_eq!(token_info("not-a-token"), None);
+    }
+}

@@ -5,8 +5,8 @@
 //! form with its plan and run, and a notice. Lists shown by the browse views are page-local.
 
 use crate::form::{CopyForm, FormErrors, FormField};
-use crate::plan::merge_results;
 use crate::route::Route;
+pub use crate::run::{CallState, RunCall, RunProgress};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use wharf_core::api::{CopyPackageVersionsResult, CopyPlanReport};
@@ -55,6 +55,18 @@ pub struct DiffEntry {
     pub diff: Result<VersionDiff, String>,
 }
 
+/// Whether the token may copy into the destination, as the plan found out without writing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Permission {
+    /// The service would let the copy through.
+    #[default]
+    Allowed,
+    /// The service refuses it: the `AccessDeniedException` message.
+    Denied(String),
+    /// The check itself failed (the service's answer, as text).
+    Unknown(String),
+}
+
 /// A dry run: the plan of the form as it was when planned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanView {
@@ -62,27 +74,21 @@ pub struct PlanView {
     pub form: CopyForm,
     /// The planner's report (all batches joined).
     pub report: CopyPlanReport,
+    /// The report of each CopyPackageVersions call the run would make, in call order.
+    pub batches: Vec<CopyPlanReport>,
+    /// Whether the token may copy into the destination.
+    pub permission: Permission,
     /// Diffs of the versions that differ.
     pub diffs: Vec<DiffEntry>,
 }
 
-/// A copy in progress or finished.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunProgress {
-    /// The form being run.
-    pub form: CopyForm,
-    /// How many CopyPackageVersions calls the run makes.
-    pub total: usize,
-    /// How many have answered.
-    pub done: usize,
-    /// Everything the answered calls returned.
-    pub result: CopyPackageVersionsResult,
-    /// The user asked to stop after the current call.
-    pub cancel_requested: bool,
-    /// No more calls will be made.
-    pub finished: bool,
-    /// Why the run stopped early (cancelled or an error), if it did.
-    pub stopped: Option<String>,
+/// The heading that gets the focus when a result appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultHeading {
+    /// The plan's heading.
+    Plan,
+    /// The outcome's heading.
+    Outcome,
 }
 
 /// The copy workflow: form, plan and run.
@@ -98,6 +104,10 @@ pub struct CopyState {
     pub plan: Task<Rc<PlanView>>,
     /// The copy run.
     pub run: Option<RunProgress>,
+    /// Plan again as soon as the view can (after "resume", "leave out", "re-run").
+    pub replan: bool,
+    /// The heading to move the focus to, and a counter that changes each time it should move.
+    pub focus: Option<(ResultHeading, u32)>,
 }
 
 impl CopyState {
@@ -113,6 +123,26 @@ impl CopyState {
     /// Whether a run is going on.
     pub fn running(&self) -> bool {
         self.run.as_ref().is_some_and(|r| !r.finished)
+    }
+
+    /// The plan, when it is for the form as it stands now.
+    pub fn current_plan(&self) -> Option<&Rc<PlanView>> {
+        match &self.plan {
+            Task::Done(view) if view.form == self.form => Some(view),
+            _ => None,
+        }
+    }
+
+    fn focus_on(&mut self, heading: ResultHeading) {
+        let n = self.focus.map_or(0, |(_, n)| n.wrapping_add(1));
+        self.focus = Some((heading, n));
+    }
+
+    fn start_over(&mut self, form: CopyForm) {
+        self.form = form;
+        self.run = None;
+        self.plan = Task::Idle;
+        self.replan = true;
     }
 }
 
@@ -170,6 +200,12 @@ impl AppState {
     }
 }
 
+/// Typing shows no errors until the user leaves the input (or submits); only a choice made
+/// in one go (the format) counts as touched at once.
+fn field_touched_by_edit(field: FormField) -> Option<FormField> {
+    (field == FormField::Format).then_some(field)
+}
+
 /// Every change to the store.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -185,6 +221,8 @@ pub enum Action {
     Dismiss,
     /// The user typed into a form input.
     Edit(FormField, String),
+    /// The user left a form input: its errors show from now on.
+    Touch(FormField),
     /// The "allow overwrite" checkbox.
     SetOverwrite(bool),
     /// The "include from upstream" checkbox.
@@ -201,16 +239,28 @@ pub enum Action {
     PlanLoaded(Rc<PlanView>),
     /// A dry run failed.
     PlanFailed(String),
-    /// A run of `total` calls started.
-    RunStarted(usize),
-    /// One call of the run answered.
+    /// A run started: the versions of each call, in call order.
+    RunStarted(Vec<Vec<String>>),
+    /// The current call of the run answered.
     BatchDone(CopyPackageVersionsResult),
+    /// The current call of the run failed: refused by the service (`unknown: false`, nothing
+    /// written) or without an answer (`unknown: true`). The run stops.
+    BatchFailed {
+        /// What went wrong.
+        message: String,
+        /// No answer came, so whether the call copied is unknown.
+        unknown: bool,
+    },
     /// The user asked to stop the run.
     CancelRun,
     /// The run ended, early with the reason if given.
     RunEnded(Option<String>),
     /// Re-plan these versions with overwrite on (the outcome's "review the diff" button).
     RetryWithOverwrite(Vec<String>),
+    /// Plan again for these versions only ("Resume the rest" after a partial run).
+    Resume(Vec<String>),
+    /// Take these versions out of the form and plan again ("leave out the conflicting").
+    LeaveOut(Vec<String>),
 }
 
 impl Reducible for AppState {
@@ -233,7 +283,10 @@ impl Reducible for AppState {
             Action::Navigate(route) => s.go(route),
             Action::Notify(n) => s.notice = Some(n),
             Action::Dismiss => s.notice = None,
-            Action::Edit(field, value) => s.edit(Some(field), |f| match field {
+            Action::Touch(field) => {
+                s.copy.touched.insert(field);
+            }
+            Action::Edit(field, value) => s.edit(field_touched_by_edit(field), |f| match field {
                 FormField::Domain => f.domain = value,
                 FormField::Source => f.source = value,
                 FormField::Destination => f.destination = value,
@@ -248,21 +301,56 @@ impl Reducible for AppState {
             Action::ToggleVersion(v) => s.edit(Some(FormField::Versions), |f| f.toggle_version(&v)),
             Action::SetForm(form) => s.edit(None, |f| *f = form),
             Action::Submit => s.copy.submitted = true,
-            Action::PlanStarted => s.copy.plan = Task::Running,
-            Action::PlanLoaded(view) => s.copy.plan = Task::Done(view),
-            Action::PlanFailed(why) => s.copy.plan = Task::Failed(why),
-            Action::RunStarted(total) => {
+            Action::PlanStarted => {
+                s.copy.plan = Task::Running;
+                s.copy.replan = false;
+            }
+            Action::PlanLoaded(view) => {
+                s.copy.plan = Task::Done(view);
+                s.copy.focus_on(ResultHeading::Plan);
+            }
+            Action::PlanFailed(why) => {
+                s.copy.plan = Task::Failed(why);
+                s.copy.focus_on(ResultHeading::Plan);
+            }
+            Action::RunStarted(batches) => {
                 s.copy.run = Some(RunProgress {
                     form: s.copy.form.clone(),
-                    total,
+                    calls: batches
+                        .into_iter()
+                        .map(|versions| RunCall {
+                            versions,
+                            state: CallState::Waiting,
+                        })
+                        .collect(),
                     ..RunProgress::default()
-                })
+                });
+                // The plan is spent: the outcome replaces it.
+                s.copy.plan = Task::Idle;
+                s.copy.focus_on(ResultHeading::Outcome);
             }
             Action::BatchDone(result) => {
                 if let Some(run) = s.copy.run.as_mut() {
-                    run.done += 1;
-                    merge_results(&mut run.result, result);
-                    run.finished = run.done >= run.total;
+                    if let Some(call) = run.next_waiting() {
+                        call.state = CallState::Answered(result);
+                    }
+                    if run.calls.iter().all(|c| c.state != CallState::Waiting) {
+                        run.finished = true;
+                        s.copy.focus_on(ResultHeading::Outcome);
+                    }
+                }
+            }
+            Action::BatchFailed { message, unknown } => {
+                if let Some(run) = s.copy.run.as_mut() {
+                    if let Some(call) = run.next_waiting() {
+                        call.state = if unknown {
+                            CallState::Unknown(message.clone())
+                        } else {
+                            CallState::Refused(message.clone())
+                        };
+                    }
+                    run.stop(Some(message));
+                    s.copy.focus_on(ResultHeading::Outcome);
                 }
             }
             Action::CancelRun => {
@@ -272,17 +360,34 @@ impl Reducible for AppState {
             }
             Action::RunEnded(reason) => {
                 if let Some(run) = s.copy.run.as_mut() {
-                    run.finished = true;
-                    run.stopped = reason;
+                    run.stop(reason);
+                    s.copy.focus_on(ResultHeading::Outcome);
                 }
             }
             Action::RetryWithOverwrite(versions) => {
-                s.edit(None, |f| {
-                    f.overwrite = true;
-                    f.versions = versions.join("\n");
-                });
-                s.copy.run = None;
-                s.copy.plan = Task::Idle;
+                let base = s.copy.run.as_ref().map_or(&s.copy.form, |r| &r.form);
+                let mut form = base.with_versions(&versions);
+                form.overwrite = true;
+                s.copy.start_over(form);
+                s.edit(None, |_| {});
+            }
+            Action::Resume(versions) => {
+                let base = s.copy.run.as_ref().map_or(&s.copy.form, |r| &r.form);
+                let form = base.with_versions(&versions);
+                s.copy.start_over(form);
+                s.edit(None, |_| {});
+            }
+            Action::LeaveOut(versions) => {
+                let keep: Vec<String> = s
+                    .copy
+                    .form
+                    .requested_versions()
+                    .into_iter()
+                    .filter(|v| !versions.contains(v))
+                    .collect();
+                let form = s.copy.form.with_versions(&keep);
+                s.copy.start_over(form);
+                s.edit(None, |_| {});
             }
         }
         Rc::new(s)

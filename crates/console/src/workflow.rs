@@ -8,7 +8,7 @@ use crate::plan::{
     Holding, diff_candidates, fill_revisions, merge_reports, preview_input, upstream_order,
     version_content, with_dist_tags,
 };
-use crate::state::{Action, AppState, DiffEntry, PlanView};
+use crate::state::{Action, AppState, DiffEntry, Permission, PlanView};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -205,6 +205,7 @@ pub async fn dry_run(api: &ApiClient, form: &CopyForm) -> Result<PlanView, Clien
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(preview_error)?;
+    let batches = reports.clone();
     let mut report = merge_reports(reports).ok_or_else(|| ClientError::Validation {
         message: "Name at least one version".to_owned(),
         fields: Vec::new(),
@@ -229,15 +230,50 @@ pub async fn dry_run(api: &ApiClient, form: &CopyForm) -> Result<PlanView, Clien
             diff: diff.map_err(|e| e.to_string()),
         });
     }
+    let permission = copy_permission(api, form).await?;
     Ok(PlanView {
         form: form.clone(),
         report,
+        batches,
+        permission,
         diffs,
     })
 }
 
-/// Runs the form's copy: one call per 100 versions, reporting each answer to the store and
-/// stopping between calls when `cancel` is set or a call fails.
+/// Asks the service whether the token may copy into the destination, without writing: a
+/// CopyPackageVersions call that names no version. The service authorizes a request before it
+/// reads the body, so it answers `AccessDeniedException` when the token may not copy, and
+/// otherwise `ValidationException` (no versions) having written nothing.
+async fn copy_permission(api: &ApiClient, form: &CopyForm) -> Result<Permission, ClientError> {
+    let Some(mut probe) = form.requests().into_iter().next() else {
+        return Ok(Permission::Allowed);
+    };
+    probe.versions = Some(Vec::new());
+    probe.version_revisions = None;
+    Ok(match api.copy_package_versions(&probe).await {
+        Err(ClientError::AccessDenied { message }) => Permission::Denied(message),
+        Err(ClientError::Validation { .. }) => Permission::Allowed,
+        Err(e) if e.is_unauthorized() => return Err(e),
+        Err(e) => Permission::Unknown(e.to_string()),
+        // A service that copied "no versions" has allowed it.
+        Ok(_) => Permission::Allowed,
+    })
+}
+
+/// Whether a failed call may have written: only when no answer came (the network, or the
+/// service failing inside). An error the service answered means the call changed nothing.
+fn outcome_unknown(e: &ClientError) -> bool {
+    match e {
+        ClientError::Unreachable(_) => true,
+        ClientError::Other { code, .. } => {
+            code.starts_with("HTTP 5") || code.contains("Internal") || code.contains("Unavailable")
+        }
+        _ => false,
+    }
+}
+
+/// Runs the form's copy: one call per 100 versions in version order, reporting each answer
+/// to the store and stopping between calls when `cancel` is set or a call fails.
 pub async fn run_copy(
     api: ApiClient,
     form: CopyForm,
@@ -246,7 +282,7 @@ pub async fn run_copy(
 ) {
     let requests = form.requests();
     let total = requests.len();
-    store.dispatch(Action::RunStarted(total));
+    store.dispatch(Action::RunStarted(form.batches()));
     for (i, request) in requests.iter().enumerate() {
         if cancel.get() {
             store.dispatch(Action::RunEnded(Some(format!(
@@ -258,7 +294,10 @@ pub async fn run_copy(
             Ok(result) => store.dispatch(Action::BatchDone(result)),
             Err(e) => {
                 crate::components::check_session(&store, &e);
-                store.dispatch(Action::RunEnded(Some(e.to_string())));
+                store.dispatch(Action::BatchFailed {
+                    message: e.to_string(),
+                    unknown: outcome_unknown(&e),
+                });
                 return;
             }
         }

@@ -9,6 +9,7 @@ use wharf_console::StoreProvider;
 use wharf_console::components::{CopyFormView, PlanTable, PlanTableProps};
 use wharf_console::route::Route;
 use wharf_console::state::{AppState, Session};
+use wharf_console::verdict::PlanVerdict;
 use wharf_core::api::{
     CopyPlanReport, PackageVersionError, PackageVersionErrorCode, PackageVersionsOutcome,
     PlannedAction, PlannedVersion,
@@ -71,11 +72,20 @@ async fn typing_an_invalid_domain_shows_the_error_on_its_field() {
     let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap();
     input.dispatch_event(&event).unwrap();
     settle().await;
+    assert!(
+        gloo_document()
+            .get_element_by_id("copy-domain-error")
+            .is_none(),
+        "no error while typing"
+    );
+    let blur = web_sys::FocusEvent::new("blur").unwrap();
+    input.dispatch_event(&blur).unwrap();
+    settle().await;
     let error = gloo_document()
         .get_element_by_id("copy-domain-error")
         .expect("inline error under the domain input");
     let text = error.text_content().unwrap_or_default();
-    assert!(text.contains("domain"), "{text}");
+    assert!(text.starts_with("Domain: 2–50 characters"), "{text}");
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     // Other untouched fields stay quiet; Run stays disabled while the form is invalid.
     assert!(
@@ -129,6 +139,13 @@ async fn the_plan_table_shows_each_version_and_error() {
         host.clone(),
         PlanTableProps {
             report: fixed_report(),
+            verdict: PlanVerdict {
+                headline: "This copy would not go through".into(),
+                conflicting: vec!["2.0.0".into()],
+                ..PlanVerdict::default()
+            },
+            destination: "release".into(),
+            onleaveout: Callback::noop(),
         },
     )
     .render();
@@ -144,6 +161,8 @@ async fn the_plan_table_shows_each_version_and_error() {
         "ALREADY_EXISTS",
         "1 copy",
         "1 fail",
+        "would not go through",
+        "Leave out the 1 conflicting version(s)",
     ] {
         assert!(text.contains(expected), "missing {expected} in {text}");
     }

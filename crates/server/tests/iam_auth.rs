@@ -346,3 +346,37 @@ async fn deny_wins_and_resource_policies_grant() {
     .await;
     assert!(r.status.is_success(), "{r:?}");
 }
+
+/// The console's permission check: a CopyPackageVersions call that names no version is
+/// authorized before its body is read, so it answers AccessDeniedException to a token that may
+/// not copy, and ValidationException (having written nothing) to one that may.
+#[tokio::test]
+async fn a_copy_naming_no_version_tells_permission_and_writes_nothing() {
+    let (svc, _) = fixture().await;
+    let copy = "/v1/package/versions/copy?domain=dom&source-repository=staging&destination-repository=release&format=generic&namespace=ns&package=pkg";
+    let probe = br#"{"versions": []}"#;
+    let read_only = user(&svc, "reader", &[policy(json!([{"Effect": "Allow",
+        "Action": "codeartifact:ReadFromRepository", "Resource": [repo_arn("staging"), repo_arn("release")]}]))]).await;
+    let r = call(&svc, &read_only, "POST", copy, probe).await;
+    assert_eq!(r.status.as_u16(), 403, "{r:?}");
+    assert!(
+        r.message()
+            .contains("not authorized to perform: codeartifact:CopyPackageVersions"),
+        "{r:?}"
+    );
+    let copier = user(&svc, "copier", &[policy(json!([
+        {"Effect": "Allow", "Action": "codeartifact:ReadFromRepository", "Resource": repo_arn("staging")},
+        {"Effect": "Allow", "Action": "codeartifact:CopyPackageVersions", "Resource": [repo_arn("release"), package_arn("release")]}]))]).await;
+    let r = call(&svc, &copier, "POST", copy, probe).await;
+    assert_eq!(r.status.as_u16(), 400, "{r:?}");
+    assert!(r.error.starts_with("ValidationException"), "{r:?}");
+    let list = "/v1/package/versions?domain=dom&repository=release&format=generic&namespace=ns&package=pkg";
+    assert_eq!(
+        call(&svc, &Creds::root(), "POST", list, b"")
+            .await
+            .status
+            .as_u16(),
+        404,
+        "the probe wrote nothing"
+    );
+}

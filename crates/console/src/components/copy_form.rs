@@ -21,6 +21,12 @@ pub struct CopyFormProps {
     /// A plan or run is in progress.
     #[prop_or_default]
     pub busy: bool,
+    /// There is a current plan that would pass: Run may be offered.
+    #[prop_or_default]
+    pub can_run: bool,
+    /// Why Run is on or off, shown next to it.
+    #[prop_or_default]
+    pub run_hint: AttrValue,
 }
 
 type SourceKey = (String, String, String, String, String);
@@ -37,6 +43,10 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
     let edit = |f: FormField| {
         let store = store.clone();
         Callback::from(move |v: String| store.dispatch(Action::Edit(f, v)))
+    };
+    let touch = |f: FormField| {
+        let store = store.clone();
+        Callback::from(move |()| store.dispatch(Action::Touch(f)))
     };
 
     // The source's versions, for the checkboxes, once the package is named validly.
@@ -89,9 +99,24 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
             if versions.is_empty() {
                 html! { <p class="muted">{ "The source holds no versions of this package." }</p> }
             } else {
+                let set = |list: Vec<String>| {
+                    let store = store.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        store.dispatch(Action::Edit(FormField::Versions, list.join("\n")))
+                    })
+                };
+                let all: Vec<String> = versions.iter().map(|v| v.version.clone()).collect();
+                let chosen = all.iter().filter(|v| form.has_version(v)).count();
                 html! {
                     <fieldset class="picker">
                         <legend>{ format!("Versions in {} ({})", key.1, versions.len()) }</legend>
+                        <div class="actions picker-tools">
+                            <span class="muted" id="picker-count">{ format!("{chosen} of {} selected", all.len()) }</span>
+                            <button type="button" class="secondary" id="select-all" onclick={set(all.clone())}>
+                                { format!("Select all {}", all.len()) }</button>
+                            <button type="button" class="secondary" id="select-none" onclick={set(Vec::new())}>
+                                { "Select none" }</button>
+                        </div>
                         <div class="picker-list">
                         { for versions.iter().map(|v| {
                             let version = v.version.clone();
@@ -171,25 +196,16 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
             }
         })
     };
-    let onrun = {
-        let store = store.clone();
-        let cb = props.onrun.clone();
-        Callback::from(move |_: MouseEvent| {
-            store.dispatch(Action::Submit);
-            if !invalid {
-                cb.emit(())
-            }
-        })
-    };
+    let onrun = props.onrun.reform(|_: MouseEvent| ());
     html! {
         <form class="copy-form" onsubmit={submit(props.onplan.clone())} novalidate=true>
             <div class="grid">
                 <Field id="copy-domain" label="Domain" value={form.domain.clone()}
-                    oninput={edit(FormField::Domain)} errors={errs(FormField::Domain)} placeholder="my-domain" />
+                    oninput={edit(FormField::Domain)} onblur={touch(FormField::Domain)} errors={errs(FormField::Domain)} placeholder="my-domain" />
                 <Field id="copy-source" label="Source repository" value={form.source.clone()}
-                    oninput={edit(FormField::Source)} errors={errs(FormField::Source)} list="copy-repositories" />
+                    oninput={edit(FormField::Source)} onblur={touch(FormField::Source)} errors={errs(FormField::Source)} list="copy-repositories" />
                 <Field id="copy-destination" label="Destination repository" value={form.destination.clone()}
-                    oninput={edit(FormField::Destination)} errors={errs(FormField::Destination)} list="copy-repositories" />
+                    oninput={edit(FormField::Destination)} onblur={touch(FormField::Destination)} errors={errs(FormField::Destination)} list="copy-repositories" />
                 <div class={classes!("field", (!format_errors.is_empty()).then_some("invalid"))}>
                     <label for="copy-format">{ "Format" }</label>
                     <select id="copy-format" onchange={on_format}
@@ -207,17 +223,17 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
                     }
                 </div>
                 <Field id="copy-namespace" label="Namespace" value={form.namespace.clone()}
-                    oninput={edit(FormField::Namespace)} errors={errs(FormField::Namespace)}
+                    oninput={edit(FormField::Namespace)} onblur={touch(FormField::Namespace)} errors={errs(FormField::Namespace)}
                     hint="npm scope without @, Maven groupId; empty for PyPI, NuGet, Ruby, Cargo" />
                 <Field id="copy-package" label="Package" value={form.package.clone()}
-                    oninput={edit(FormField::Package)} errors={errs(FormField::Package)} />
+                    oninput={edit(FormField::Package)} onblur={touch(FormField::Package)} errors={errs(FormField::Package)} />
             </div>
             <datalist id="copy-repositories">
                 { for repositories.iter().map(|r| html! { <option value={r.clone()} /> }) }
             </datalist>
             { picker }
             <Field id="copy-versions" label="Versions" value={form.versions.clone()} multiline=true
-                oninput={edit(FormField::Versions)} errors={errs(FormField::Versions)}
+                oninput={edit(FormField::Versions)} onblur={touch(FormField::Versions)} errors={errs(FormField::Versions)}
                 hint="One per line or comma-separated; VERSION=REVISION to pin a revision. More than 100 run as several calls." />
             <div class="checks">
                 <label class="check">{ checkbox(form.overwrite, Action::SetOverwrite) }
@@ -231,10 +247,8 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
             <div class="actions">
                 <button type="submit" id="plan-button" disabled={props.busy}>{ "Plan (dry run)" }</button>
                 <button type="button" id="run-button" class="danger" onclick={onrun}
-                    disabled={invalid || props.busy}>{ "Run copy" }</button>
-                if invalid {
-                    <span class="muted">{ "Fix the form to run the copy." }</span>
-                }
+                    disabled={!props.can_run || props.busy} aria-describedby="run-hint">{ "Run copy…" }</button>
+                <span class="muted" id="run-hint">{ props.run_hint.clone() }</span>
             </div>
         </form>
     }

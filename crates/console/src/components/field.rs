@@ -32,6 +32,9 @@ pub struct FieldProps {
     /// The `list` attribute (a datalist id) for suggestions.
     #[prop_or_default]
     pub list: Option<AttrValue>,
+    /// Called when the input loses the focus (errors show from then on).
+    #[prop_or_default]
+    pub onblur: Callback<()>,
 }
 
 /// A label, an input and the input's errors, linked for assistive technology.
@@ -51,8 +54,9 @@ pub fn field(props: &FieldProps) -> Html {
         let oninput = Callback::from(move |e: InputEvent| {
             cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         });
+        let onblur = props.onblur.reform(|_: FocusEvent| ());
         html! {
-            <textarea id={props.id.clone()} rows="4" value={props.value.clone()} {oninput}
+            <textarea id={props.id.clone()} rows="4" value={props.value.clone()} {oninput} {onblur}
                 placeholder={props.placeholder.clone()} aria-invalid={invalid.to_string()}
                 aria-describedby={described} spellcheck="false" />
         }
@@ -61,9 +65,10 @@ pub fn field(props: &FieldProps) -> Html {
         let oninput = Callback::from(move |e: InputEvent| {
             cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
         });
+        let onblur = props.onblur.reform(|_: FocusEvent| ());
         html! {
             <input id={props.id.clone()} type={props.kind.clone()} value={props.value.clone()}
-                {oninput} placeholder={props.placeholder.clone()} list={props.list.clone()}
+                {oninput} {onblur} placeholder={props.placeholder.clone()} list={props.list.clone()}
                 aria-invalid={invalid.to_string()} aria-describedby={described}
                 autocomplete="off" spellcheck="false" />
         }

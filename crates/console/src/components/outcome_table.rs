@@ -1,8 +1,10 @@
-//! The outcome of a copy run: progress, then one row per version with its result and, for
-//! failures, the next step.
+//! The outcome of a copy run: progress, which calls ran and what became of each, then one row
+//! per requested version (copied, unchanged, failed, blocked, not copied, unknown or not
+//! attempted) with the next step.
 
 use super::revision;
-use crate::plan::{next_step, outcome_rows, overwrite_retry_versions};
+use crate::plan::next_step;
+use crate::run::{RowState, RunRow, call_lines, count, overwrite_retry_versions, run_rows};
 use crate::state::RunProgress;
 use wharf_core::api::PackageVersionErrorCode;
 use yew::prelude::*;
@@ -18,33 +20,59 @@ pub struct OutcomeTableProps {
     pub onretry: Callback<Vec<String>>,
 }
 
-/// The progress bar and result table of a copy run.
+fn badge(state: RowState) -> Html {
+    let class = match state {
+        RowState::Copied => "act-copy",
+        RowState::Unchanged | RowState::Waiting => "act-noop",
+        RowState::Failed | RowState::Refused => "act-fail",
+        RowState::Blocked | RowState::Unknown | RowState::NotAttempted => "act-overwrite",
+    };
+    html! { <span class={classes!("badge", class)}>{ state.label() }</span> }
+}
+
+fn step(r: &RunRow) -> String {
+    match r.state {
+        RowState::Copied => String::new(),
+        RowState::Unchanged => "Already identical in the destination.".to_owned(),
+        RowState::Failed | RowState::Blocked => r.error_code.map(next_step).unwrap_or("").to_owned(),
+        RowState::Refused => "The service refused its call and wrote nothing: fix the cause, then resume.".to_owned(),
+        RowState::Unknown => {
+            "No answer came for its call: verify the destination, or resume (a copied version plans as NO_OP).".to_owned()
+        }
+        RowState::NotAttempted => "Not sent: resume the rest to copy it.".to_owned(),
+        RowState::Waiting => "Waiting for its call.".to_owned(),
+    }
+}
+
+/// The progress bar, the calls and the result table of a copy run.
 #[function_component(OutcomeTable)]
 pub fn outcome_table(props: &OutcomeTableProps) -> Html {
     let run = &props.run;
-    let mut rows = outcome_rows(&run.form.requested_versions(), &run.result);
-    // Versions not answered yet are not "unchanged" until the run finished cleanly.
-    if !run.finished || run.stopped.is_some() {
-        rows.retain(|r| !r.unchanged);
-    }
+    let rows = run_rows(run);
     let retry = overwrite_retry_versions(&rows);
     let exists: Vec<String> = rows
         .iter()
         .filter(|r| r.error_code == Some(PackageVersionErrorCode::AlreadyExists))
         .map(|r| r.version.clone())
         .collect();
-    let unchanged = rows.iter().filter(|r| r.unchanged).count();
-    let failed = rows.iter().filter(|r| r.error_code.is_some()).count();
-    let ok = rows.len() - failed - unchanged;
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
     let onretry = props.onretry.reform(move |_: MouseEvent| retry.clone());
+    let counts = [
+        (RowState::Copied, "copied", "act-copy"),
+        (RowState::Unchanged, "unchanged", "act-noop"),
+        (RowState::Failed, "failed", "act-fail"),
+        (RowState::Blocked, "blocked", "act-overwrite"),
+        (RowState::Refused, "not copied", "act-fail"),
+        (RowState::Unknown, "unknown", "act-overwrite"),
+        (RowState::NotAttempted, "not attempted", "act-overwrite"),
+    ];
     html! {
         <section class="outcome" aria-label="Outcome">
             <div class="progress-row">
-                <progress id="run-progress" max={run.total.to_string()} value={run.done.to_string()}>
-                    { format!("{}/{}", run.done, run.total) }
+                <progress id="run-progress" aria-label="Calls answered" max={run.total().to_string()} value={run.done().to_string()}>
+                    { format!("{}/{}", run.done(), run.total()) }
                 </progress>
-                <span aria-live="polite">{ format!("{} of {} calls", run.done, run.total) }</span>
+                <span>{ format!("{} of {} calls", run.done(), run.total()) }</span>
                 if !run.finished {
                     <button type="button" class="secondary" onclick={oncancel}
                         disabled={run.cancel_requested}>
@@ -55,46 +83,39 @@ pub fn outcome_table(props: &OutcomeTableProps) -> Html {
             if let Some(why) = &run.stopped {
                 <div class="notice error" role="alert">{ format!("Stopped: {why}") }</div>
             }
-            <p class="summary">
-                <span class="badge act-copy">{ format!("{ok} copied") }</span>
-                if unchanged > 0 {
-                    <span class="badge act-noop">{ format!("{unchanged} unchanged") }</span>
-                }
-                <span class="badge act-fail">{ format!("{failed} failed") }</span>
+            <p class="summary" id="outcome-counts">
+                { for counts.iter().filter(|(s, _, _)| count(&rows, *s) > 0 || *s == RowState::Copied).map(|(s, label, class)| html! {
+                    <span class={classes!("badge", *class)}>{ format!("{} {label}", count(&rows, *s)) }</span>
+                }) }
             </p>
+            <h3>{ "Calls" }</h3>
+            <ol class="plain" id="run-calls">
+                { for call_lines(run).into_iter().map(|l| html! { <li>{ l }</li> }) }
+            </ol>
             <div class="table-wrap">
-                <table id="outcome-table">
+                <table id="outcome-table" class="stack">
+                    <caption class="sr-only">{ "What became of each version" }</caption>
                     <thead><tr>
                         <th scope="col">{ "Version" }</th><th scope="col">{ "Result" }</th>
                         <th scope="col">{ "Revision" }</th><th scope="col">{ "Status" }</th>
                         <th scope="col">{ "Error" }</th><th scope="col">{ "Next step" }</th>
+                        <th scope="col">{ "Call" }</th>
                     </tr></thead>
                     <tbody>
                     { for rows.iter().map(|r| html! {
                         <tr>
-                            <td><code>{ &r.version }</code></td>
-                            <td>
-                                if r.error_code.is_some() {
-                                    <span class="badge act-fail">{ "FAILED" }</span>
-                                } else if r.unchanged {
-                                    <span class="badge act-noop">{ "UNCHANGED" }</span>
-                                } else {
-                                    <span class="badge act-copy">{ "OK" }</span>
-                                }
-                            </td>
-                            <td>{ revision(r.revision.as_deref()) }</td>
-                            <td>{ r.status.map(|s| s.as_str()).unwrap_or("") }</td>
-                            <td class="prose">
+                            <td data-label="Version"><code>{ &r.version }</code></td>
+                            <td data-label="Result">{ badge(r.state) }</td>
+                            <td data-label="Revision">{ revision(r.revision.as_deref()) }</td>
+                            <td data-label="Status">{ r.status.map(|s| s.as_str()).unwrap_or("") }</td>
+                            <td class="prose" data-label="Error">
                                 if let Some(code) = r.error_code {
                                     <strong>{ code.as_str() }</strong>{ " " }
-                                    { r.error_message.clone().unwrap_or_default() }
                                 }
+                                { r.error_message.clone().unwrap_or_default() }
                             </td>
-                            <td class="next-step prose">{ match r.error_code {
-                                Some(code) => next_step(code),
-                                None if r.unchanged => "Already identical in the destination.",
-                                None => "",
-                            } }</td>
+                            <td class="next-step prose" data-label="Next step">{ step(r) }</td>
+                            <td data-label="Call">{ r.call.to_string() }</td>
                         </tr>
                     }) }
                     </tbody>

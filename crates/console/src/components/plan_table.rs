@@ -3,6 +3,7 @@
 use super::revision;
 use crate::plan::{action_label, format_size, summarize};
 use crate::state::DiffEntry;
+use crate::verdict::PlanVerdict;
 use wharf_core::api::{CopyPlanReport, PackageVersionErrorCode, PlannedAction};
 use wharf_core::revision::{DiffVerdict, VersionDiff};
 use yew::prelude::*;
@@ -12,34 +13,55 @@ use yew::prelude::*;
 pub struct PlanTableProps {
     /// The planner's report.
     pub report: CopyPlanReport,
+    /// What the plan means for Run.
+    pub verdict: PlanVerdict,
+    /// The destination repository, named in the summary.
+    #[prop_or_default]
+    pub destination: String,
+    /// Leave these (conflicting) versions out and plan again.
+    #[prop_or_default]
+    pub onleaveout: Callback<Vec<String>>,
 }
 
-/// What a copy would do, per version: COPY, OVERWRITE, NO_OP or FAIL with the error.
+/// What a copy would do, per version: COPY, OVERWRITE, NO_OP or FAIL with the error, with the
+/// verdict (per call for a copy of several calls), a "problems only" filter and a one-click
+/// "leave out the conflicting versions".
 #[function_component(PlanTable)]
 pub fn plan_table(props: &PlanTableProps) -> Html {
+    let problems_only = use_state(|| false);
     let s = summarize(&props.report);
-    let rows = props.report.versions.iter().map(|v| {
-        let class = match v.action {
-            PlannedAction::Copy => "act-copy",
-            PlannedAction::Overwrite => "act-overwrite",
-            PlannedAction::NoOp => "act-noop",
-            PlannedAction::Fail => "act-fail",
-        };
-        html! {
-            <tr>
-                <td><code>{ &v.version }</code></td>
-                <td><span class={classes!("badge", class)}>{ action_label(v.action) }</span></td>
-                <td>{ v.from_repository.clone().unwrap_or_default() }</td>
-                <td>{ revision(v.revision.as_deref()) }</td>
-                <td>{ revision(v.destination_revision.as_deref()) }</td>
-                <td class="prose">
-                    if let Some(e) = &v.error {
-                        <strong>{ e.error_code.as_str() }</strong>{ " " }{ &e.error_message }
-                    }
-                </td>
-            </tr>
-        }
-    });
+    let rows = props
+        .report
+        .versions
+        .iter()
+        .filter(|v| !*problems_only || v.action == PlannedAction::Fail)
+        .map(|v| {
+            let class = match v.action {
+                PlannedAction::Copy => "act-copy",
+                PlannedAction::Overwrite => "act-overwrite",
+                PlannedAction::NoOp => "act-noop",
+                PlannedAction::Fail => "act-fail",
+            };
+            let blocked = v
+                .error
+                .as_ref()
+                .is_some_and(|e| e.error_code == PackageVersionErrorCode::Skipped);
+            html! {
+                <tr>
+                    <td data-label="Version"><code>{ &v.version }</code></td>
+                    <td data-label="Action"><span class={classes!("badge", class)}>{ action_label(v.action) }</span>
+                        if blocked { <span class="muted">{ " blocked" }</span> }</td>
+                    <td data-label="From">{ v.from_repository.clone().unwrap_or_default() }</td>
+                    <td data-label="Source revision">{ revision(v.revision.as_deref()) }</td>
+                    <td data-label="Destination revision">{ revision(v.destination_revision.as_deref()) }</td>
+                    <td class="prose" data-label="Error">
+                        if let Some(e) = &v.error {
+                            <strong>{ e.error_code.as_str() }</strong>{ " " }{ &e.error_message }
+                        }
+                    </td>
+                </tr>
+            }
+        });
     let tags = props.report.dist_tags.iter().map(|t| {
         html! {
             <li><code>{ &t.tag }</code>{ ": " }
@@ -47,44 +69,43 @@ pub fn plan_table(props: &PlanTableProps) -> Html {
                 <code>{ &t.to }</code></li>
         }
     });
-    let exists = props.report.versions.iter().any(|v| {
-        v.error
-            .as_ref()
-            .is_some_and(|e| e.error_code == PackageVersionErrorCode::AlreadyExists)
-    });
-    let verdict = if s.fail > 0 {
-        format!(
-            "This copy would not go through: a failing version stops the whole call, so the others are SKIPPED.{}",
-            if exists {
-                " Review what differs below, then allow overwrite or leave those versions out."
-            } else {
-                ""
-            }
-        )
-    } else if s.copy + s.overwrite == 0 {
-        "Nothing to copy: the destination already holds every version, identical.".to_owned()
-    } else {
-        format!(
-            "Ready: {} version(s) would be copied{}.",
-            s.copy + s.overwrite,
-            if s.overwrite > 0 {
-                format!(", {} of them overwriting the destination's", s.overwrite)
-            } else {
-                String::new()
-            }
-        )
+    let verdict = &props.verdict;
+    let toggle = {
+        let problems_only = problems_only.clone();
+        Callback::from(move |_: Event| problems_only.set(!*problems_only))
+    };
+    let leave_out = {
+        let versions = verdict.conflicting.clone();
+        props
+            .onleaveout
+            .reform(move |_: MouseEvent| versions.clone())
     };
     html! {
         <section class="plan" aria-label="Plan">
-            <p class={classes!("plan-verdict", (s.fail > 0).then_some("error-text"))} id="plan-verdict">{ verdict }</p>
+            <p class={classes!("plan-verdict", (!verdict.passes).then_some("error-text"))} id="plan-verdict">{ &verdict.headline }</p>
+            if !verdict.details.is_empty() {
+                <ul class="plain" id="plan-calls">{ for verdict.details.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
+            }
             <p class="summary">
                 <span class="badge act-copy">{ format!("{} copy", s.copy) }</span>
                 <span class="badge act-overwrite">{ format!("{} overwrite", s.overwrite) }</span>
                 <span class="badge act-noop">{ format!("{} no-op", s.no_op) }</span>
                 <span class="badge act-fail">{ format!("{} fail", s.fail) }</span>
+                <span class="muted">{ format!("{} version(s) in all", props.report.versions.len()) }</span>
             </p>
+            <div class="actions plan-tools">
+                if s.fail > 0 {
+                    <label class="check"><input type="checkbox" id="problems-only" checked={*problems_only} onchange={toggle} />
+                        { "Show problems only" }</label>
+                }
+                if !verdict.conflicting.is_empty() {
+                    <button type="button" class="secondary" id="leave-out-button" onclick={leave_out}>
+                        { format!("Leave out the {} conflicting version(s) and plan again", verdict.conflicting.len()) }</button>
+                }
+            </div>
             <div class="table-wrap">
-                <table id="plan-table">
+                <table id="plan-table" class="stack">
+                    <caption class="sr-only">{ format!("What the copy into {} would do, per version", props.destination) }</caption>
                     <thead><tr>
                         <th scope="col">{ "Version" }</th><th scope="col">{ "Action" }</th>
                         <th scope="col">{ "From" }</th><th scope="col">{ "Source revision" }</th>
@@ -107,6 +128,12 @@ pub fn plan_table(props: &PlanTableProps) -> Html {
 pub struct DiffViewProps {
     /// The diffs to show.
     pub diffs: Vec<DiffEntry>,
+    /// The source repository (the "after" side).
+    #[prop_or_default]
+    pub source: String,
+    /// The destination repository (the "before" side).
+    #[prop_or_default]
+    pub destination: String,
 }
 
 fn one_diff(d: &VersionDiff) -> Html {
@@ -145,7 +172,8 @@ pub fn diff_view(props: &DiffViewProps) -> Html {
     }
     html! {
         <section class="diffs" aria-label="Differences">
-            <h3>{ "What differs (destination → source)" }</h3>
+            <h3>{ if props.source.is_empty() { "What differs (destination → source)".to_owned() }
+                  else { format!("What differs ({} → {})", props.destination.trim(), props.source.trim()) } }</h3>
             { for props.diffs.iter().map(|e| html! {
                 <details open=true>
                     <summary><code>{ &e.version }</code></summary>

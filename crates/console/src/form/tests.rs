@@ -127,3 +127,87 @@ fn core_field_paths_map_to_inputs() {
     assert_eq!(FormField::from_core("sourceRepository"), FormField::Source);
     assert_eq!(FormField::from_core("request"), FormField::General);
 }
+
+#[test]
+fn versions_sort_as_people_read_them() {
+    use std::cmp::Ordering::*;
+    assert_eq!(compare_versions("1.0.9", "1.0.10"), Less);
+    assert_eq!(compare_versions("1.0.100", "1.0.20"), Greater);
+    assert_eq!(compare_versions("1.0.0-rc.1", "1.0.0"), Less);
+    assert_eq!(compare_versions("1.0.0", "1.0.0.1"), Less);
+    assert_eq!(compare_versions("2.0", "10.0"), Less);
+    assert_eq!(compare_versions("1.0.0-alpha", "1.0.0-beta"), Less);
+    assert_eq!(compare_versions("1.0.0", "1.0.0"), Equal);
+    let mut v = vec!["1.0.10", "1.0.2", "1.0.1", "1.0.0-rc.1", "1.0.0"];
+    v.sort_by(|a, b| compare_versions(a, b));
+    assert_eq!(v, ["1.0.0-rc.1", "1.0.0", "1.0.1", "1.0.2", "1.0.10"]);
+}
+
+#[test]
+fn calls_split_in_version_order_not_text_order() {
+    // 261 versions 1.0.0 … 1.0.260, typed (or picked) in text order.
+    let mut typed: Vec<String> = (0..261).map(|i| format!("1.0.{i}")).collect();
+    typed.sort();
+    assert_eq!(&typed[..3], ["1.0.0", "1.0.1", "1.0.10"]);
+    let form = CopyForm {
+        versions: typed.join("\n"),
+        ..valid()
+    };
+    let batches = form.batches();
+    assert_eq!(batches.len(), 3);
+    assert_eq!(batches[0].first().map(String::as_str), Some("1.0.0"));
+    assert_eq!(batches[0].last().map(String::as_str), Some("1.0.99"));
+    assert_eq!(batches[1].first().map(String::as_str), Some("1.0.100"));
+    assert_eq!(batches[2].len(), 61);
+    assert_eq!(batches[2].last().map(String::as_str), Some("1.0.260"));
+    assert_eq!(
+        form.requests()[1].versions.as_ref().unwrap()[..2],
+        ["1.0.100", "1.0.101"]
+    );
+}
+
+#[test]
+fn with_versions_keeps_only_the_named_ones_and_their_revisions() {
+    let form = CopyForm {
+        versions: "1.0.0=abc\n1.1.0=def\n2.0.0=ghi".into(),
+        overwrite: true,
+        ..valid()
+    };
+    let narrowed = form.with_versions(&["1.0.0".to_owned(), "2.0.0".to_owned()]);
+    assert_eq!(narrowed.versions, "1.0.0=abc\n2.0.0=ghi");
+    assert!(narrowed.overwrite);
+}
+
+#[test]
+fn messages_are_plain_language_once_per_field() {
+    let form = CopyForm {
+        domain: "Bad_Domain".into(),
+        ..valid()
+    };
+    assert_eq!(
+        form.validate()[&FormField::Domain],
+        vec!["Domain: 2–50 characters: lowercase letters, digits and hyphens, starting with a letter.".to_owned()]
+    );
+    let empty = CopyForm::default().validate();
+    assert_eq!(
+        empty[&FormField::Domain],
+        vec!["Domain: required.".to_owned()]
+    );
+    assert_eq!(
+        empty[&FormField::Versions],
+        vec!["Versions: name at least one version.".to_owned()]
+    );
+    let spaced = CopyForm {
+        versions: "1.0 0\n2.0 0".into(),
+        ..valid()
+    };
+    assert_eq!(
+        spaced.validate()[&FormField::Versions].len(),
+        1,
+        "once per field"
+    );
+    assert!(
+        !format!("{:?}", empty).contains("Value '"),
+        "no model preamble: {empty:?}"
+    );
+}

@@ -140,3 +140,20 @@ fn sign_in_links_carry_a_token_and_an_endpoint() {
     // The route itself ignores the query, so the token never reaches the store.
     assert_eq!(Route::parse("#/signin?token=t"), Route::SignIn);
 }
+
+#[test]
+fn every_view_names_the_tab() {
+    assert_eq!(Route::Domains.title(), "Domains · Wharf");
+    let form = CopyForm {
+        package: "widget-lib".into(),
+        ..CopyForm::default()
+    };
+    assert_eq!(Route::Copy(form).title(), "Copy widget-lib · Wharf");
+    assert_eq!(
+        Route::Repositories {
+            domain: "demo".into()
+        }
+        .title(),
+        "Repositories in demo · Wharf"
+    );
+}

@@ -43,7 +43,15 @@ fn copy_links_fill_the_form_and_edits_update_the_route() {
     assert_eq!(s.copy.form, form);
     let s = reduce(s, vec![Action::Edit(FormField::Source, "src".into())]);
     assert_eq!(s.copy.form.source, "src");
-    assert!(s.copy.touched.contains(&FormField::Source));
+    assert!(
+        !s.copy.touched.contains(&FormField::Source),
+        "no error while the user is still typing"
+    );
+    let s = reduce(s, vec![Action::Touch(FormField::Source)]);
+    assert!(
+        s.copy.touched.contains(&FormField::Source),
+        "shown once the user left the input"
+    );
     match &s.route {
         Route::Copy(f) => assert_eq!(f.source, "src"),
         other => panic!("{other:?}"),
@@ -68,6 +76,8 @@ fn only_touched_fields_show_errors_until_submit() {
         AppState::new(Some(session()), Route::Copy(CopyForm::default())),
         vec![Action::Edit(FormField::Domain, "Bad_Domain".into())],
     );
+    assert!(s.copy.visible_errors().is_empty(), "nothing while typing");
+    let s = reduce(s, vec![Action::Touch(FormField::Domain)]);
     let visible = s.copy.visible_errors();
     assert!(visible.contains_key(&FormField::Domain));
     assert!(!visible.contains_key(&FormField::Package));
@@ -103,11 +113,18 @@ fn a_run_counts_batches_merges_results_and_can_be_cancelled() {
     );
     let s = reduce(
         AppState::new(Some(session()), Route::Copy(CopyForm::default())),
-        vec![Action::RunStarted(3), Action::BatchDone(result.clone())],
+        vec![
+            Action::RunStarted(vec![
+                vec!["1.0".into()],
+                vec!["2.0".into()],
+                vec!["3.0".into()],
+            ]),
+            Action::BatchDone(result.clone()),
+        ],
     );
     assert!(s.copy.running());
     let run = s.copy.run.clone().unwrap();
-    assert_eq!((run.done, run.total, run.finished), (1, 3, false));
+    assert_eq!((run.done(), run.total(), run.finished), (1, 3, false));
     let s = reduce(
         s,
         vec![
@@ -117,7 +134,10 @@ fn a_run_counts_batches_merges_results_and_can_be_cancelled() {
     );
     let run = s.copy.run.clone().unwrap();
     assert!(run.cancel_requested && run.finished);
-    assert_eq!(run.result.failed_versions.len(), 1);
+    assert_eq!(run.calls[0].state, CallState::Answered(result));
+    // The calls never sent are not attempted, not forgotten.
+    assert_eq!(run.calls[1].state, CallState::NotAttempted);
+    assert_eq!(run.calls[2].state, CallState::NotAttempted);
     assert!(!s.copy.running());
 
     let s = reduce(s, vec![Action::RetryWithOverwrite(vec!["1.0".into()])]);
@@ -125,6 +145,7 @@ fn a_run_counts_batches_merges_results_and_can_be_cancelled() {
     assert_eq!(s.copy.form.versions, "1.0");
     assert!(s.copy.run.is_none());
     assert_eq!(s.copy.plan, Task::Idle);
+    assert!(s.copy.replan, "the retry plans again by itself");
 }
 
 #[test]
@@ -132,7 +153,7 @@ fn all_batches_finish_the_run() {
     let s = reduce(
         AppState::new(Some(session()), Route::Domains),
         vec![
-            Action::RunStarted(2),
+            Action::RunStarted(vec![vec!["1".into()], vec!["2".into()]]),
             Action::BatchDone(Default::default()),
             Action::BatchDone(Default::default()),
         ],
@@ -167,7 +188,7 @@ fn a_link_to_another_copy_starts_afresh() {
             Action::Edit(FormField::Domain, "a".into()),
             Action::Submit,
             Action::PlanFailed("x".into()),
-            Action::RunStarted(1),
+            Action::RunStarted(vec![vec!["1".into()]]),
             Action::BatchDone(Default::default()),
         ],
     );
@@ -190,4 +211,119 @@ fn a_link_to_another_copy_starts_afresh() {
     assert!(other.copy.touched.is_empty());
     assert_eq!(other.copy.plan, Task::Idle);
     assert!(other.copy.run.is_none());
+}
+
+fn plan_view(form: &CopyForm) -> Rc<PlanView> {
+    Rc::new(PlanView {
+        form: form.clone(),
+        report: CopyPlanReport {
+            result: Default::default(),
+            versions: Vec::new(),
+            dist_tags: Vec::new(),
+        },
+        batches: Vec::new(),
+        permission: Permission::Allowed,
+        diffs: Vec::new(),
+    })
+}
+
+#[test]
+fn a_plan_is_current_only_for_the_form_it_was_made_for() {
+    let form = CopyForm {
+        versions: "1.0".into(),
+        ..CopyForm::default()
+    };
+    let s = reduce(
+        AppState::new(Some(session()), Route::Copy(form.clone())),
+        vec![Action::PlanStarted, Action::PlanLoaded(plan_view(&form))],
+    );
+    assert!(s.copy.current_plan().is_some());
+    assert_eq!(s.copy.focus.map(|f| f.0), Some(ResultHeading::Plan));
+    let s = reduce(
+        s,
+        vec![Action::Edit(FormField::Versions, "1.0, 2.0".into())],
+    );
+    assert!(
+        s.copy.current_plan().is_none(),
+        "the form changed since the plan"
+    );
+}
+
+#[test]
+fn a_run_spends_the_plan_and_moves_the_focus_to_the_outcome() {
+    let form = CopyForm {
+        versions: "1.0".into(),
+        ..CopyForm::default()
+    };
+    let s = reduce(
+        AppState::new(Some(session()), Route::Copy(form.clone())),
+        vec![Action::PlanLoaded(plan_view(&form))],
+    );
+    let before = s.copy.focus.unwrap().1;
+    let s = reduce(s, vec![Action::RunStarted(vec![vec!["1.0".into()]])]);
+    assert_eq!(s.copy.plan, Task::Idle, "no stale plan next to the outcome");
+    assert_eq!(s.copy.focus.map(|f| f.0), Some(ResultHeading::Outcome));
+    assert_ne!(s.copy.focus.unwrap().1, before);
+}
+
+#[test]
+fn a_failed_call_stops_the_run_and_the_rest_is_not_attempted() {
+    let s = reduce(
+        AppState::new(Some(session()), Route::Domains),
+        vec![
+            Action::RunStarted(vec![vec!["1".into()], vec!["2".into()], vec!["3".into()]]),
+            Action::BatchDone(Default::default()),
+            Action::BatchFailed {
+                message: "network".into(),
+                unknown: true,
+            },
+        ],
+    );
+    let run = s.copy.run.clone().unwrap();
+    assert!(run.finished);
+    assert_eq!(run.calls[1].state, CallState::Unknown("network".into()));
+    assert_eq!(run.calls[2].state, CallState::NotAttempted);
+    assert_eq!(run.stopped.as_deref(), Some("network"));
+    let refused = reduce(
+        AppState::new(Some(session()), Route::Domains),
+        vec![
+            Action::RunStarted(vec![vec!["1".into()]]),
+            Action::BatchFailed {
+                message: "denied".into(),
+                unknown: false,
+            },
+        ],
+    );
+    assert_eq!(
+        refused.copy.run.unwrap().calls[0].state,
+        CallState::Refused("denied".into())
+    );
+}
+
+#[test]
+fn resume_and_leave_out_narrow_the_form_and_plan_again() {
+    let form = CopyForm {
+        versions: "1.0\n2.0\n3.0".into(),
+        ..CopyForm::default()
+    };
+    let s = reduce(
+        AppState::new(Some(session()), Route::Copy(form)),
+        vec![Action::LeaveOut(vec!["2.0".into()])],
+    );
+    assert_eq!(s.copy.form.versions, "1.0\n3.0");
+    assert!(s.copy.replan);
+    let s = reduce(
+        s,
+        vec![
+            Action::PlanStarted,
+            Action::RunStarted(vec![vec!["1.0".into(), "3.0".into()]]),
+            Action::Resume(vec!["3.0".into()]),
+        ],
+    );
+    assert_eq!(s.copy.form.versions, "3.0");
+    assert!(s.copy.run.is_none() && s.copy.replan);
+    match &s.route {
+        Route::Copy(f) => assert_eq!(f.versions, "3.0", "the address bar follows"),
+        other => panic!("{other:?}"),
+    }
 }

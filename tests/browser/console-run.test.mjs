@@ -1,0 +1,338 @@
+// The console's run, end to end against the real wharf binary (--demo) in Debian's Chromium:
+// Run only from a current plan that would pass, after a confirmation that says what it will do;
+// a token that may not copy is told at the plan; after Plan or Run the focus lands on the
+// result's heading and a sticky bar announces the summary; a package of 261 versions plans per
+// call (in version order), and when the middle call fails on the network every version is shown
+// as copied, unknown or not attempted, with "Resume the rest" and "Verify the destination"; a
+// cancel after a call whose versions were all identical still shows them. Also a keyboard-only
+// walk, axe-core on every view, and screenshots at 390 px and 1280 px (tests/artifacts).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations } from "./support.mjs";
+
+const DIST = process.env.WHARF_CONSOLE_DIR || join(ROOT, "dist");
+const BIG = { namespace: "acme", pkg: "big-lib" };
+let wharf, browser, signInLink, rootToken;
+const pageErrors = [];
+
+before(async () => {
+  assert.ok(existsSync(join(DIST, "index.html")), `build the console first: trunk build (no ${DIST}/index.html)`);
+  wharf = await startWharf(["--console-dir", DIST, "--demo"]);
+  [signInLink] = await wharf.waitForOutput(/http:\/\/\S+\/#\/signin\?token=\S+/);
+  rootToken = decodeURIComponent(signInLink.match(/token=([^&]+)/)[1]);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  wharf?.stop();
+});
+
+async function newPage(width = 1280, token = rootToken) {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(20000);
+  await page.goto(`${wharf.endpoint}/#/signin?token=${encodeURIComponent(token)}`);
+  await page.getByRole("heading", { name: "Domains" }).waitFor();
+  return page;
+}
+
+const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `console-run-${name}.png`), fullPage: true });
+const table = (page, sel) =>
+  page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText.trim())));
+const activeId = (page) => page.evaluate(() => document.activeElement?.id || "");
+/** Waits until the element with `id` has the focus. */
+const focusOn = (page, id) => page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
+const COPY_CALLS = (url) => url.pathname === "/v1/package/versions/copy";
+const copyUrl = (fields) => `${wharf.endpoint}/#/copy?${new URLSearchParams(fields)}`;
+const demoForm = (versions, extra = {}) =>
+  copyUrl({ domain: "demo", source: "staging", destination: "release", format: "generic", namespace: "acme", package: "widget-lib", versions, ...extra });
+
+/** Publishes one generic version through the REST API with the root's bearer token. */
+async function publish(repository, { namespace, pkg }, version, text) {
+  const body = Buffer.from(text);
+  const q = new URLSearchParams({ domain: "demo", repository, format: "generic", namespace, package: pkg, version, asset: "asset.txt" });
+  const res = await fetch(`${wharf.endpoint}/v1/package/version/publish?${q}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${rootToken}`, "x-amz-content-sha256": createHash("sha256").update(body).digest("hex"), "Content-Type": "application/octet-stream" },
+    body,
+  });
+  assert.ok(res.ok, `publish ${version}: ${res.status} ${await res.text()}`);
+}
+
+async function planAndWait(page) {
+  await page.locator("#plan-button").click();
+  await page.locator("#plan-verdict").waitFor();
+}
+
+test("Run needs a current plan that would pass, and asks first", async () => {
+  const page = await newPage();
+  await page.goto(demoForm("1.0.0\n1.1.0\n2.0.0"));
+  await page.getByRole("heading", { name: "Copy package versions" }).waitFor();
+  assert.equal(await page.title(), "Copy widget-lib · Wharf", "the tab says where we are");
+  assert.ok(await page.locator("#run-button").isDisabled(), "no Run before a plan");
+
+  // A plan that would not go through: Run stays off, and the bar offers the way out.
+  await planAndWait(page);
+  assert.match(await page.locator("#plan-verdict").innerText(), /would not go through/);
+  assert.ok(await page.locator("#run-button").isDisabled(), "no Run for a failing plan");
+  await focusOn(page, "plan-heading");
+  assert.match(await page.locator("#result-summary").innerText(), /would not go through/);
+  assert.equal(await page.locator("#result-summary").getAttribute("aria-live"), "polite");
+  // The sticky bar is in view at the bottom of the viewport.
+  const bar = await page.locator(".sticky-bar").boundingBox();
+  assert.ok(bar && bar.y >= 0 && bar.y + bar.height <= 800 + 1, `bar in view: ${JSON.stringify(bar)}`);
+  await shot(page, "01-failing-plan");
+
+  // "Problems only" shows the two failing rows; SKIPPED is shown as blocked.
+  await page.locator("#problems-only").check();
+  const problems = await table(page, "#plan-table");
+  assert.deepEqual(problems.map((r) => r[0]), ["1.1.0", "2.0.0"]);
+  assert.match(problems[0][1], /blocked/);
+  await page.locator("#problems-only").uncheck();
+
+  // Leave out the conflicting version: the form narrows and plans again by itself.
+  await page.locator("#leave-out-button").click();
+  await page.locator("#run-button:not([disabled])").waitFor();
+  assert.equal(await page.locator("#copy-versions").inputValue(), "1.0.0\n1.1.0");
+  const plan = Object.fromEntries((await table(page, "#plan-table")).map((r) => [r[0], r[1]]));
+  assert.deepEqual(plan, { "1.0.0": "NO_OP", "1.1.0": "COPY" });
+
+  // A changed form makes the plan stale: Run goes off until the next plan.
+  await page.getByLabel("Allow overwrite of differing destination versions").check();
+  assert.ok(await page.locator("#run-button").isDisabled(), "no Run from a stale plan");
+  await page.getByText("The form changed since this plan was made").waitFor();
+  await page.getByLabel("Allow overwrite of differing destination versions").uncheck();
+  await planAndWait(page);
+
+  // Run asks first, saying what will happen; Back writes nothing.
+  await page.locator("#run-button").click();
+  const confirm = page.locator("#confirm-run-button");
+  await confirm.waitFor();
+  assert.equal(await confirm.innerText(), "Copy 1 into release");
+  await focusOn(page, "confirm-run-button");
+  await shot(page, "02-confirm");
+  await page.getByRole("button", { name: "Back" }).click();
+  assert.equal(await page.locator("#outcome-table").count(), 0, "nothing ran");
+
+  await page.locator("#run-button").click();
+  await page.locator("#confirm-run-button").click();
+  await page.locator("#verify-link").waitFor();
+  await focusOn(page, "outcome-heading");
+  assert.equal(await page.locator("#plan-table").count(), 0, "the spent plan is gone");
+  const outcome = Object.fromEntries((await table(page, "#outcome-table")).map((r) => [r[0], r[1]]));
+  assert.deepEqual(outcome, { "1.0.0": "UNCHANGED", "1.1.0": "COPIED" });
+  assert.equal(await page.locator("#result-summary").innerText(), "Done: 1 call answered. 2 versions: 1 copied, 1 already identical.");
+  // The verify link never carries overwrite.
+  assert.ok(!(await page.locator("#verify-link").getAttribute("href")).includes("overwrite"));
+  await shot(page, "03-outcome");
+  await page.context().close();
+});
+
+test("a token that may not copy is told so by the plan", async () => {
+  const bin = process.env.WHARF_BIN || join(ROOT, "target/debug/wharf");
+  const admin = (args, input) => JSON.parse(execFileSync(bin, ["admin", "--data-dir", wharf.dataDir, ...args], { encoding: "utf8", input }));
+  admin(["user", "create", "reader"]);
+  const key = admin(["key", "create", "reader"]).accessKey;
+  const doc = {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["codeartifact:ReadFromRepository", "codeartifact:Describe*", "codeartifact:List*", "codeartifact:GetAuthorizationToken"], Resource: "*" },
+    ],
+  };
+  admin(["policy", "attach", "reader", "read", "--document", "-"], JSON.stringify(doc));
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey, AWS_DEFAULT_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+  const venv = process.env.WHARF_VENV || join(process.env.HOME, ".cache/wharf-tools/venv");
+  const token = JSON.parse(execFileSync(join(venv, "bin/aws"), ["codeartifact", "get-authorization-token", "--domain", "demo", "--endpoint-url", wharf.endpoint, "--output", "json"], { env, encoding: "utf8" })).authorizationToken;
+  const page = await newPage(1280, token);
+  // Who is signed in, and until when.
+  assert.match(await page.locator("#whoami").innerText(), new RegExp(`Key ${key.accessKeyId} · token expires \\d{4}-\\d\\d-\\d\\d`));
+  await page.goto(demoForm("2.0.0", { overwrite: "true" }));
+  await planAndWait(page);
+  const verdict = await page.locator("#plan-verdict").innerText();
+  assert.match(verdict, /^You may not copy into release/);
+  assert.match(verdict, /user\/reader is not authorized to perform: codeartifact:CopyPackageVersions/);
+  assert.ok(await page.locator("#run-button").isDisabled());
+  await shot(page, "04-denied-at-plan");
+  await page.context().close();
+});
+
+test("261 versions: per-call plan, a network failure in the middle call, resume and verify", async () => {
+  const versions = Array.from({ length: 261 }, (_, i) => `1.0.${i}`);
+  for (const v of versions) await publish("staging", BIG, v, `big-lib ${v}`);
+  await publish("release", BIG, "1.0.150", "a different 1.0.150");
+  const page = await newPage();
+  // Typed in text order (1.0.0, 1.0.1, 1.0.10, …): the calls still split in version order.
+  const typed = [...versions].sort();
+  const form = { domain: "demo", source: "staging", destination: "release", format: "generic", namespace: BIG.namespace, package: BIG.pkg };
+  await page.goto(copyUrl({ ...form, versions: typed.join("\n") }));
+  await planAndWait(page);
+  assert.match(await page.locator("#plan-verdict").innerText(), /1 of its 3 calls would fail/);
+  const calls = await page.locator("#plan-calls li").allInnerTexts();
+  assert.deepEqual(calls, [
+    "Call 1 of 3 (1.0.0 – 1.0.99, 100 versions): would copy 100.",
+    "Call 2 of 3 (1.0.100 – 1.0.199, 100 versions): would fail: 1.0.150 ALREADY_EXISTS; its other 99 version(s) would be SKIPPED.",
+    "Call 3 of 3 (1.0.200 – 1.0.260, 61 versions): would copy 61.",
+  ]);
+  assert.ok(await page.locator("#run-button").isDisabled());
+  await shot(page, "05-big-plan");
+
+  await page.locator("#leave-out-button").click();
+  await page.locator("#run-button:not([disabled])").waitFor();
+
+  // The second real CopyPackageVersions call never gets an answer.
+  let copies = 0;
+  await page.route(COPY_CALLS, async (route) => {
+    const body = JSON.parse(route.request().postData() || "{}");
+    if ((body.versions || []).length > 0 && ++copies === 2) return route.abort("connectionreset");
+    return route.continue();
+  });
+  await page.locator("#run-button").click();
+  assert.equal(await page.locator("#confirm-run-button").innerText(), "Copy 260 into release");
+  await page.locator("#confirm-run-button").click();
+  await page.locator("#resume-button").waitFor();
+  const rows = await table(page, "#outcome-table");
+  assert.equal(rows.length, 260, "every version is listed");
+  const count = (label) => rows.filter((r) => r[1] === label).length;
+  assert.deepEqual([count("COPIED"), count("UNKNOWN"), count("NOT ATTEMPTED")], [100, 100, 60]);
+  const lines = await page.locator("#run-calls li").allInnerTexts();
+  assert.match(lines[0], /^Call 1 of 3 \(1\.0\.0 – 1\.0\.99, 100 versions\): answered: 100 copied, 0 failed$/);
+  assert.match(lines[1], /^Call 2 of 3 .*whether it copied is unknown/);
+  assert.match(lines[2], /^Call 3 of 3 .*not attempted$/);
+  assert.match(await page.locator("#result-summary").innerText(), /^Stopped after 2 of 3 call\(s\)\. 260 versions: 100 copied, 100 result unknown, 60 not attempted\.$/);
+  assert.ok(await page.locator("#verify-link").isVisible(), "Verify the destination");
+  await shot(page, "06-big-partial");
+  await page.unroute(COPY_CALLS);
+
+  // Resume the rest: plans the 160 that were not copied, then runs them after confirmation.
+  await page.locator("#resume-button").click();
+  await page.locator("#run-button:not([disabled])").waitFor();
+  assert.match(await page.locator("#plan-verdict").innerText(), /^Ready: 160 version\(s\) would be copied/);
+  await page.locator("#run-button").click();
+  await page.locator("#confirm-run-button").click();
+  await page.locator("#verify-link").waitFor();
+  const resumed = await table(page, "#outcome-table");
+  assert.equal(resumed.filter((r) => r[1] === "COPIED").length, 160);
+  await page.locator("#verify-link").click();
+  await page.getByText("160 of 160 verified").waitFor();
+  await page.context().close();
+});
+
+test("a cancel after a call whose versions were all identical still shows them", async () => {
+  // 1.0.0 … 1.0.99 are in release by now; 300 … 319 are new.
+  for (let i = 300; i < 320; i++) await publish("staging", BIG, `1.0.${i}`, `big-lib 1.0.${i}`);
+  const page = await newPage();
+  const versions = [...Array.from({ length: 100 }, (_, i) => `1.0.${i}`), ...Array.from({ length: 20 }, (_, i) => `1.0.${300 + i}`)];
+  await page.goto(copyUrl({ domain: "demo", source: "staging", destination: "release", format: "generic", namespace: BIG.namespace, package: BIG.pkg, versions: versions.join("\n") }));
+  await planAndWait(page);
+  // Hold the first call's answer until Cancel was pressed.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(COPY_CALLS, async (route) => {
+    const body = JSON.parse(route.request().postData() || "{}");
+    if ((body.versions || []).length > 0) await held;
+    return route.continue();
+  });
+  await page.locator("#run-button").click();
+  await page.locator("#confirm-run-button").click();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  release();
+  await page.locator("#resume-button").waitFor();
+  const rows = await table(page, "#outcome-table");
+  assert.equal(rows.filter((r) => r[1] === "UNCHANGED").length, 100, "the identical call's versions are shown");
+  assert.equal(rows.filter((r) => r[1] === "NOT ATTEMPTED").length, 20);
+  await page.context().close();
+});
+
+test("a keyboard-only walk plans, confirms and runs a copy", async () => {
+  const page = await newPage();
+  await page.goto(`${wharf.endpoint}/#/copy`);
+  await page.reload(); // start with the focus nowhere, as a fresh visit does
+  await page.getByRole("heading", { name: "Copy package versions" }).waitFor();
+  // The skip link comes first and lands on the content.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
+  await page.keyboard.press("Enter");
+  await focusOn(page, "main");
+  const tabTo = async (id, key = "Tab") => {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press(key);
+      if ((await activeId(page)) === id) return;
+    }
+    assert.fail(`Tab never reached #${id}`);
+  };
+  await tabTo("copy-domain");
+  await page.keyboard.type("demo");
+  await tabTo("copy-source");
+  await page.keyboard.type("staging");
+  await tabTo("copy-destination");
+  await page.keyboard.type("release");
+  await tabTo("copy-format");
+  await page.keyboard.press("g"); // selects "generic"
+  await tabTo("copy-namespace");
+  await page.keyboard.type("acme");
+  await tabTo("copy-package");
+  await page.keyboard.type("http-client");
+  await tabTo("copy-versions");
+  await page.keyboard.type("0.5.0");
+  await tabTo("copy-package", "Shift+Tab");
+  await page.keyboard.press("Enter"); // Enter in a field plans
+  await page.locator("#plan-verdict").waitFor();
+  await focusOn(page, "plan-heading");
+  await tabTo("bar-run-button");
+  await page.keyboard.press("Enter");
+  await page.locator("#confirm-run-button").waitFor();
+  await focusOn(page, "confirm-run-button");
+  await page.keyboard.press("Enter");
+  await page.locator("#verify-link").waitFor();
+  await focusOn(page, "outcome-heading");
+  const outcome = Object.fromEntries((await table(page, "#outcome-table")).map((r) => [r[0], r[1]]));
+  assert.deepEqual(outcome, { "0.5.0": "COPIED" });
+  await page.context().close();
+});
+
+test("every view passes axe-core, at 1280 px and 390 px", async () => {
+  for (const width of [1280, 390]) {
+    const page = await newPage(width);
+    const views = [
+      ["domains", "#/domains", "Domains"],
+      ["repositories", "#/domains/demo/repositories", "Repositories in demo"],
+      ["packages", "#/domains/demo/repositories/staging/packages", "Packages in staging"],
+      ["versions", "#/domains/demo/repositories/staging/packages/generic/acme/widget-lib", /acme\/widget-lib/],
+      ["version", "#/domains/demo/repositories/staging/packages/generic/acme/widget-lib/versions/2.0.0", "acme/widget-lib 2.0.0"],
+      ["copy", "#/copy", "Copy package versions"],
+      ["verify", `#/verify?domain=demo&source=staging&destination=release&format=generic&namespace=acme&package=widget-lib`, "Verify a copy"],
+    ];
+    for (const [name, hash, heading] of views) {
+      await page.goto(`${wharf.endpoint}/${hash}`);
+      await page.getByRole("heading", { name: heading }).first().waitFor();
+      await page.waitForLoadState("networkidle");
+      assert.deepEqual(await axeViolations(page), [], `${name} at ${width} px`);
+      await shot(page, `axe-${name}-${width}`);
+    }
+    // The copy view with a plan, then with an outcome.
+    await page.goto(demoForm("1.0.0\n2.0.0", { overwrite: "true" }));
+    await planAndWait(page);
+    assert.deepEqual(await axeViolations(page), [], `plan at ${width} px`);
+    if (width === 390) {
+      // Stacked: the plan's error column is in view, with no sideways scrolling.
+      const wrap = await page.locator("#plan-table").evaluate((t) => {
+        const w = t.closest(".table-wrap");
+        return { scroll: w.scrollWidth, client: w.clientWidth };
+      });
+      assert.ok(wrap.scroll <= wrap.client + 1, `no sideways scroll at 390 px: ${JSON.stringify(wrap)}`);
+    }
+    await shot(page, `plan-${width}`);
+    await page.goto(`${wharf.endpoint}/#/signin`);
+    await page.getByRole("heading", { name: "Sign in to Wharf" }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], `sign-in at ${width} px`);
+    await page.context().close();
+  }
+  assert.deepEqual(pageErrors, [], "no uncaught errors in the page");
+});
