@@ -51,7 +51,7 @@ def test_the_data_directory_is_private_and_a_looser_one_is_tightened(tmp_path):
     try:
         w.ok("create-domain", "--domain", "my-domain")
         w.ok("create-repository", "--domain", "my-domain", "--repository", "repo")
-        publish(w, "repo", "pkg", "1.0.0", b"some bytes", tmp=tmp_path / "asset")
+        publish(w, "repo", "pkg", "1.0.0", b"some bytes", tmp=tmp_path)
         found = modes(data)
         assert {"wharf.db", "wharf.db-wal", "wharf.db-shm"} <= set(found), found
         assert any(k.startswith("blobs/") and k != "blobs/old" and k != "blobs/old/blob" for k in found), found
