@@ -42,9 +42,7 @@ async fn app() -> TestApp {
 }
 
 fn token(app: &TestApp) -> String {
-    let caller = Caller {
-        access_key_id: ACCESS_KEY_ID.into(),
-    };
+    let caller = Caller::signed(ACCESS_KEY_ID);
     app.state
         .keys
         .issue_token(&caller, wharf_server::auth::epoch_now() + 600)

@@ -26,9 +26,7 @@ fn tgz(name: &str, version: &str) -> Vec<u8> {
 
 /// A bearer token of the root key pair.
 pub fn root_token(app: &TestApp) -> String {
-    let caller = Caller {
-        access_key_id: crate::common::ACCESS_KEY_ID.into(),
-    };
+    let caller = Caller::signed(crate::common::ACCESS_KEY_ID);
     app.state
         .keys
         .issue_token(&caller, wharf_server::auth::epoch_now() + 600)
