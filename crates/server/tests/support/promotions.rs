@@ -12,8 +12,10 @@ use wharf_server::auth::Caller;
 
 pub const PROMOTIONS: &str = "/wharf/v1/promotions";
 
-fn tgz(name: &str, version: &str) -> Vec<u8> {
-    let pj = json!({"name": name, "version": version}).to_string();
+/// A tarball whose package.json declares `deps`, as the manifest that goes with it must (the
+/// service refuses a manifest that disagrees with its tarball on install-relevant fields).
+fn tgz(name: &str, version: &str, deps: &Value) -> Vec<u8> {
+    let pj = json!({"name": name, "version": version, "dependencies": deps}).to_string();
     let mut b = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::default()));
     let mut h = tar::Header::new_gnu();
     h.set_size(pj.len() as u64);
@@ -35,7 +37,7 @@ pub fn root_token(app: &TestApp) -> String {
 /// `npm publish` of NAME@VERSION into `repo` of [`DOMAIN`] with these `dependencies`, tagged
 /// `latest`.
 pub async fn npm_publish(app: &TestApp, repo: &str, name: &str, version: &str, deps: Value) {
-    let tarball = tgz(name, version);
+    let tarball = tgz(name, version, &deps);
     let bare = name.rsplit('/').next().expect("name");
     let body = json!({
         "_id": name, "name": name, "dist-tags": {"latest": version},
