@@ -17,14 +17,17 @@ import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations } from "./su
 
 const DIST = process.env.WHARF_CONSOLE_DIR || join(ROOT, "dist");
 const BIG = { namespace: "acme", pkg: "big-lib" };
-let wharf, browser, signInLink, rootToken;
+let wharf, browser, signInLink, demoToken, rootToken;
 const pageErrors = [];
 
 before(async () => {
   assert.ok(existsSync(join(DIST, "index.html")), `build the console first: trunk build (no ${DIST}/index.html)`);
   wharf = await startWharf(["--console-dir", DIST, "--demo"]);
   [signInLink] = await wharf.waitForOutput(/http:\/\/\S+\/#\/signin\?token=\S+/);
-  rootToken = decodeURIComponent(signInLink.match(/token=([^&]+)/)[1]);
+  // The link carries the demo user's token (it may read and copy in the demo domain, not
+  // publish): the pages sign in with it, and the test publishes its fixtures as root.
+  demoToken = decodeURIComponent(signInLink.match(/token=([^&]+)/)[1]);
+  rootToken = wharf.aws("get-authorization-token", "--domain", "demo").authorizationToken;
   browser = await launchChromium();
 });
 
@@ -33,7 +36,7 @@ after(async () => {
   wharf?.stop();
 });
 
-async function newPage(width = 1280, token = rootToken) {
+async function newPage(width = 1280, token = demoToken) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
   const page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -137,7 +140,8 @@ test("Run needs a current plan that would pass, and asks first", async () => {
 
 test("a token that may not copy is told so by the plan", async () => {
   const bin = process.env.WHARF_BIN || join(ROOT, "target/debug/wharf");
-  const admin = (args, input) => JSON.parse(execFileSync(bin, ["admin", "--data-dir", wharf.dataDir, ...args], { encoding: "utf8", input }));
+  const admin = (args, input) =>
+    JSON.parse(execFileSync(bin, ["admin", "--data-dir", wharf.dataDir, ...args], { encoding: "utf8", input, env: wharf.env }));
   admin(["user", "create", "reader"]);
   const key = admin(["key", "create", "reader"]).accessKey;
   const doc = {
