@@ -63,12 +63,17 @@ fn backend(e: impl Into<anyhow::Error>) -> StoreError {
 /// Writes a record in the current transaction.
 pub(crate) async fn insert_record(conn: &mut AnyConnection, r: &NewRecord<'_>) -> StoreResult<()> {
     let report = serde_json::to_string(r.packages).map_err(backend)?;
+    // Not a cached prepared statement: sqlx's Any driver binds a NULL as `int4` on PostgreSQL,
+    // so a statement first prepared with a NULL (no reason, no `revert_of`, no before-state)
+    // would refuse a later non-NULL value of the real type ("incorrect binary data format").
+    // Unprepared, each execution is typed by its own values.
     let seq: i64 = sqlx::query(
         "INSERT INTO promotions (id, owner, created_time, principal, source_domain, \
          source_repository, destination_domain, destination_repository, reason, status, \
          revert_of, version_count, report) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'APPLIED', $10, $11, $12) RETURNING seq",
     )
+    .persistent(false)
     .bind(r.id)
     .bind(r.owner)
     .bind(r.created_time)
@@ -95,7 +100,7 @@ pub(crate) async fn insert_record(conn: &mut AnyConnection, r: &NewRecord<'_>) -
              before_deprecated) VALUES {}",
             rows.join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(false);
         for v in chunk {
             let b = v.before.as_ref();
             let metadata = b
@@ -134,7 +139,7 @@ pub(crate) async fn insert_record(conn: &mut AnyConnection, r: &NewRecord<'_>) -
              before_version, after_version) VALUES {}",
             rows.join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(false);
         for t in chunk {
             q = q
                 .bind(seq)
@@ -155,7 +160,7 @@ pub(crate) async fn insert_record(conn: &mut AnyConnection, r: &NewRecord<'_>) -
             "INSERT INTO promotion_packages (promotion_seq, format, namespace, package) VALUES {}",
             rows.join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(false);
         for c in chunk {
             q = q
                 .bind(seq)

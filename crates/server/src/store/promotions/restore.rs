@@ -29,6 +29,8 @@ async fn restore_version(
          entry_repository, published_time, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          RETURNING id",
     )
+    // Unprepared, as the record's inserts (`record.rs`): `entry_repository` may be NULL.
+    .persistent(false)
     .bind(package_id)
     .bind(version)
     .bind(&before.revision)
