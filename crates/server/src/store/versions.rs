@@ -83,6 +83,27 @@ pub(super) async fn find_version(
     Ok(row.as_ref().map(version_row))
 }
 
+/// Deletes these versions of a package (with their assets, by the foreign keys), in chunks
+/// that stay under every backend's limit on bound parameters.
+pub(super) async fn delete_versions(
+    conn: &mut AnyConnection,
+    package_id: i64,
+    versions: &[&str],
+) -> StoreResult<()> {
+    for chunk in versions.chunks(900) {
+        let sql = format!(
+            "DELETE FROM package_versions WHERE package_id = $1 AND version IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(package_id);
+        for v in chunk {
+            q = q.bind(*v);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// `$first, $first+1, …` for `n` parameters.
 pub(super) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
@@ -514,17 +535,7 @@ pub(super) async fn apply_copy(
         let package_id = ensure_package(conn, dest.id, c, publish, upstream).await?;
         dest_package = Some(package_id);
         let all: Vec<&str> = by_source.values().flatten().copied().collect();
-        for chunk in all.chunks(900) {
-            let sql = format!(
-                "DELETE FROM package_versions WHERE package_id = $1 AND version IN ({})",
-                placeholders(2, chunk.len())
-            );
-            let mut q = sqlx::query(&sql).bind(package_id);
-            for v in chunk {
-                q = q.bind(*v);
-            }
-            q.execute(&mut *conn).await?;
-        }
+        delete_versions(conn, package_id, &all).await?;
     }
     for (from_name, versions) in &by_source {
         let (Some(package_id), Some(from)) =

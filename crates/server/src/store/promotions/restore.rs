@@ -3,7 +3,7 @@
 //! dist-tags go back, and package records the promotion created are removed when left empty.
 
 use super::super::packages::ensure_package;
-use super::super::versions::{insert_asset, new_package_origin, placeholders};
+use super::super::versions::{delete_versions, insert_asset, new_package_origin};
 use super::super::{RepositoryRow, StoreError, StoreResult, origin_type_str};
 use super::{RecordedVersion, VersionBefore};
 use sqlx::{AnyConnection, Row};
@@ -82,17 +82,7 @@ pub(crate) async fn undo_writes(
             }
         };
         let names: Vec<&str> = writes.iter().map(|w| w.version.as_str()).collect();
-        for chunk in names.chunks(900) {
-            let sql = format!(
-                "DELETE FROM package_versions WHERE package_id = $1 AND version IN ({})",
-                placeholders(2, chunk.len())
-            );
-            let mut q = sqlx::query(&sql).bind(package_id);
-            for v in chunk {
-                q = q.bind(*v);
-            }
-            q.execute(&mut *conn).await?;
-        }
+        delete_versions(conn, package_id, &names).await?;
         for w in writes {
             if let Some(before) = &w.before {
                 restore_version(conn, package_id, &w.version, before).await?;
