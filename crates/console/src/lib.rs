@@ -12,11 +12,13 @@
 
 pub mod api;
 pub mod components;
+pub mod diff;
 pub mod form;
 pub mod pages;
 pub mod plan;
 pub mod route;
 pub mod run;
+pub mod select;
 pub mod session;
 pub mod state;
 pub mod verdict;
@@ -56,7 +58,11 @@ pub fn store_provider(props: &StoreProviderProps) -> Html {
 /// The application root: the store, started from `localStorage` and `location.hash`.
 #[function_component(App)]
 pub fn app() -> Html {
-    let initial = use_memo((), |()| AppState::new(session::load(), route::current()));
+    let initial = use_memo((), |()| {
+        let mut state = AppState::new(session::load(), route::current());
+        state.copy.replan = route::plan_requested();
+        state
+    });
     html! {
         <StoreProvider initial={(*initial).clone()}>
             <Shell />
@@ -73,6 +79,9 @@ pub fn shell() -> Html {
         use_effect_with((), move |()| {
             let listener = Closure::<dyn Fn()>::new(move || {
                 dispatcher.dispatch(Action::Navigate(route::current()));
+                if route::plan_requested() {
+                    dispatcher.dispatch(Action::RequestPlan);
+                }
             });
             let window = web_sys::window();
             if let Some(w) = &window {
@@ -93,8 +102,10 @@ pub fn shell() -> Html {
         });
     }
     use_effect_with(store.session.clone(), |s| session::store(s.as_ref()));
-    use_effect_with(store.route.clone(), |r| {
-        route::replace(r);
+    // A copy view whose plan is shown carries the plan marker, so its link restores the plan.
+    let planned = store.copy.current_plan().is_some();
+    use_effect_with((store.route.clone(), planned), |(r, planned)| {
+        route::replace_hash(route::link_with_plan(r, *planned));
         if let Some(d) = web_sys::window().and_then(|w| w.document()) {
             d.set_title(&r.title());
         }

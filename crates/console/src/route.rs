@@ -295,9 +295,42 @@ pub fn push(route: &Route) {
     }
 }
 
+/// What a plan link adds to a `#/copy?...` link: the console plans the form as it opens, so
+/// the link restores the plan and not only the form.
+pub const PLAN_MARKER: &str = "plan=1";
+
+/// Whether `hash` is a copy link carrying [`PLAN_MARKER`].
+pub fn has_plan_marker(hash: &str) -> bool {
+    let raw = hash.strip_prefix('#').unwrap_or(hash);
+    raw.split_once('?').is_some_and(|(path, q)| {
+        path.trim_start_matches('/') == "copy" && q.split('&').any(|p| p == PLAN_MARKER)
+    })
+}
+
+/// The link of `route`, with [`PLAN_MARKER`] when it is a copy view whose plan is shown.
+pub fn link_with_plan(route: &Route, planned: bool) -> String {
+    let hash = route.to_hash();
+    match route {
+        Route::Copy(_) if planned => {
+            let sep = if hash.contains('?') { '&' } else { '?' };
+            format!("{hash}{sep}{PLAN_MARKER}")
+        }
+        _ => hash,
+    }
+}
+
+/// Whether the address bar holds a plan link.
+pub fn plan_requested() -> bool {
+    has_plan_marker(&location_hash())
+}
+
 /// Rewrites the address bar to `route` without a history entry or a `hashchange` event.
 pub fn replace(route: &Route) {
-    let hash = route.to_hash();
+    replace_hash(route.to_hash());
+}
+
+/// Rewrites the address bar to `hash` without a history entry or a `hashchange` event.
+pub fn replace_hash(hash: String) {
     if location_hash() == hash {
         return;
     }

@@ -4,10 +4,12 @@
 //! The store keeps what must survive navigation: the session, the current route, the copy
 //! form with its plan and run, and a notice. Lists shown by the browse views are page-local.
 
-use crate::form::{CopyForm, FormErrors, FormField};
+mod copy;
+
+use crate::form::{CopyForm, FormField};
 use crate::route::Route;
 pub use crate::run::{CallState, RunCall, RunProgress};
-use std::collections::BTreeSet;
+pub use copy::CopyState;
 use std::rc::Rc;
 use wharf_core::api::{CopyPackageVersionsResult, CopyPlanReport};
 use wharf_core::revision::VersionDiff;
@@ -53,6 +55,8 @@ pub struct DiffEntry {
     /// The diff from the destination's version (before) to the source's (after), or why it
     /// could not be computed.
     pub diff: Result<VersionDiff, String>,
+    /// The hash values that differ, per changed asset.
+    pub hashes: Vec<crate::diff::HashChange>,
 }
 
 /// Whether the token may copy into the destination, as the plan found out without writing.
@@ -89,61 +93,6 @@ pub enum ResultHeading {
     Plan,
     /// The outcome's heading.
     Outcome,
-}
-
-/// The copy workflow: form, plan and run.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CopyState {
-    /// What the user typed.
-    pub form: CopyForm,
-    /// Inputs the user has edited (their errors are shown).
-    pub touched: BTreeSet<FormField>,
-    /// The user tried to plan or run (every error is shown).
-    pub submitted: bool,
-    /// The dry run.
-    pub plan: Task<Rc<PlanView>>,
-    /// The copy run.
-    pub run: Option<RunProgress>,
-    /// Plan again as soon as the view can (after "resume", "leave out", "re-run").
-    pub replan: bool,
-    /// The heading to move the focus to, and a counter that changes each time it should move.
-    pub focus: Option<(ResultHeading, u32)>,
-}
-
-impl CopyState {
-    /// The errors to show: those of touched fields, or all after a submit attempt.
-    pub fn visible_errors(&self) -> FormErrors {
-        let mut errors = self.form.validate();
-        if !self.submitted {
-            errors.retain(|f, _| self.touched.contains(f));
-        }
-        errors
-    }
-
-    /// Whether a run is going on.
-    pub fn running(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| !r.finished)
-    }
-
-    /// The plan, when it is for the form as it stands now.
-    pub fn current_plan(&self) -> Option<&Rc<PlanView>> {
-        match &self.plan {
-            Task::Done(view) if view.form == self.form => Some(view),
-            _ => None,
-        }
-    }
-
-    fn focus_on(&mut self, heading: ResultHeading) {
-        let n = self.focus.map_or(0, |(_, n)| n.wrapping_add(1));
-        self.focus = Some((heading, n));
-    }
-
-    fn start_over(&mut self, form: CopyForm) {
-        self.form = form;
-        self.run = None;
-        self.plan = Task::Idle;
-        self.replan = true;
-    }
 }
 
 /// Everything the console remembers.
@@ -194,8 +143,16 @@ impl AppState {
         if let Some(f) = field {
             self.copy.touched.insert(f);
         }
-        if let Route::Copy(_) = self.route {
-            self.route = Route::Copy(self.copy.form.clone());
+        match self.route {
+            Route::Copy(_) => self.route = Route::Copy(self.copy.form.clone()),
+            // A verify never writes: its link carries no overwrite.
+            Route::Verify(_) => {
+                self.route = Route::Verify(CopyForm {
+                    overwrite: false,
+                    ..self.copy.form.clone()
+                })
+            }
+            _ => {}
         }
     }
 }
@@ -261,6 +218,10 @@ pub enum Action {
     Resume(Vec<String>),
     /// Take these versions out of the form and plan again ("leave out the conflicting").
     LeaveOut(Vec<String>),
+    /// Plan the form as soon as the view can (a plan link, `#/copy?...&plan=1`).
+    RequestPlan,
+    /// The confirmation asked for by [`CopyState::confirm_after_plan`] is on screen.
+    ConfirmShown,
 }
 
 impl Reducible for AppState {
@@ -306,10 +267,14 @@ impl Reducible for AppState {
                 s.copy.replan = false;
             }
             Action::PlanLoaded(view) => {
+                if !crate::verdict::plan_verdict(&view).passes {
+                    s.copy.confirm_after_plan = false;
+                }
                 s.copy.plan = Task::Done(view);
                 s.copy.focus_on(ResultHeading::Plan);
             }
             Action::PlanFailed(why) => {
+                s.copy.confirm_after_plan = false;
                 s.copy.plan = Task::Failed(why);
                 s.copy.focus_on(ResultHeading::Plan);
             }
@@ -369,6 +334,7 @@ impl Reducible for AppState {
                 let mut form = base.with_versions(&versions);
                 form.overwrite = true;
                 s.copy.start_over(form);
+                s.copy.confirm_after_plan = true;
                 s.edit(None, |_| {});
             }
             Action::Resume(versions) => {
@@ -389,6 +355,8 @@ impl Reducible for AppState {
                 s.copy.start_over(form);
                 s.edit(None, |_| {});
             }
+            Action::RequestPlan => s.copy.replan = true,
+            Action::ConfirmShown => s.copy.confirm_after_plan = false,
         }
         Rc::new(s)
     }

@@ -3,6 +3,7 @@
 //! CopyPackageVersions call per 100 versions, cancellable between calls).
 
 use crate::api::{ApiClient, ClientError};
+use crate::diff::hash_changes;
 use crate::form::CopyForm;
 use crate::plan::{
     Holding, diff_candidates, fill_revisions, merge_reports, preview_input, upstream_order,
@@ -217,7 +218,9 @@ pub async fn dry_run(api: &ApiClient, form: &CopyForm) -> Result<PlanView, Clien
         let diff = async {
             let before = target.content(api, &destination, &v.version).await?;
             let after = target.content(api, &from, &v.version).await?;
-            Ok::<_, ClientError>(diff_versions(&before, &after))
+            let diff = diff_versions(&before, &after);
+            let hashes = hash_changes(&before, &after, &diff);
+            Ok::<_, ClientError>((diff, hashes))
         }
         .await;
         if let Err(e) = &diff
@@ -225,9 +228,14 @@ pub async fn dry_run(api: &ApiClient, form: &CopyForm) -> Result<PlanView, Clien
         {
             return Err(e.clone());
         }
+        let (diff, hashes) = match diff {
+            Ok((d, h)) => (Ok(d), h),
+            Err(e) => (Err(e.to_string()), Vec::new()),
+        };
         diffs.push(DiffEntry {
             version: v.version.clone(),
-            diff: diff.map_err(|e| e.to_string()),
+            diff,
+            hashes,
         });
     }
     let permission = copy_permission(api, form).await?;

@@ -1,13 +1,11 @@
 //! The copy form: every input validated with `wharf_core` as the user types, errors on their
 //! field, versions picked from the source's list or typed, and the Plan and Run buttons.
 
-use super::{Field, client, revision, use_store};
+use super::{Field, SelectTools, VersionQuery, client, short_revision, use_store};
 use crate::form::FormField;
 use crate::state::Action;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use wharf_core::api::{
-    ListPackageVersionsQuery, ListRepositoriesInDomainQuery, PackageVersionSummary,
-};
+use wharf_core::api::{ListPackageVersionsQuery, PackageVersionSummary};
 use wharf_core::names::PackageFormat;
 use yew::prelude::*;
 
@@ -69,6 +67,7 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
         )
     });
     let source_versions = use_state(|| SourceVersions::None);
+    let query = use_state(VersionQuery::default);
     {
         let source_versions = source_versions.clone();
         let api = client(&store);
@@ -99,26 +98,25 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
             if versions.is_empty() {
                 html! { <p class="muted">{ "The source holds no versions of this package." }</p> }
             } else {
-                let set = |list: Vec<String>| {
+                let onselect = {
                     let store = store.clone();
-                    Callback::from(move |_: MouseEvent| {
+                    Callback::from(move |list: Vec<String>| {
                         store.dispatch(Action::Edit(FormField::Versions, list.join("\n")))
                     })
+                };
+                let onquery = {
+                    let query = query.clone();
+                    Callback::from(move |q: VersionQuery| query.set(q))
                 };
                 let all: Vec<String> = versions.iter().map(|v| v.version.clone()).collect();
                 let chosen = all.iter().filter(|v| form.has_version(v)).count();
                 html! {
                     <fieldset class="picker">
-                        <legend>{ format!("Versions in {} ({})", key.1, versions.len()) }</legend>
-                        <div class="actions picker-tools">
-                            <span class="muted" id="picker-count">{ format!("{chosen} of {} selected", all.len()) }</span>
-                            <button type="button" class="secondary" id="select-all" onclick={set(all.clone())}>
-                                { format!("Select all {}", all.len()) }</button>
-                            <button type="button" class="secondary" id="select-none" onclick={set(Vec::new())}>
-                                { "Select none" }</button>
-                        </div>
+                        <legend>{ format!("Versions in {} ({} in all)", key.1, versions.len()) }</legend>
+                        <SelectTools id="picker" all={all.clone()} selected={chosen}
+                            query={(*query).clone()} {onquery} {onselect} />
                         <div class="picker-list">
-                        { for versions.iter().map(|v| {
+                        { for versions.iter().filter(|v| query.matches(&v.version)).map(|v| {
                             let version = v.version.clone();
                             let store = store.clone();
                             let onchange = Callback::from(move |_: Event| {
@@ -129,7 +127,7 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
                                     <input type="checkbox" checked={form.has_version(&v.version)} {onchange} />
                                     <code>{ &v.version }</code>
                                     <span class="muted">{ v.status.as_str() }</span>
-                                    { revision(v.revision.as_deref()) }
+                                    { short_revision(v.revision.as_deref()) }
                                 </label>
                             }
                         }) }
@@ -147,27 +145,7 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
 
     // Repository names of the domain, suggested for the source and destination inputs.
     let domain_ok = !form.domain.trim().is_empty() && !all_errors.contains_key(&FormField::Domain);
-    let repositories = use_state(Vec::<String>::new);
-    {
-        let (repositories, api) = (repositories.clone(), client(&store));
-        let domain = domain_ok.then(|| form.domain.trim().to_owned());
-        use_effect_with(domain, move |domain| {
-            repositories.set(Vec::new());
-            if let Some(domain) = domain.clone() {
-                yew::platform::spawn_local(async move {
-                    let query = ListRepositoriesInDomainQuery {
-                        domain: Some(domain),
-                        max_results: Some("1000".to_owned()),
-                        ..Default::default()
-                    };
-                    if let Ok(r) = api.list_repositories_in_domain(&query).await {
-                        repositories
-                            .set(r.repositories.into_iter().filter_map(|r| r.name).collect());
-                    }
-                });
-            }
-        });
-    }
+    let repositories = super::use_repositories(domain_ok.then(|| form.domain.trim().to_owned()));
     let on_format = {
         let store = store.clone();
         Callback::from(move |e: Event| {
@@ -228,9 +206,7 @@ pub fn copy_form(props: &CopyFormProps) -> Html {
                 <Field id="copy-package" label="Package" value={form.package.clone()}
                     oninput={edit(FormField::Package)} onblur={touch(FormField::Package)} errors={errs(FormField::Package)} />
             </div>
-            <datalist id="copy-repositories">
-                { for repositories.iter().map(|r| html! { <option value={r.clone()} /> }) }
-            </datalist>
+            <super::RepositoryList id="copy-repositories" names={(*repositories).clone()} />
             { picker }
             <Field id="copy-versions" label="Versions" value={form.versions.clone()} multiline=true
                 oninput={edit(FormField::Versions)} onblur={touch(FormField::Versions)} errors={errs(FormField::Versions)}

@@ -25,7 +25,8 @@ fn badge(state: RowState) -> Html {
         RowState::Copied => "act-copy",
         RowState::Unchanged | RowState::Waiting => "act-noop",
         RowState::Failed | RowState::Refused => "act-fail",
-        RowState::Blocked | RowState::Unknown | RowState::NotAttempted => "act-overwrite",
+        RowState::Blocked => "act-blocked",
+        RowState::Unknown | RowState::NotAttempted => "act-overwrite",
     };
     html! { <span class={classes!("badge", class)}>{ state.label() }</span> }
 }

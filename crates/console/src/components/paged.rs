@@ -113,12 +113,29 @@ where
     D: Clone + PartialEq + 'static,
     F: Fn(D, Option<String>) -> PageFuture<T> + 'static,
 {
+    let (list, more, _) = use_paged_all(deps, fetch);
+    (list, more)
+}
+
+/// [`use_paged`], and a third callback that fetches every remaining page, one request per
+/// page, in order ("Load all"); it stops at a failure, which "Try again" resumes.
+#[hook]
+pub fn use_paged_all<T, D, F>(
+    deps: D,
+    fetch: F,
+) -> (UseReducerHandle<Paged<T>>, Callback<()>, Callback<()>)
+where
+    T: Clone + PartialEq + 'static,
+    D: Clone + PartialEq + 'static,
+    F: Fn(D, Option<String>) -> PageFuture<T> + 'static,
+{
     let list = use_reducer(Paged::<T>::default);
     let store = use_store();
     let generation = use_mut_ref(|| Rc::new(Cell::new(0u32)));
     // The token of the page fetched last, so "Try again" after a failure refetches it.
     let last_token = use_mut_ref(|| None::<String>);
     let fetcher: Fetcher<D, T> = Rc::new(fetch);
+    let fetcher_all = fetcher.clone();
     let start = {
         let list = list.dispatcher();
         let dispatcher = store.dispatcher();
@@ -153,6 +170,59 @@ where
         }
     };
     let start = Rc::new(start);
+    let all = {
+        let list_handle = list.clone();
+        let dispatcher = store.dispatcher();
+        let generation = generation.borrow().clone();
+        let (fetcher, last_token, deps) = (fetcher_all, last_token.clone(), deps.clone());
+        Callback::from(move |()| {
+            let Some(first) = list_handle.next_token.clone() else {
+                return;
+            };
+            if list_handle.loading {
+                return;
+            }
+            let (list, dispatcher, generation) = (
+                list_handle.dispatcher(),
+                dispatcher.clone(),
+                generation.clone(),
+            );
+            let (fetcher, last_token, deps) = (fetcher.clone(), last_token.clone(), deps.clone());
+            let gen_now = generation.get();
+            list.dispatch(PagedAction::Loading);
+            yew::platform::spawn_local(async move {
+                let mut token = Some(first);
+                while let Some(t) = token {
+                    *last_token.borrow_mut() = Some(t.clone());
+                    let result = fetcher(deps.clone(), Some(t)).await;
+                    if generation.get() != gen_now {
+                        return;
+                    }
+                    match result {
+                        Ok((items, next_token)) => {
+                            token = next_token.clone();
+                            list.dispatch(PagedAction::Loaded {
+                                generation: gen_now,
+                                items,
+                                next_token,
+                            });
+                            if token.is_some() {
+                                list.dispatch(PagedAction::Loading);
+                            }
+                        }
+                        Err(error) => {
+                            check_session(&dispatcher, &error);
+                            list.dispatch(PagedAction::Failed {
+                                generation: gen_now,
+                                error,
+                            });
+                            return;
+                        }
+                    }
+                }
+            });
+        })
+    };
     {
         let list = list.dispatcher();
         let generation = generation.borrow().clone();
@@ -180,7 +250,7 @@ where
             }
         })
     };
-    (list, more)
+    (list, more, all)
 }
 
 /// Properties of [`LoadMore`].
@@ -194,6 +264,12 @@ pub struct LoadMoreProps {
     pub count: usize,
     /// Fetch the next page.
     pub onclick: Callback<()>,
+    /// Fetch every remaining page ("Load all"), when the list offers it.
+    #[prop_or_default]
+    pub onall: Option<Callback<()>>,
+    /// What the list counts ("versions"); with it, the footer says when every item is loaded.
+    #[prop_or_default]
+    pub noun: Option<AttrValue>,
 }
 
 /// The footer of a paged list: a count, a spinner text, and a "Load more" button.
@@ -202,11 +278,18 @@ pub fn load_more(props: &LoadMoreProps) -> Html {
     let onclick = props.onclick.reform(|_: MouseEvent| ());
     html! {
         <div class="load-more" aria-live="polite">
-            <span class="muted">{ format!("{} shown", props.count) }</span>
+            <span class="muted" id="list-count">{ match &props.noun {
+                Some(noun) if !props.has_more && !props.loading => format!("All {} {noun} shown", props.count),
+                Some(_) => format!("{} shown, more to load", props.count),
+                None => format!("{} shown", props.count),
+            } }</span>
             if props.loading {
                 <span class="muted">{ " · Loading…" }</span>
             } else if props.has_more {
                 <button type="button" class="secondary" {onclick}>{ "Load more" }</button>
+                if let Some(all) = &props.onall {
+                    <button type="button" class="secondary" id="load-all" onclick={all.reform(|_: MouseEvent| ())}>{ "Load all" }</button>
+                }
             }
         </div>
     }

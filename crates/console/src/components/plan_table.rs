@@ -1,12 +1,20 @@
 //! The dry-run table (one row per requested version) and the diffs of differing versions.
 
-use super::revision;
+use super::{CopyButton, revision};
+use crate::diff::{HashChange, shorten};
 use crate::plan::{action_label, format_size, summarize};
 use crate::state::DiffEntry;
 use crate::verdict::PlanVerdict;
-use wharf_core::api::{CopyPlanReport, PackageVersionErrorCode, PlannedAction};
+use wharf_core::api::{CopyPlanReport, PackageVersionErrorCode, PlannedAction, PlannedVersion};
 use wharf_core::revision::{DiffVerdict, VersionDiff};
 use yew::prelude::*;
+
+/// A version that is `SKIPPED` because another version of its call fails.
+fn is_blocked(v: &PlannedVersion) -> bool {
+    v.error
+        .as_ref()
+        .is_some_and(|e| e.error_code == PackageVersionErrorCode::Skipped)
+}
 
 /// Properties of [`PlanTable`].
 #[derive(Properties, PartialEq)]
@@ -30,27 +38,30 @@ pub struct PlanTableProps {
 pub fn plan_table(props: &PlanTableProps) -> Html {
     let problems_only = use_state(|| false);
     let s = summarize(&props.report);
+    let blocked = props
+        .report
+        .versions
+        .iter()
+        .filter(|v| is_blocked(v))
+        .count();
     let rows = props
         .report
         .versions
         .iter()
         .filter(|v| !*problems_only || v.action == PlannedAction::Fail)
         .map(|v| {
-            let class = match v.action {
-                PlannedAction::Copy => "act-copy",
-                PlannedAction::Overwrite => "act-overwrite",
-                PlannedAction::NoOp => "act-noop",
-                PlannedAction::Fail => "act-fail",
+            // SKIPPED is not a failure of its own: another version of its call blocks it.
+            let (class, label) = match v.action {
+                _ if is_blocked(v) => ("act-blocked", "BLOCKED"),
+                PlannedAction::Copy => ("act-copy", action_label(v.action)),
+                PlannedAction::Overwrite => ("act-overwrite", action_label(v.action)),
+                PlannedAction::NoOp => ("act-noop", action_label(v.action)),
+                PlannedAction::Fail => ("act-fail", action_label(v.action)),
             };
-            let blocked = v
-                .error
-                .as_ref()
-                .is_some_and(|e| e.error_code == PackageVersionErrorCode::Skipped);
             html! {
                 <tr>
                     <td data-label="Version"><code>{ &v.version }</code></td>
-                    <td data-label="Action"><span class={classes!("badge", class)}>{ action_label(v.action) }</span>
-                        if blocked { <span class="muted">{ " blocked" }</span> }</td>
+                    <td data-label="Action"><span class={classes!("badge", class)}>{ label }</span></td>
                     <td data-label="From">{ v.from_repository.clone().unwrap_or_default() }</td>
                     <td data-label="Source revision">{ revision(v.revision.as_deref()) }</td>
                     <td data-label="Destination revision">{ revision(v.destination_revision.as_deref()) }</td>
@@ -90,7 +101,10 @@ pub fn plan_table(props: &PlanTableProps) -> Html {
                 <span class="badge act-copy">{ format!("{} copy", s.copy) }</span>
                 <span class="badge act-overwrite">{ format!("{} overwrite", s.overwrite) }</span>
                 <span class="badge act-noop">{ format!("{} no-op", s.no_op) }</span>
-                <span class="badge act-fail">{ format!("{} fail", s.fail) }</span>
+                <span class="badge act-fail">{ format!("{} fail", s.fail - blocked) }</span>
+                if blocked > 0 {
+                    <span class="badge act-blocked">{ format!("{blocked} blocked") }</span>
+                }
                 <span class="muted">{ format!("{} version(s) in all", props.report.versions.len()) }</span>
             </p>
             <div class="actions plan-tools">
@@ -136,11 +150,21 @@ pub struct DiffViewProps {
     pub destination: String,
 }
 
-fn one_diff(d: &VersionDiff) -> Html {
+fn one_diff(e: &DiffEntry, d: &VersionDiff, before: &str, after: &str) -> Html {
     if d.verdict == DiffVerdict::Identical {
         return html! { <p class="muted">{ "Assets and metadata are identical." }</p> };
     }
     let size = |s: Option<u64>| s.map(format_size).unwrap_or_else(|| "?".to_owned());
+    // One side's hash: shortened, with a copy button naming whose hash it is.
+    let hash = |side: &str, h: &HashChange, value: &Option<String>| match value {
+        Some(v) => html! {
+            <span class="hash">
+                <code title={v.clone()}>{ shorten(v) }</code>{ " " }
+                <CopyButton text={v.clone()} what={format!("{side}'s {} of {}", h.algorithm, h.asset)} />
+            </span>
+        },
+        None => html! { <span class="muted">{ format!("(none in {side})") }</span> },
+    };
     html! {
         <ul class="diff">
             { for d.assets_added.iter().map(|a| html! {
@@ -151,8 +175,14 @@ fn one_diff(d: &VersionDiff) -> Html {
             }) }
             { for d.assets_changed.iter().map(|a| html! {
                 <li class="changed">{ "~ asset " }<code>{ &a.name }</code>
-                    { format!(" size {} → {}; hashes differ: {}", size(a.size_before), size(a.size_after),
-                        a.changed_hashes.join(", ")) }</li>
+                    { format!(" size {} → {}", size(a.size_before), size(a.size_after)) }
+                    <ul class="hashes-changed">
+                    { for e.hashes.iter().filter(|h| h.asset == a.name).map(|h| html! {
+                        <li>{ format!("{}: {before} ", h.algorithm) }{ hash(before, h, &h.before) }
+                            { format!(" → {after} ") }{ hash(after, h, &h.after) }</li>
+                    }) }
+                    </ul>
+                </li>
             }) }
             { for d.metadata_changed.iter().map(|m| html! {
                 <li class="changed">{ "~ " }<code>{ &m.field }</code>{ ": " }
@@ -170,15 +200,19 @@ pub fn diff_view(props: &DiffViewProps) -> Html {
     if props.diffs.is_empty() {
         return html! {};
     }
+    let (before, after) = (
+        props.destination.trim().to_owned(),
+        props.source.trim().to_owned(),
+    );
     html! {
         <section class="diffs" aria-label="Differences">
             <h3>{ if props.source.is_empty() { "What differs (destination → source)".to_owned() }
                   else { format!("What differs ({} → {})", props.destination.trim(), props.source.trim()) } }</h3>
             { for props.diffs.iter().map(|e| html! {
                 <details open=true>
-                    <summary><code>{ &e.version }</code></summary>
+                    <summary><code>{ &e.version }</code>{ format!(" in {before} → in {after}") }</summary>
                     { match &e.diff {
-                        Ok(d) => one_diff(d),
+                        Ok(d) => one_diff(e, d, &before, &after),
                         Err(why) => html! { <p class="error-text">{ why }</p> },
                     } }
                 </details>

@@ -126,6 +126,17 @@ pub fn copy_page() -> Html {
         Some((ResultHeading::Outcome, _)) => focus("outcome-heading"),
         None => {}
     });
+    {
+        // "Re-run with overwrite": once its plan would pass, the confirmation opens by itself.
+        let (confirming, dispatcher) = (confirming.clone(), store.dispatcher());
+        let wanted = store.copy.confirm_after_plan && can_run;
+        use_effect_with(wanted, move |w| {
+            if *w {
+                confirming.set(true);
+                dispatcher.dispatch(Action::ConfirmShown);
+            }
+        });
+    }
     use_effect_with(*confirming, |c| {
         if *c {
             focus("confirm-run-button");

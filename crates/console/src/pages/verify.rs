@@ -1,9 +1,13 @@
 //! `#/verify`: the destination's versions (all pages) compared with the source's; a copied
-//! version is verified when both revisions are equal.
+//! version is verified when both revisions are equal. The two repositories are fields, the
+//! other one picked from the domain's repositories ("Compare with another repository…").
 
-use crate::components::{ErrorBox, client, revision, use_store};
+use crate::components::{
+    ErrorBox, Field, RepositoryList, client, revision, use_repositories, use_store,
+};
 use crate::form::CopyForm;
 use crate::plan::{Verdict, verify_rows};
+use crate::state::Action;
 use crate::state::Task;
 use web_sys::HtmlSelectElement;
 use wharf_core::api::{ListPackageVersionsQuery, PackageVersionSummary};
@@ -115,12 +119,18 @@ pub fn verify_page() -> Html {
         }
     };
     let edit = crate::route::Route::Copy(CopyForm { ..form.clone() });
+    let destination = if form.destination.is_empty() {
+        "(choose a repository)".to_owned()
+    } else {
+        form.destination.clone()
+    };
     html! {
         <section>
             <h1>{ "Verify a copy" }</h1>
-            <p>{ format!("{} → {} · {} {}{}", form.source, form.destination, form.format,
+            <p>{ format!("{} → {destination} · {} {}{}", form.source, form.format,
                 if form.namespace.is_empty() { String::new() } else { format!("{}/", form.namespace) }, form.package) }
                 { " · " }<a href={edit.to_hash()}>{ "Edit on the copy form" }</a></p>
+            <CompareForm form={form.clone()} />
             <div class="filters">
                 <div class="field"><label for="verify-status">{ "Destination status" }</label>
                     <select id="verify-status" onchange={on_status}>
@@ -133,5 +143,90 @@ pub fn verify_page() -> Html {
             </div>
             { body }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CompareProps {
+    form: CopyForm,
+}
+
+/// The two repositories to compare, the other one picked from the domain's repositories.
+#[function_component(CompareForm)]
+fn compare_form(props: &CompareProps) -> Html {
+    let store = use_store();
+    let source = use_state(|| props.form.source.clone());
+    let destination = use_state(|| props.form.destination.clone());
+    let tried = use_state(|| false);
+    {
+        let (source, destination) = (source.clone(), destination.clone());
+        use_effect_with(props.form.clone(), move |f| {
+            source.set(f.source.clone());
+            destination.set(f.destination.clone());
+        });
+    }
+    // Arriving without the other repository ("Compare with another repository…"): its field
+    // takes the focus.
+    use_effect_with((), {
+        let empty = props.form.destination.is_empty();
+        move |()| {
+            if empty
+                && let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("verify-destination"))
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = el.focus();
+            }
+        }
+    });
+    let domain = props.form.domain.trim().to_owned();
+    let names = use_repositories((!domain.is_empty()).then_some(domain));
+    let required = |label: &str, value: &str| {
+        if *tried && value.trim().is_empty() {
+            vec![format!("{label}: name a repository of this domain.")]
+        } else {
+            Vec::new()
+        }
+    };
+    let set = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.set(v))
+    };
+    let onsubmit = {
+        let (form, source, destination, tried) = (
+            props.form.clone(),
+            source.clone(),
+            destination.clone(),
+            tried.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            tried.set(true);
+            if source.trim().is_empty() || destination.trim().is_empty() {
+                return;
+            }
+            store.dispatch(Action::SetForm(CopyForm {
+                source: source.trim().to_owned(),
+                destination: destination.trim().to_owned(),
+                overwrite: false,
+                ..form.clone()
+            }));
+        })
+    };
+    html! {
+        <form class="compare" {onsubmit} novalidate=true aria-label="Repositories to compare">
+            <div class="grid">
+                <Field id="verify-source" label="Source repository" value={(*source).clone()}
+                    oninput={set(&source)} list="verify-repositories"
+                    errors={required("Source repository", &source)} />
+                <Field id="verify-destination" label="Compare with (destination repository)"
+                    value={(*destination).clone()} oninput={set(&destination)} list="verify-repositories"
+                    errors={required("Compare with", &destination)}
+                    hint="Pick one of the domain's repositories or type its name" />
+            </div>
+            <RepositoryList id="verify-repositories" names={(*names).clone()} />
+            <div class="actions"><button type="submit" id="compare-button">{ "Compare" }</button></div>
+        </form>
     }
 }

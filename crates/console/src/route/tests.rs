@@ -157,3 +157,28 @@ fn every_view_names_the_tab() {
         "Repositories in demo · Wharf"
     );
 }
+
+#[test]
+fn a_plan_link_carries_the_marker_and_still_parses_as_the_form() {
+    let form = CopyForm {
+        domain: "demo".into(),
+        package: "w".into(),
+        ..CopyForm::default()
+    };
+    let link = link_with_plan(&Route::Copy(form.clone()), true);
+    assert_eq!(link, "#/copy?domain=demo&package=w&plan=1");
+    assert!(has_plan_marker(&link));
+    assert_eq!(Route::parse(&link), Route::Copy(form.clone()));
+    assert_eq!(
+        link_with_plan(&Route::Copy(CopyForm::default()), true),
+        "#/copy?plan=1"
+    );
+    // Without a plan, or outside the copy view, there is no marker.
+    assert!(!has_plan_marker(&link_with_plan(
+        &Route::Copy(form.clone()),
+        false
+    )));
+    assert!(!link_with_plan(&Route::Verify(form), true).contains("plan=1"));
+    assert!(!has_plan_marker("#/verify?plan=1"));
+    assert!(!has_plan_marker("#/copy?plan=10"));
+}

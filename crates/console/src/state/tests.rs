@@ -327,3 +327,52 @@ fn resume_and_leave_out_narrow_the_form_and_plan_again() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_rerun_with_overwrite_asks_for_confirmation_once_its_plan_lands() {
+    let s = reduce(
+        AppState::new(Some(session()), Route::Copy(CopyForm::default())),
+        vec![Action::RetryWithOverwrite(vec!["1.0".into()])],
+    );
+    assert!(
+        s.copy.confirm_after_plan,
+        "the plan leads straight to the confirmation"
+    );
+    let s = reduce(s, vec![Action::ConfirmShown]);
+    assert!(!s.copy.confirm_after_plan, "asked once");
+    let s = reduce(
+        s,
+        vec![
+            Action::RetryWithOverwrite(vec!["1.0".into()]),
+            Action::PlanStarted,
+            Action::PlanFailed("down".into()),
+        ],
+    );
+    assert!(!s.copy.confirm_after_plan, "no confirmation without a plan");
+}
+
+#[test]
+fn a_plan_link_asks_for_a_plan_and_verify_edits_keep_the_verify_view() {
+    let s = reduce(
+        AppState::new(Some(session()), Route::Copy(CopyForm::default())),
+        vec![Action::RequestPlan],
+    );
+    assert!(s.copy.replan);
+    let form = CopyForm {
+        domain: "d".into(),
+        source: "staging".into(),
+        overwrite: true,
+        ..CopyForm::default()
+    };
+    let s = reduce(
+        AppState::new(Some(session()), Route::Verify(CopyForm::default())),
+        vec![Action::SetForm(form)],
+    );
+    match &s.route {
+        Route::Verify(f) => {
+            assert_eq!(f.source, "staging");
+            assert!(!f.overwrite, "a verify link never carries overwrite");
+        }
+        other => panic!("left the verify view: {other:?}"),
+    }
+}

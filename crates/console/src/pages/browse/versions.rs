@@ -3,7 +3,10 @@
 
 use super::{crumbs, empty_row, list_error};
 use crate::api::ClientError;
-use crate::components::{LoadMore, PageFuture, client, revision, use_paged, use_store};
+use crate::components::{
+    LoadMore, PageFuture, SelectTools, VersionQuery, client, revision, use_paged, use_paged_all,
+    use_store,
+};
 use crate::form::CopyForm;
 use crate::plan::{format_epoch, format_size};
 use crate::route::{PackageFilter, PackageRef, Route};
@@ -105,21 +108,6 @@ fn use_description(
     (*state).clone()
 }
 
-#[derive(Properties, PartialEq)]
-struct PublishedProps {
-    package: PackageRef,
-    version: AttrValue,
-}
-
-#[function_component(Published)]
-fn published(props: &PublishedProps) -> Html {
-    match use_description(props.package.clone(), props.version.to_string()) {
-        Some(Ok(d)) => html! { { d.published_time.map(format_epoch).unwrap_or_default() } },
-        Some(Err(_)) => html! { <span class="muted">{ "?" }</span> },
-        None => html! { <span class="muted">{ "…" }</span> },
-    }
-}
-
 /// An npm package's dist-tags in this repository; with `version`, only the tags that point
 /// at it.
 #[function_component(DistTags)]
@@ -172,13 +160,18 @@ fn dist_tags(props: &PackageProps) -> Html {
     html! { <p class="dist-tags"><span class="muted">{ "npm dist-tags: " }</span>{ body }</p> }
 }
 
-/// `.../packages/FORMAT/NS/NAME`: the versions of a package, newest first.
+/// Versions per ListPackageVersions call of the versions view: one request per page, and
+/// "Load all" reads the rest in pages this size.
+const PAGE_SIZE: usize = 200;
+
+/// `.../packages/FORMAT/NS/NAME`: the versions of a package, newest first. No request per
+/// version: the published time is on each version's own view.
 #[function_component(VersionsPage)]
 pub fn versions_page(props: &PackageProps) -> Html {
     let store = use_store();
     let api = client(&store);
     let p = props.package.clone();
-    let (list, more) = use_paged(
+    let (list, more, all) = use_paged_all(
         p.clone(),
         move |p, token| -> PageFuture<PackageVersionSummary> {
             let api = api.clone();
@@ -190,6 +183,7 @@ pub fn versions_page(props: &PackageProps) -> Html {
                     namespace: (!p.namespace.is_empty()).then_some(p.namespace),
                     package: Some(p.package),
                     sort_by: Some("PUBLISHED_TIME".to_owned()),
+                    max_results: Some(PAGE_SIZE.to_string()),
                     next_token: token,
                     ..Default::default()
                 };
@@ -199,6 +193,16 @@ pub fn versions_page(props: &PackageProps) -> Html {
         },
     );
     let selected = use_state(BTreeSet::<String>::new);
+    let query = use_state(VersionQuery::default);
+    let loaded: Vec<String> = list.items.iter().map(|v| v.version.clone()).collect();
+    let onselect = {
+        let selected = selected.clone();
+        Callback::from(move |list: Vec<String>| selected.set(list.into_iter().collect()))
+    };
+    let onquery = {
+        let query = query.clone();
+        Callback::from(move |q: VersionQuery| query.set(q))
+    };
     let copy = Route::Copy(CopyForm {
         domain: p.domain.clone(),
         source: p.repository.clone(),
@@ -228,14 +232,16 @@ pub fn versions_page(props: &PackageProps) -> Html {
                 </a>
                 <a class="button-link secondary" href={verify.to_hash()}>{ "Compare with another repository…" }</a>
             </p>
+            <SelectTools id="versions" all={loaded.clone()} selected={selected.len()}
+                query={(*query).clone()} {onquery} {onselect} />
             { list_error(&list.error, more.clone()) }
             <div class="table-wrap"><table>
                 <thead><tr><th scope="col"><span class="sr-only">{ "Select" }</span></th>
                     <th scope="col">{ "Version" }</th><th scope="col">{ "Status" }</th>
-                    <th scope="col">{ "Revision" }</th><th scope="col">{ "Published" }</th>
+                    <th scope="col">{ "Revision" }</th>
                     <th scope="col">{ "Origin" }</th></tr></thead>
                 <tbody>
-                { for list.items.iter().map(|v| {
+                { for list.items.iter().filter(|v| query.matches(&v.version)).map(|v| {
                     let to = Route::Version(p.clone(), v.version.clone());
                     let onchange = {
                         let (selected, version) = (selected.clone(), v.version.clone());
@@ -251,15 +257,14 @@ pub fn versions_page(props: &PackageProps) -> Html {
                         <td><a href={to.to_hash()}><code>{ &v.version }</code></a></td>
                         <td>{ v.status.as_str() }</td>
                         <td>{ revision(v.revision.as_deref()) }</td>
-                        <td><Published package={p.clone()} version={v.version.clone()} /></td>
                         <td>{ origin_text(&v.origin) }</td>
                     </tr> }
                 }) }
-                { empty_row(6, list.loading, list.items.is_empty() && list.error.is_none(), "No versions.") }
+                { empty_row(5, list.loading, list.items.is_empty() && list.error.is_none(), "No versions.") }
                 </tbody>
             </table></div>
             <LoadMore has_more={list.next_token.is_some()} loading={list.loading}
-                count={list.items.len()} onclick={more} />
+                count={list.items.len()} onclick={more} onall={all} noun="versions" />
         </section>
     }
 }
