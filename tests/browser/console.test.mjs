@@ -115,8 +115,11 @@ test("plans a copy of an identical, a new and a differing version", async () => 
   assert.match(await page.locator("#plan-verdict").innerText(), /would not go through/);
   // The diff of the differing version: the tarball changed and README.md is new.
   const diff = page.getByRole("region", { name: "Differences" });
-  await diff.getByText("widget-lib-2.0.0.tgz").waitFor();
-  await diff.getByText("README.md").waitFor();
+  await diff.getByText("widget-lib-2.0.0.tgz", { exact: true }).waitFor();
+  await diff.getByText("README.md", { exact: true }).waitFor();
+  // The tarball's differing hashes are shown per side, each with its copy button.
+  await diff.getByRole("button", { name: "Copy release's SHA-256 of widget-lib-2.0.0.tgz" }).waitFor();
+  await diff.getByRole("button", { name: "Copy staging's SHA-256 of widget-lib-2.0.0.tgz" }).waitFor();
   await shot("07-plan");
 });
 
