@@ -141,6 +141,12 @@ test("Compare with another repository… opens Verify with a field for the other
   assert.ok(!page.url().includes("overwrite"), "a verify link carries no overwrite");
   await shot(page, "verify-compare-1280");
   await page.setViewportSize({ width: 390, height: 844 });
+  // Stacked: no sideways scrolling for the verify table either.
+  const wrap = await page.locator("#verify-table").evaluate((t) => {
+    const w = t.closest(".table-wrap");
+    return { scroll: w.scrollWidth, client: w.clientWidth };
+  });
+  assert.ok(wrap.scroll <= wrap.client + 1, `no sideways scroll at 390 px: ${JSON.stringify(wrap)}`);
   assert.deepEqual(await axeViolations(page), [], "verify at 390 px");
   await shot(page, "verify-compare-390");
   await page.context().close();

@@ -290,8 +290,9 @@ impl Reducible for AppState {
                         .collect(),
                     ..RunProgress::default()
                 });
-                // The plan is spent: the outcome replaces it.
+                // The plan is spent: the outcome replaces it (and nothing plans again by itself).
                 s.copy.plan = Task::Idle;
+                s.copy.replan = false;
                 s.copy.focus_on(ResultHeading::Outcome);
             }
             Action::BatchDone(result) => {
@@ -355,7 +356,8 @@ impl Reducible for AppState {
                 s.copy.start_over(form);
                 s.edit(None, |_| {});
             }
-            Action::RequestPlan => s.copy.replan = true,
+            // A plan link for the plan already shown asks for nothing.
+            Action::RequestPlan => s.copy.replan = s.copy.current_plan().is_none(),
             Action::ConfirmShown => s.copy.confirm_after_plan = false,
         }
         Rc::new(s)

@@ -94,7 +94,7 @@ pub fn verify_page() -> Html {
             html! {
                 <>
                     <p class="summary"><span class="badge act-copy">{ format!("{verified} of {} verified", rows.len()) }</span></p>
-                    <div class="table-wrap"><table id="verify-table">
+                    <div class="table-wrap"><table id="verify-table" class="stack">
                         <thead><tr><th scope="col">{ "Version" }</th><th scope="col">{ "Check" }</th>
                             <th scope="col">{ "Destination status" }</th><th scope="col">{ "Source revision" }</th>
                             <th scope="col">{ "Destination revision" }</th></tr></thead>
@@ -106,11 +106,11 @@ pub fn verify_page() -> Html {
                                 Verdict::NotInSource => ("NOT IN SOURCE", "act-noop"),
                             };
                             html! { <tr>
-                                <td><code>{ &r.version }</code></td>
-                                <td><span class={classes!("badge", class)}>{ label }</span></td>
-                                <td>{ r.status.map(|s| s.as_str()).unwrap_or("") }</td>
-                                <td>{ revision(r.source_revision.as_deref()) }</td>
-                                <td>{ revision(r.destination_revision.as_deref()) }</td>
+                                <td data-label="Version"><code>{ &r.version }</code></td>
+                                <td data-label="Check"><span class={classes!("badge", class)}>{ label }</span></td>
+                                <td data-label="Destination status">{ r.status.map(|s| s.as_str()).unwrap_or("") }</td>
+                                <td data-label="Source revision">{ revision(r.source_revision.as_deref()) }</td>
+                                <td data-label="Destination revision">{ revision(r.destination_revision.as_deref()) }</td>
                             </tr> }
                         }) }</tbody>
                     </table></div>

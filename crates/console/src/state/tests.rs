@@ -358,6 +358,11 @@ fn a_plan_link_asks_for_a_plan_and_verify_edits_keep_the_verify_view() {
         vec![Action::RequestPlan],
     );
     assert!(s.copy.replan);
+    let s = reduce(s, vec![Action::RunStarted(vec![vec!["1".into()]])]);
+    assert!(
+        !s.copy.replan,
+        "a run never plans again by itself when it ends"
+    );
     let form = CopyForm {
         domain: "d".into(),
         source: "staging".into(),
