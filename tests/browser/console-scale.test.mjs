@@ -76,6 +76,7 @@ test("261 versions: pages of 200, no request per version, Load all, a range and 
   await page.locator("#list-count", { hasText: "200 shown, more to load" }).waitFor();
   assert.equal(calls.filter((p) => p === "/v1/package/versions").length, 1, "one request for the first page");
   assert.equal(calls.filter((p) => p === "/v1/package/version").length, 0, "no request per version");
+  assert.equal(await page.locator("#versions-count").innerText(), "0 of 200 selected · among the versions loaded so far");
 
   await page.locator("#load-all").click();
   await page.locator("#list-count", { hasText: "All 261 versions shown" }).waitFor();

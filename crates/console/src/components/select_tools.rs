@@ -45,6 +45,9 @@ pub struct SelectToolsProps {
     pub onquery: Callback<VersionQuery>,
     /// Replace the selection with these versions.
     pub onselect: Callback<Vec<String>>,
+    /// Only some pages are loaded: the tools choose among those, and say so.
+    #[prop_or_default]
+    pub partial: bool,
 }
 
 /// The filter, the range, "Select …", "Select none" and the count.
@@ -93,6 +96,7 @@ pub fn select_tools(props: &SelectToolsProps) -> Html {
                 <span class="muted" id={format!("{}-count", props.id)} aria-live="polite">
                     { format!("{} of {} selected", props.selected, props.all.len()) }
                     if !q.is_empty() { { format!(" · {} shown", matching.len()) } }
+                    if props.partial { { " · among the versions loaded so far" } }
                 </span>
             </div>
         </div>

@@ -233,7 +233,7 @@ pub fn versions_page(props: &PackageProps) -> Html {
                 <a class="button-link secondary" href={verify.to_hash()}>{ "Compare with another repository…" }</a>
             </p>
             <SelectTools id="versions" all={loaded.clone()} selected={selected.len()}
-                query={(*query).clone()} {onquery} {onselect} />
+                query={(*query).clone()} {onquery} {onselect} partial={list.next_token.is_some()} />
             { list_error(&list.error, more.clone()) }
             <div class="table-wrap"><table>
                 <thead><tr><th scope="col"><span class="sr-only">{ "Select" }</span></th>
