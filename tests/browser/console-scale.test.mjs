@@ -109,6 +109,20 @@ test("261 versions: pages of 200, no request per version, Load all, a range and 
   assert.deepEqual(picked, ["1.0.25", ...Array.from({ length: 10 }, (_, i) => `1.0.25${i}`)].sort());
   await page.locator("#picker-none").click();
   assert.equal(await page.locator("#copy-versions").inputValue(), "");
+
+  // All 261: three calls, each all-or-nothing on its own; the plan offers one promotion instead,
+  // carrying the selection to the promote page.
+  await page.locator("#picker-filter").fill("");
+  await page.locator("#picker-select").click();
+  await page.locator("#copy-destination").fill("release");
+  await page.locator("#plan-button").click();
+  await page.locator("#plan-verdict").waitFor();
+  assert.match(await page.locator("#promote-instead").innerText(), /^This copy takes 3 calls, each all-or-nothing on its own/);
+  const href = await page.locator("#promote-link").getAttribute("href");
+  const q = new URLSearchParams(href.replace(/^#\/promote\?/, ""));
+  assert.deepEqual([q.get("domain"), q.get("source"), q.get("destination"), q.get("input")], ["demo", "staging", "release", "packages"]);
+  assert.ok(q.get("packages").startsWith("generic/acme/big-lib@"), q.get("packages"));
+  assert.equal(q.get("packages").split("@")[1].split(",").length, 261);
   await page.context().close();
 
   // At a phone's width the tools stack and stay usable.

@@ -14,6 +14,7 @@ pub mod api;
 pub mod components;
 pub mod diff;
 pub mod form;
+pub mod handoff;
 pub mod pages;
 pub mod plan;
 pub mod route;

@@ -162,6 +162,12 @@ pub fn copy_page() -> Html {
                 if view.form != store.copy.form {
                     <p class="notice">{ "The form changed since this plan was made: plan again to update it. Run copies only a current plan." }</p>
                 }
+                if let Some(href) = crate::handoff::promote_link(&view.form) {
+                    <p class="notice" id="promote-instead">
+                        { format!("This copy takes {} calls, each all-or-nothing on its own: one can go through while another fails. ", view.batches.len()) }
+                        <a href={href} id="promote-link">{ format!("Promote the {} versions in one all-or-nothing step instead…", view.report.versions.len()) }</a>
+                    </p>
+                }
                 <PlanTable report={view.report.clone()} verdict={plan_verdict(view)}
                     destination={view.form.destination.clone()} onleaveout={onleaveout.clone()} />
                 <DiffView diffs={view.diffs.clone()} source={view.form.source.clone()}
