@@ -219,7 +219,8 @@ export class WharfPromoteRelease extends HTMLElement {
       try {
         parseLockfile(r.lockfile);
       } catch (e) {
-        say("lockfile", `Lockfile: ${e.message}`);
+        // The core names every bad entry ("Lockfile entry 'node_modules/x' is not a registry package: …").
+        say("lockfile", (e.errors || []).map((x) => x.message).join(" ") || `Lockfile: ${e.message}`);
       }
     }
     return ok;
