@@ -45,7 +45,7 @@ enum Plan {
     Planning,
     Failed(String),
     Done {
-        form: PromoteForm,
+        form: Rc<PromoteForm>,
         lockfile: Rc<String>,
         result: Rc<PromotionResult>,
     },
@@ -89,7 +89,7 @@ pub fn promote_page(props: &PromotePageProps) -> Html {
             form: f,
             lockfile: l,
             result,
-        } if *f == form && **l == **lockfile => Some(result.clone()),
+        } if **f == form && **l == **lockfile => Some(result.clone()),
         _ => None,
     };
     let stale = matches!(&*plan, Plan::Done { .. }) && current.is_none();
@@ -155,7 +155,7 @@ pub fn promote_page(props: &PromotePageProps) -> Html {
             yew::platform::spawn_local(async move {
                 match api.promote(&request).await {
                     Ok(result) => plan.set(Plan::Done {
-                        form,
+                        form: Rc::new(form),
                         lockfile,
                         result: Rc::new(result),
                     }),
