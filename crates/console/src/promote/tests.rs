@@ -1,6 +1,7 @@
 use super::*;
 use crate::route::Route;
 use serde_json::json;
+use wharf_core::api::{PromotionResult, PromotionStatus, RevertResult};
 
 fn form() -> PromoteForm {
     PromoteForm {
