@@ -274,6 +274,11 @@ test("the new views pass axe-core, at 1280 px and 390 px", async () => {
     await page.locator("#promote-verdict").waitFor();
     assert.deepEqual(await axeViolations(page), [], `promote plan at ${width} px`);
     await shot(page, `plan-${width}`);
+    const noSideways = async (what) => {
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= width + 1, `${what} at ${width} px scrolls sideways: ${w}`);
+    };
+    await noSideways("promote plan");
     await page.goto(`${wharf.endpoint}/#/promote`);
     await page.locator("#promote-lockfile").waitFor();
     assert.deepEqual(await axeViolations(page), [], `lockfile form at ${width} px`);
@@ -281,10 +286,12 @@ test("the new views pass axe-core, at 1280 px and 390 px", async () => {
     await page.locator("#promotions-table tbody tr[data-id]").first().waitFor();
     assert.deepEqual(await axeViolations(page), [], `history at ${width} px`);
     await shot(page, `history-${width}`);
+    await noSideways("history");
     await page.goto(`${wharf.endpoint}/#/promotions/${promotionId}`);
     await page.locator("#record-writes").waitFor();
     assert.deepEqual(await axeViolations(page), [], `record at ${width} px`);
     await shot(page, `record-${width}`);
+    await noSideways("record");
     await page.context().close();
   }
   assert.deepEqual(pageErrors, [], "no uncaught errors in the page");

@@ -60,9 +60,16 @@ pub fn verdict(r: &PromotionResult) -> PromoteVerdict {
         return PromoteVerdict {
             passes: false,
             headline: format!(
-                "Would not pass: {} would fail ({why}), so nothing would be written and {} would be skipped.{closure}",
+                "Would not pass: {} would fail ({why}), so nothing would be written{}.{closure}",
                 plural(s.failed, "version", "versions"),
-                plural(s.skipped, "other version", "other versions"),
+                if s.skipped > 0 {
+                    format!(
+                        " and {} would be skipped",
+                        plural(s.skipped, "other version", "other versions")
+                    )
+                } else {
+                    String::new()
+                },
             ),
             action: None,
         };
