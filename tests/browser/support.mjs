@@ -4,7 +4,7 @@
 
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
 import { join, extname, resolve, dirname } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -132,4 +132,45 @@ export async function axeViolations(page) {
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(", ")}`);
+}
+
+/** A throwaway npm configuration for `registry` with `token`: { dir, env }. Remove `dir` after. */
+function npmEnv(registry, token) {
+  const dir = mkdtempSync(join(tmpdir(), "wharf-npm-"));
+  writeFileSync(join(dir, "npmrc"), `registry=${registry}\n//${registry.split("://")[1]}:_authToken=${token}\n`);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_config_")));
+  Object.assign(env, { HOME: dir, npm_config_userconfig: join(dir, "npmrc"), npm_config_globalconfig: join(dir, "global"),
+    npm_config_cache: join(dir, "cache"), npm_config_update_notifier: "false", npm_config_loglevel: "warn", npm_config_audit: "false", npm_config_fund: "false" });
+  return { dir, env };
+}
+
+/**
+ * Publishes NAME@VERSION (with `dependencies`) to `registry` (a repository's npm endpoint,
+ * ending in /) with the real npm; `text` makes the content differ between builds.
+ */
+export function npmPublish(registry, token, name, version, dependencies = {}, text = version) {
+  const { dir, env } = npmEnv(registry, token);
+  const pkg = join(dir, "pkg");
+  mkdirSync(pkg);
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name, version, main: "index.js", dependencies }));
+  writeFileSync(join(pkg, "index.js"), `module.exports = ${JSON.stringify(text)};\n`);
+  try {
+    execFileSync("npm", ["publish"], { cwd: pkg, env, stdio: "pipe" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The package-lock.json that the real npm writes for an app needing `dependencies` from `registry`. */
+export function npmLockfile(registry, token, dependencies) {
+  const { dir, env } = npmEnv(registry, token);
+  const app = join(dir, "app");
+  mkdirSync(app);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "release-app", version: "1.0.0", private: true, dependencies }));
+  try {
+    execFileSync("npm", ["install", "--package-lock-only", "--ignore-scripts"], { cwd: app, env, stdio: "pipe" });
+    return readFileSync(join(app, "package-lock.json"), "utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

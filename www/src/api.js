@@ -104,3 +104,8 @@ export function copyPackageVersions(endpoint, token, r) {
   }
   return call(endpoint, token, "POST", "/v1/package/versions/copy", query, body);
 }
+
+/** Plans (`dryRun: true`) or applies a release promotion (Wharf's POST /wharf/v1/promotions). */
+export function promote(endpoint, token, request) {
+  return call(endpoint, token, "POST", "/wharf/v1/promotions", {}, request);
+}

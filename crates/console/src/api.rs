@@ -4,8 +4,10 @@
 //! failures are decoded into [`ClientError`]. Components never build URLs.
 
 mod error;
+mod promotions;
 
 pub use error::{ClientError, fields_of_message};
+pub use promotions::{PROMOTIONS_PATH, promotions_url};
 
 use gloo_net::http::{Method, RequestBuilder};
 use serde::Serialize;

@@ -7,7 +7,8 @@
 //!
 //! Layout: [`api`] is the only module that talks HTTP; [`state`] is the reducer store;
 //! [`route`] the hash routes; [`form`], [`plan`], [`verdict`] and [`run`] are pure helpers
-//! (tested natively); [`workflow`] drives the dry run and the run; [`pages`] has one component per view and
+//! (tested natively), as is [`promote`] for the "Promote a release" form and its sentences;
+//! [`workflow`] drives the dry run and the run; [`pages`] has one component per view and
 //! [`components`] the shared pieces.
 
 pub mod api;
@@ -17,6 +18,7 @@ pub mod form;
 pub mod handoff;
 pub mod pages;
 pub mod plan;
+pub mod promote;
 pub mod route;
 pub mod run;
 pub mod select;
@@ -30,6 +32,7 @@ use pages::{
     CopyPage, DomainsPage, PackagesPage, RepositoriesPage, SignInPage, VerifyPage, VersionPage,
     VersionsPage,
 };
+use pages::{PromotePage, PromotionPage, PromotionsPage};
 use route::Route;
 use state::{Action, AppState};
 use wasm_bindgen::JsCast;
@@ -176,6 +179,9 @@ pub fn shell() -> Html {
                         { nav(Route::Domains, "Browse", browsing) }
                         { nav(Route::Copy(form.clone()), "Copy", matches!(store.route, Route::Copy(_))) }
                         { nav(Route::Verify(verify_form), "Verify", matches!(store.route, Route::Verify(_))) }
+                        { nav(Route::Promote(Default::default()), "Promote", matches!(store.route, Route::Promote(_))) }
+                        { nav(Route::Promotions(Default::default()), "Promotions", matches!(store.route,
+                            Route::Promotions(_) | Route::Promotion(_) | Route::PromotionRevert(_))) }
                     </nav>
                     <div class="session">
                         <span class="muted endpoint">
@@ -218,6 +224,10 @@ fn page(route: &Route) -> Html {
         Route::Version(p, v) => html! { <VersionPage package={p.clone()} version={v.clone()} /> },
         Route::Copy(_) => html! { <CopyPage /> },
         Route::Verify(_) => html! { <VerifyPage /> },
+        Route::Promote(form) => html! { <PromotePage form={form.clone()} /> },
+        Route::Promotions(filter) => html! { <PromotionsPage filter={filter.clone()} /> },
+        Route::Promotion(id) => html! { <PromotionPage id={id.clone()} revert={false} /> },
+        Route::PromotionRevert(id) => html! { <PromotionPage id={id.clone()} revert={true} /> },
         Route::NotFound(raw) => html! {
             <section class="card narrow">
                 <h1>{ "Nothing here" }</h1>

@@ -2,10 +2,14 @@
 
 mod browse;
 mod copy;
+mod promote;
+mod promotions;
 mod signin;
 mod verify;
 
 pub use browse::{DomainsPage, PackagesPage, RepositoriesPage, VersionPage, VersionsPage};
 pub use copy::CopyPage;
+pub use promote::PromotePage;
+pub use promotions::{PromotionPage, PromotionsPage};
 pub use signin::SignInPage;
 pub use verify::VerifyPage;

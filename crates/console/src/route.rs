@@ -5,6 +5,7 @@
 //! are percent-encoded; an empty namespace segment means "no namespace".
 
 use crate::form::CopyForm;
+use crate::promote::{HistoryFilter, PromoteForm};
 use serde::{Deserialize, Serialize};
 
 /// The ListPackages filters of the packages view.
@@ -66,6 +67,14 @@ pub enum Route {
     Copy(CopyForm),
     /// `#/verify?...`: the same members as the copy form.
     Verify(CopyForm),
+    /// `#/promote?domain=&source=&destDomain=&destination=&input=...`: promote a release.
+    Promote(PromoteForm),
+    /// `#/promotions?domain=&repository=`: the promotion history of a destination.
+    Promotions(HistoryFilter),
+    /// `#/promotions/ID`: one promotion's record.
+    Promotion(String),
+    /// `#/promotions/ID/revert`: the record with its revert's plan.
+    PromotionRevert(String),
     /// Anything else (the text after `#`).
     NotFound(String),
 }
@@ -92,6 +101,13 @@ impl Route {
             }
             Route::Copy(_) => "Copy package versions".to_owned(),
             Route::Verify(_) => "Verify a copy".to_owned(),
+            Route::Promote(_) => "Promote a release".to_owned(),
+            Route::Promotions(f) if !f.domain.trim().is_empty() => {
+                format!("Promotions into {}", f.domain.trim())
+            }
+            Route::Promotions(_) => "Promotions".to_owned(),
+            Route::Promotion(id) => format!("Promotion {id}"),
+            Route::PromotionRevert(id) => format!("Revert promotion {id}"),
             Route::NotFound(_) => "Nothing here".to_owned(),
         };
         format!("{what} · Wharf")
@@ -173,6 +189,10 @@ impl Route {
             Route::Version(p, v) => format!("{}/versions/{}", p.path(), encode_segment(v)),
             Route::Copy(form) => format!("#/copy{}", query(form)),
             Route::Verify(form) => format!("#/verify{}", query(form)),
+            Route::Promote(form) => format!("#/promote{}", query(form)),
+            Route::Promotions(filter) => format!("#/promotions{}", query(filter)),
+            Route::Promotion(id) => format!("#/promotions/{}", encode_segment(id)),
+            Route::PromotionRevert(id) => format!("#/promotions/{}/revert", encode_segment(id)),
             Route::NotFound(raw) => format!("#{raw}"),
         }
     }
@@ -201,6 +221,16 @@ impl Route {
             ["signin"] => Route::SignIn,
             ["copy"] => serde_urlencoded::from_str(q).map_or_else(|_| not_found(), Route::Copy),
             ["verify"] => serde_urlencoded::from_str(q).map_or_else(|_| not_found(), Route::Verify),
+            ["promote"] => {
+                serde_urlencoded::from_str(q).map_or_else(|_| not_found(), Route::Promote)
+            }
+            ["promotions"] => {
+                serde_urlencoded::from_str(q).map_or_else(|_| not_found(), Route::Promotions)
+            }
+            ["promotions", id] if !id.is_empty() => Route::Promotion((*id).to_owned()),
+            ["promotions", id, "revert"] if !id.is_empty() => {
+                Route::PromotionRevert((*id).to_owned())
+            }
             ["domains", d] | ["domains", d, "repositories"] if !d.is_empty() => {
                 Route::Repositories {
                     domain: (*d).to_owned(),

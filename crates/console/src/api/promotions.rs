@@ -1,0 +1,97 @@
+//! Release promotions (Wharf's own `/wharf/v1/promotions`, outside CodeArtifact's operation
+//! table): plan or apply, list, describe, revert. Same bearer token and error decoding as
+//! every other call.
+
+use super::{ApiClient, ClientError};
+use gloo_net::http::{Method, RequestBuilder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wharf_core::api as wire;
+
+/// Where the promotion API lives.
+pub const PROMOTIONS_PATH: &str = "/wharf/v1/promotions";
+
+/// The URL of a promotion call: `{endpoint}/wharf/v1/promotions{suffix}?{query}`.
+pub fn promotions_url<Q: Serialize>(endpoint: &str, suffix: &str, query: &Q) -> String {
+    let base = endpoint.trim_end_matches('/');
+    let q = serde_urlencoded::to_string(query).unwrap_or_default();
+    if q.is_empty() {
+        format!("{base}{PROMOTIONS_PATH}{suffix}")
+    } else {
+        format!("{base}{PROMOTIONS_PATH}{suffix}?{q}")
+    }
+}
+
+/// An empty query string.
+#[derive(Serialize)]
+struct NoQuery {}
+
+impl ApiClient {
+    async fn wharf<Q: Serialize, B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: Method,
+        suffix: &str,
+        query: &Q,
+        body: Option<&B>,
+    ) -> Result<R, ClientError> {
+        let url = promotions_url(&self.endpoint, suffix, query);
+        let builder = RequestBuilder::new(&url)
+            .method(method)
+            .header("Authorization", &format!("Bearer {}", self.token));
+        let request = match body {
+            Some(b) => builder.json(b),
+            None => builder.build(),
+        }
+        .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let response = request.send().await.map_err(|e| self.no_answer(&e))?;
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        if !response.ok() {
+            let error_type = response.headers().get("x-amzn-ErrorType");
+            return Err(ClientError::decode(
+                response.status(),
+                error_type.as_deref(),
+                &text,
+            ));
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| ClientError::Unreachable(format!("unreadable promotion answer: {e}")))
+    }
+
+    /// `POST /wharf/v1/promotions`: plan (`dryRun`) or apply a promotion.
+    pub async fn promote(
+        &self,
+        request: &wire::PromotionRequest,
+    ) -> Result<wire::PromotionResult, ClientError> {
+        self.wharf(Method::POST, "", &NoQuery {}, Some(request))
+            .await
+    }
+
+    /// `GET /wharf/v1/promotions`: one page of records, newest first.
+    pub async fn list_promotions(
+        &self,
+        query: &wire::ListPromotionsQuery,
+    ) -> Result<wire::ListPromotionsResult, ClientError> {
+        self.wharf(Method::GET, "", query, None::<&()>).await
+    }
+
+    /// `GET /wharf/v1/promotions/{id}`: one record with its writes.
+    pub async fn describe_promotion(&self, id: &str) -> Result<wire::PromotionRecord, ClientError> {
+        let suffix = format!("/{}", crate::route::encode_segment(id));
+        self.wharf(Method::GET, &suffix, &NoQuery {}, None::<&()>)
+            .await
+    }
+
+    /// `POST /wharf/v1/promotions/{id}/revert`: the revert's plan (`dryRun`) or the revert.
+    pub async fn revert_promotion(
+        &self,
+        id: &str,
+        request: &wire::RevertPromotionRequest,
+    ) -> Result<wire::RevertResult, ClientError> {
+        let suffix = format!("/{}/revert", crate::route::encode_segment(id));
+        self.wharf(Method::POST, &suffix, &NoQuery {}, Some(request))
+            .await
+    }
+}
