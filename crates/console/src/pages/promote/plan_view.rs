@@ -108,6 +108,9 @@ pub fn promotion_plan_view(props: &PromotionPlanProps) -> Html {
                 v.diff.clone().map(|d| DiffEntry {
                     version: format!("{name}@{}", v.version),
                     diff: Ok(d),
+                    // The service's diff names what changed; the hash values need both
+                    // versions' assets, which a promotion's answer does not carry.
+                    hashes: Vec::new(),
                 })
             })
         })
