@@ -16,6 +16,7 @@ pub mod components;
 pub mod diff;
 pub mod form;
 pub mod handoff;
+pub mod large_copy;
 pub mod pages;
 pub mod plan;
 pub mod promote;

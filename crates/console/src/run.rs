@@ -45,6 +45,8 @@ pub struct RunProgress {
     pub finished: bool,
     /// Why the run stopped early (cancelled or an error), if it did.
     pub stopped: Option<String>,
+    /// The record of the promotion that ran the copy (more than 100 versions), once answered.
+    pub promotion_id: Option<String>,
 }
 
 impl RunProgress {
@@ -216,7 +218,18 @@ pub fn run_summary(run: &RunProgress, rows: &[RunRow]) -> String {
     })
     .collect();
     let calls = run.total();
-    let head = if !run.finished {
+    let head = if crate::large_copy::runs_as_promotion(&run.form) {
+        if !run.finished {
+            "Copying as one all-or-nothing promotion".to_owned()
+        } else if run.stopped.is_some() {
+            "Stopped: the promotion did not answer with a result".to_owned()
+        } else {
+            match &run.promotion_id {
+                Some(id) => format!("Done: one promotion answered (record {id})"),
+                None => "Done: one promotion answered".to_owned(),
+            }
+        }
+    } else if !run.finished {
         format!("Copying: {} of {calls} call(s) answered", run.done())
     } else if run.stopped.is_some() {
         format!("Stopped after {} of {calls} call(s)", run.done())
@@ -232,6 +245,7 @@ pub fn run_summary(run: &RunProgress, rows: &[RunRow]) -> String {
 /// One line per call: its versions and what became of it, in plain words.
 pub fn call_lines(run: &RunProgress) -> Vec<String> {
     let total = run.total();
+    let promotion = crate::large_copy::runs_as_promotion(&run.form);
     let mut in_flight = !run.finished;
     run.calls
         .iter()
@@ -259,7 +273,11 @@ pub fn call_lines(run: &RunProgress) -> Vec<String> {
                 }
                 CallState::Waiting => "waiting".to_owned(),
             };
-            format!("Call {} of {total} ({range}): {what}", i + 1)
+            if promotion {
+                format!("One promotion ({range}): {what}")
+            } else {
+                format!("Call {} of {total} ({range}): {what}", i + 1)
+            }
         })
         .collect()
 }

@@ -200,6 +200,8 @@ pub enum Action {
     RunStarted(Vec<Vec<String>>),
     /// The current call of the run answered.
     BatchDone(CopyPackageVersionsResult),
+    /// The run's promotion (a copy of more than 100 versions) was recorded under this id.
+    PromotionRecorded(String),
     /// The current call of the run failed: refused by the service (`unknown: false`, nothing
     /// written) or without an answer (`unknown: true`). The run stops.
     BatchFailed {
@@ -304,6 +306,11 @@ impl Reducible for AppState {
                         run.finished = true;
                         s.copy.focus_on(ResultHeading::Outcome);
                     }
+                }
+            }
+            Action::PromotionRecorded(id) => {
+                if let Some(run) = s.copy.run.as_mut() {
+                    run.promotion_id = Some(id);
                 }
             }
             Action::BatchFailed { message, unknown } => {

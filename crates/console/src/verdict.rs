@@ -70,6 +70,7 @@ pub fn plan_verdict(view: &PlanView) -> PlanVerdict {
     let total = summarize(&view.report);
     let conflicting: Vec<String> = failures(&view.report).into_iter().map(|(v, _)| v).collect();
     let calls = view.batches.len();
+    let promotion = crate::large_copy::runs_as_promotion(&view.form);
     let mut details = Vec::new();
     if calls > 1 {
         for (i, b) in view.batches.iter().enumerate() {
@@ -135,6 +136,10 @@ pub fn plan_verdict(view: &PlanView) -> PlanVerdict {
             format!(
                 "This copy would not go through as planned: {failing} of its {calls} calls would fail, and each call is all-or-nothing. Run is off until every call would pass.{advice}"
             )
+        } else if promotion {
+            format!(
+                "This copy would not go through: more than 100 versions run as one all-or-nothing promotion, so a failing version stops them all and the others are SKIPPED.{advice}"
+            )
         } else {
             format!(
                 "This copy would not go through: a failing version stops the whole call, so the others are SKIPPED.{advice}"
@@ -170,7 +175,11 @@ pub fn plan_verdict(view: &PlanView) -> PlanVerdict {
             String::new()
         }
     );
-    if calls > 1 {
+    if promotion {
+        headline.push_str(
+            " More than 100 versions run as one all-or-nothing promotion, recorded under Promotions and revertible.",
+        );
+    } else if calls > 1 {
         headline.push_str(&format!(
             " The run makes {calls} calls of at most 100 versions, in version order; each call is all-or-nothing."
         ));

@@ -5,6 +5,7 @@
 use crate::api::{ApiClient, ClientError};
 use crate::diff::hash_changes;
 use crate::form::CopyForm;
+use crate::large_copy;
 use crate::plan::{
     Holding, diff_candidates, fill_revisions, merge_reports, preview_input, upstream_order,
     version_content, with_dist_tags,
@@ -206,12 +207,17 @@ pub async fn dry_run(api: &ApiClient, form: &CopyForm) -> Result<PlanView, Clien
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(preview_error)?;
-    let batches = reports.clone();
+    let mut batches = reports.clone();
     let mut report = merge_reports(reports).ok_or_else(|| ClientError::Validation {
         message: "Name at least one version".to_owned(),
         fields: Vec::new(),
     })?;
     fill_revisions(&mut report, &sources, &dest.1);
+    if large_copy::runs_as_promotion(form) {
+        // One promotion, all-or-nothing across every version, as the service will run it.
+        large_copy::all_or_nothing(&mut report);
+        batches = vec![report.clone()];
+    }
     let mut diffs = Vec::new();
     for v in diff_candidates(&report) {
         let from = v.from_repository.clone().unwrap_or_else(|| source.clone());
@@ -288,6 +294,9 @@ pub async fn run_copy(
     store: UseReducerDispatcher<AppState>,
     cancel: Rc<Cell<bool>>,
 ) {
+    if large_copy::runs_as_promotion(&form) {
+        return run_as_promotion(api, form, store).await;
+    }
     let requests = form.requests();
     let total = requests.len();
     store.dispatch(Action::RunStarted(form.batches()));
@@ -308,6 +317,35 @@ pub async fn run_copy(
                 });
                 return;
             }
+        }
+    }
+}
+
+/// Runs a copy of more than 100 versions as one all-or-nothing promotion and reports its
+/// answer as the run's single call (with the promotion's record id).
+async fn run_as_promotion(
+    api: ApiClient,
+    form: CopyForm,
+    store: UseReducerDispatcher<AppState>,
+) {
+    store.dispatch(Action::RunStarted(vec![form.batches().concat()]));
+    let failed = |message: String, unknown: bool| Action::BatchFailed { message, unknown };
+    match api
+        .promote(&large_copy::promotion_request(&form, false))
+        .await
+    {
+        Ok(answer) => match large_copy::copy_result(&answer) {
+            Ok(result) => {
+                if let Some(id) = answer.promotion_id {
+                    store.dispatch(Action::PromotionRecorded(id));
+                }
+                store.dispatch(Action::BatchDone(result));
+            }
+            Err(why) => store.dispatch(failed(why, true)),
+        },
+        Err(e) => {
+            crate::components::check_session(&store, &e);
+            store.dispatch(failed(e.to_string(), outcome_unknown(&e)));
         }
     }
 }

@@ -94,7 +94,8 @@ export type PromotionAction = "COPY" | "OVERWRITE" | "NOOP" | "FAIL" | "SKIPPED"
 export type PromotionErrorCode = PackageVersionErrorCode | "UNSATISFIED_DEPENDENCY";
 export interface PromotedVersion {
   version: string; revision?: string; action: PromotionAction; errorCode?: PromotionErrorCode;
-  errorMessage?: string; addedAsDependency: boolean; destinationRevision?: string; diff?: VersionDiff;
+  errorMessage?: string; addedAsDependency: boolean; destinationRevision?: string; status?: PackageVersionStatus;
+  diff?: VersionDiff;
 }
 export interface PromotedPackage {
   format: string; namespace?: string; package: string; versions: PromotedVersion[]; distTags: DistTagChange[];

@@ -164,8 +164,8 @@ pub fn copy_page() -> Html {
                 }
                 if let Some(href) = crate::handoff::promote_link(&view.form) {
                     <p class="notice" id="promote-instead">
-                        { format!("This copy takes {} calls, each all-or-nothing on its own: one can go through while another fails. ", view.batches.len()) }
-                        <a href={href} id="promote-link">{ format!("Promote the {} versions in one all-or-nothing step instead…", view.report.versions.len()) }</a>
+                        { "More than 100 versions run as one all-or-nothing promotion, recorded under Promotions. " }
+                        <a href={href} id="promote-link">{ format!("Open the {} versions on the Promote page (dependencies, a reason)…", view.report.versions.len()) }</a>
                     </p>
                 }
                 <PlanTable report={view.report.clone()} verdict={plan_verdict(view)}
@@ -191,6 +191,9 @@ pub fn copy_page() -> Html {
             <>
                 { heading("outcome-heading", "Outcome") }
                 <OutcomeTable run={run.clone()} {oncancel} {onretry} />
+                if let Some(id) = &run.promotion_id {
+                    <p><a id="promotion-record-link" href={Route::Promotion(id.clone()).to_hash()}>{ format!("The promotion's record ({id}): who, when, what, and its revert") }</a></p>
+                }
                 if run.finished && (!resume.is_empty() || verify_link.is_some()) {
                     <p class="actions">
                         if !resume.is_empty() {

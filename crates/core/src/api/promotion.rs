@@ -200,6 +200,10 @@ pub struct PromotedVersion {
     /// What the destination holds of this version now, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_revision: Option<String>,
+    /// The status the version has in the destination once the promotion is applied (the
+    /// source's for `COPY` and `OVERWRITE`, the destination's for `NOOP`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::names::PackageVersionStatus>,
     /// How the source differs from the destination (destination → source), for conflicts whose
     /// assets and metadata the caller provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -387,6 +387,11 @@ fn version(v: &PlannedVersion, n: &mut api::PromotionCounts) -> api::PromotedVer
         error_message: error.map(|e| e.1),
         added_as_dependency: v.added_as_dependency,
         destination_revision: v.destination.as_ref().map(|d| d.revision.to_string()),
+        status: match &v.outcome {
+            PromotionOutcome::Copy(c) => Some(c.record.status),
+            PromotionOutcome::NoOp { .. } => v.destination.as_ref().map(|d| d.status),
+            PromotionOutcome::Failed { .. } | PromotionOutcome::Skipped => None,
+        },
         diff: v.diff.clone(),
     }
 }
