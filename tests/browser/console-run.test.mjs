@@ -1,10 +1,10 @@
 // The console's run, end to end against the real wharf binary (--demo) in Debian's Chromium:
 // Run only from a current plan that would pass, after a confirmation that says what it will do;
 // a token that may not copy is told at the plan; after Plan or Run the focus lands on the
-// result's heading and a sticky bar announces the summary; a package of 261 versions plans per
-// call (in version order), and when the middle call fails on the network every version is shown
-// as copied, unknown or not attempted, with "Resume the rest" and "Verify the destination"; a
-// cancel after a call whose versions were all identical still shows them. Also a keyboard-only
+// result's heading and a sticky bar announces the summary; a package of 261 versions plans and
+// runs as one all-or-nothing promotion, and when it gets no answer every version is shown as
+// unknown, with "Resume the rest" and "Verify the destination"; a large copy's identical
+// versions are shown as unchanged. Also a keyboard-only
 // walk, axe-core on every view, and screenshots at 390 px and 1280 px (tests/artifacts).
 
 import { test, before, after } from "node:test";
@@ -53,6 +53,7 @@ const activeId = (page) => page.evaluate(() => document.activeElement?.id || "")
 /** Waits until the element with `id` has the focus. */
 const focusOn = (page, id) => page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
 const COPY_CALLS = (url) => url.pathname === "/v1/package/versions/copy";
+const PROMOTIONS = (url) => url.pathname === "/wharf/v1/promotions";
 const copyUrl = (fields) => `${wharf.endpoint}/#/copy?${new URLSearchParams(fields)}`;
 const demoForm = (versions, extra = {}) =>
   copyUrl({ domain: "demo", source: "staging", destination: "release", format: "generic", namespace: "acme", package: "widget-lib", versions, ...extra });
@@ -168,90 +169,86 @@ test("a token that may not copy is told so by the plan", async () => {
   await page.context().close();
 });
 
-test("261 versions: per-call plan, a network failure in the middle call, resume and verify", async () => {
+test("261 versions: one all-or-nothing promotion, a network failure, resume and verify", async () => {
   const versions = Array.from({ length: 261 }, (_, i) => `1.0.${i}`);
   for (const v of versions) await publish("staging", BIG, v, `big-lib ${v}`);
   await publish("release", BIG, "1.0.150", "a different 1.0.150");
   const page = await newPage();
-  // Typed in text order (1.0.0, 1.0.1, 1.0.10, …): the calls still split in version order.
+  // Typed in text order (1.0.0, 1.0.1, 1.0.10, …): the plan and the run use version order.
   const typed = [...versions].sort();
   const form = { domain: "demo", source: "staging", destination: "release", format: "generic", namespace: BIG.namespace, package: BIG.pkg };
   await page.goto(copyUrl({ ...form, versions: typed.join("\n") }));
   await planAndWait(page);
-  assert.match(await page.locator("#plan-verdict").innerText(), /1 of its 3 calls would fail/);
-  const calls = await page.locator("#plan-calls li").allInnerTexts();
-  assert.deepEqual(calls, [
-    "Call 1 of 3 (1.0.0 – 1.0.99, 100 versions): would copy 100.",
-    "Call 2 of 3 (1.0.100 – 1.0.199, 100 versions): would fail: 1.0.150 ALREADY_EXISTS; its other 99 version(s) would be SKIPPED.",
-    "Call 3 of 3 (1.0.200 – 1.0.260, 61 versions): would copy 61.",
-  ]);
+  // More than one call's worth runs as one promotion: one conflict stops every version.
+  assert.match(await page.locator("#plan-verdict").innerText(), /^This copy would not go through: more than 100 versions run as one all-or-nothing promotion/);
+  const planned = await table(page, "#plan-table");
+  assert.equal(planned.length, 261);
+  assert.equal(planned.filter((r) => /ALREADY_EXISTS/.test(r[5])).length, 1);
+  assert.equal(planned.filter((r) => /SKIPPED/.test(r[5])).length, 260, "every other version is blocked by the conflict");
   assert.ok(await page.locator("#run-button").isDisabled());
   await shot(page, "05-big-plan");
 
   await page.locator("#leave-out-button").click();
   await page.locator("#run-button:not([disabled])").waitFor();
+  assert.match(await page.locator("#plan-verdict").innerText(), /^Ready: 260 version\(s\) would be copied\. More than 100 versions run as one all-or-nothing promotion/);
 
-  // The second real CopyPackageVersions call never gets an answer.
+  // The promotion never gets an answer, and no CopyPackageVersions call is made.
   let copies = 0;
   await page.route(COPY_CALLS, async (route) => {
     const body = JSON.parse(route.request().postData() || "{}");
-    if ((body.versions || []).length > 0 && ++copies === 2) return route.abort("connectionreset");
+    if ((body.versions || []).length > 0) copies++;
     return route.continue();
   });
+  await page.route(PROMOTIONS, async (route) => route.abort("connectionreset"));
   await page.locator("#run-button").click();
   assert.equal(await page.locator("#confirm-run-button").innerText(), "Copy 260 into release");
   await page.locator("#confirm-run-button").click();
   await page.locator("#resume-button").waitFor();
   const rows = await table(page, "#outcome-table");
   assert.equal(rows.length, 260, "every version is listed");
-  const count = (label) => rows.filter((r) => r[1] === label).length;
-  assert.deepEqual([count("COPIED"), count("UNKNOWN"), count("NOT ATTEMPTED")], [100, 100, 60]);
+  assert.equal(rows.filter((r) => r[1] === "UNKNOWN").length, 260);
   const lines = await page.locator("#run-calls li").allInnerTexts();
-  assert.match(lines[0], /^Call 1 of 3 \(1\.0\.0 – 1\.0\.99, 100 versions\): answered: 100 copied, 0 failed$/);
-  assert.match(lines[1], /^Call 2 of 3 .*whether it copied is unknown/);
-  assert.match(lines[2], /^Call 3 of 3 .*not attempted$/);
-  assert.match(await page.locator("#result-summary").innerText(), /^Stopped after 2 of 3 call\(s\)\. 260 versions: 100 copied, 100 result unknown, 60 not attempted\.$/);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /^One promotion \(1\.0\.0 – 1\.0\.260, 260 versions\): sent, but no answer came .*whether it copied is unknown/);
+  assert.match(await page.locator("#result-summary").innerText(), /^Stopped: the promotion did not answer with a result\. 260 versions: 260 result unknown\.$/);
   assert.ok(await page.locator("#verify-link").isVisible(), "Verify the destination");
-  await shot(page, "06-big-partial");
-  await page.unroute(COPY_CALLS);
+  await shot(page, "06-big-unknown");
+  await page.unroute(PROMOTIONS);
 
-  // Resume the rest: plans the 160 that were not copied, then runs them after confirmation.
+  // Resume the rest: plans the 260 again, then runs them as one promotion after confirmation.
   await page.locator("#resume-button").click();
   await page.locator("#run-button:not([disabled])").waitFor();
-  assert.match(await page.locator("#plan-verdict").innerText(), /^Ready: 160 version\(s\) would be copied/);
+  assert.match(await page.locator("#plan-verdict").innerText(), /^Ready: 260 version\(s\) would be copied/);
   await page.locator("#run-button").click();
   await page.locator("#confirm-run-button").click();
   await page.locator("#verify-link").waitFor();
   const resumed = await table(page, "#outcome-table");
-  assert.equal(resumed.filter((r) => r[1] === "COPIED").length, 160);
+  assert.equal(resumed.filter((r) => r[1] === "COPIED").length, 260);
+  assert.equal(copies, 0, "a large copy makes no CopyPackageVersions call");
+  assert.match(await page.locator("#result-summary").innerText(), /^Done: one promotion answered \(record [^)]+\)\. 260 versions: 260 copied\.$/);
+  const record = await page.locator("#promotion-record-link").getAttribute("href");
+  assert.match(record, /^#\/promotions\/.+/);
   await page.locator("#verify-link").click();
-  await page.getByText("160 of 160 verified").waitFor();
+  await page.getByText("260 of 260 verified").waitFor();
+  // The record names the copy: what, by whom, and why.
+  await page.goto(`${wharf.endpoint}/${record}`);
+  await page.getByText("Console copy of 260 versions of big-lib from staging to release").first().waitFor();
   await page.context().close();
 });
 
-test("a cancel after a call whose versions were all identical still shows them", async () => {
+test("a large copy whose versions are mostly identical shows them as unchanged", async () => {
   // 1.0.0 … 1.0.99 are in release by now; 300 … 319 are new.
   for (let i = 300; i < 320; i++) await publish("staging", BIG, `1.0.${i}`, `big-lib 1.0.${i}`);
   const page = await newPage();
   const versions = [...Array.from({ length: 100 }, (_, i) => `1.0.${i}`), ...Array.from({ length: 20 }, (_, i) => `1.0.${300 + i}`)];
   await page.goto(copyUrl({ domain: "demo", source: "staging", destination: "release", format: "generic", namespace: BIG.namespace, package: BIG.pkg, versions: versions.join("\n") }));
   await planAndWait(page);
-  // Hold the first call's answer until Cancel was pressed.
-  let release;
-  const held = new Promise((r) => (release = r));
-  await page.route(COPY_CALLS, async (route) => {
-    const body = JSON.parse(route.request().postData() || "{}");
-    if ((body.versions || []).length > 0) await held;
-    return route.continue();
-  });
   await page.locator("#run-button").click();
   await page.locator("#confirm-run-button").click();
-  await page.getByRole("button", { name: "Cancel" }).click();
-  release();
-  await page.locator("#resume-button").waitFor();
+  await page.locator("#verify-link").waitFor();
   const rows = await table(page, "#outcome-table");
-  assert.equal(rows.filter((r) => r[1] === "UNCHANGED").length, 100, "the identical call's versions are shown");
-  assert.equal(rows.filter((r) => r[1] === "NOT ATTEMPTED").length, 20);
+  assert.equal(rows.filter((r) => r[1] === "UNCHANGED").length, 100, "the identical versions are shown");
+  assert.equal(rows.filter((r) => r[1] === "COPIED").length, 20);
   await page.context().close();
 });
 

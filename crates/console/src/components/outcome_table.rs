@@ -74,7 +74,8 @@ pub fn outcome_table(props: &OutcomeTableProps) -> Html {
                     { format!("{}/{}", run.done(), run.total()) }
                 </progress>
                 <span>{ format!("{} of {} calls", run.done(), run.total()) }</span>
-                if !run.finished {
+                // Stopping between calls means something only when there is a next call.
+                if !run.finished && run.total() > 1 {
                     <button type="button" class="secondary" onclick={oncancel}
                         disabled={run.cancel_requested}>
                         { if run.cancel_requested { "Stopping…" } else { "Cancel" } }
