@@ -229,6 +229,11 @@ test("deep links restore every view; the keyboard reaches everything", async () 
   assert.equal(await page.locator("#promote-select-prefix").inputValue(), "app-");
   assert.ok(await page.locator("#opt-with-dependencies").isChecked());
   assert.equal(await page.locator("#promote-reason").inputValue(), "r1");
+  // The selection plans too: every Published version of the source's npm packages named app-*.
+  await page.locator("#promote-plan-button").click();
+  await page.locator("#promote-verdict").waitFor();
+  const selected = (await planRows(page)).map((r) => `${r[0]}@${r[1]}`);
+  for (const v of ["app-util@2.0.0", "app-util@2.1.0", "@acme/app-ui@1.0.0"]) assert.ok(selected.includes(v), `${v} in ${selected}`);
   await page.goto(`${wharf.endpoint}/#/promotions?domain=demo&repository=release`);
   await page.locator(`#promotions-table tr[data-id="${promotionId}"]`).waitFor();
   assert.equal(await page.locator("#history-repository").inputValue(), "release");
