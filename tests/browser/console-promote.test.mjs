@@ -3,7 +3,8 @@
 // by the real npm: paste the lockfile, plan (a failing plan is not runnable), plan again with
 // overwrite, confirm, watch the progress view, see the result and its record in the history,
 // open the revert's own plan and revert; the closure report of an explicit list; a revert after
-// a later change is refused in plain words; deep links for every view; a keyboard-only walk;
+// a later change is refused in plain words; the demo user may plan but not revert; deep links
+// for every view; a keyboard-only walk;
 // axe-core on every new view and screenshots at 390 px and 1280 px (tests/artifacts).
 
 import { test, before, after } from "node:test";
@@ -13,13 +14,14 @@ import { join } from "node:path";
 import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations, npmPublish, npmLockfile } from "./support.mjs";
 
 const DIST = process.env.WHARF_CONSOLE_DIR || join(ROOT, "dist");
-let wharf, browser, rootToken, lockfile, staging, release;
+let wharf, browser, rootToken, demoToken, lockfile, staging, release;
 const pageErrors = [];
 
 before(async () => {
   assert.ok(existsSync(join(DIST, "index.html")), `build the console first: trunk build (no ${DIST}/index.html)`);
   wharf = await startWharf(["--console-dir", DIST, "--demo"]);
-  await wharf.waitForOutput(/http:\/\/\S+\/#\/signin\?token=\S+/);
+  const [link] = await wharf.waitForOutput(/http:\/\/\S+\/#\/signin\?token=\S+/);
+  demoToken = decodeURIComponent(link.match(/token=([^&]+)/)[1]);
   // Root signs in here: a revert also needs DeletePackageVersions, which the demo user lacks.
   rootToken = wharf.aws("get-authorization-token", "--domain", "demo").authorizationToken;
   staging = `${wharf.endpoint}/npm/demo/staging/`;
@@ -39,12 +41,12 @@ after(async () => {
   wharf?.stop();
 });
 
-async function newPage(width = 1280) {
+async function newPage(width = 1280, token = rootToken) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
   const page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
   page.setDefaultTimeout(20000);
-  await page.goto(`${wharf.endpoint}/#/signin?token=${encodeURIComponent(rootToken)}`);
+  await page.goto(`${wharf.endpoint}/#/signin?token=${encodeURIComponent(token)}`);
   await page.getByRole("heading", { name: "Domains" }).waitFor();
   return page;
 }
@@ -65,7 +67,7 @@ const versionsIn = (repo, ns, pkg) => {
   }
 };
 const form = (fields) => `${wharf.endpoint}/#/promote?${new URLSearchParams({ domain: "demo", source: "staging", destination: "release", ...fields })}`;
-let promotionId;
+let promotionId, changedId;
 
 test("lockfile → plan → confirm → run → history → record → revert plan → revert", async () => {
   const before = versionsIn("release", null, "app-util");
@@ -207,6 +209,7 @@ test("a revert after a later change is refused, naming what changed", async () =
   });
   const applied = await res.json();
   assert.equal(applied.status, "APPLIED", JSON.stringify(applied));
+  changedId = applied.promotionId;
   wharf.aws("update-package-versions-status", "--domain", "demo", "--repository", "release", "--format", "npm", "--namespace", "acme", "--package", "app-core", "--versions", "1.0.0", "--target-status", "Archived");
   const page = await newPage(390);
   await page.goto(`${wharf.endpoint}/#/promotions/${applied.promotionId}/revert`);
@@ -220,6 +223,19 @@ test("a revert after a later change is refused, naming what changed", async () =
   await page.context().close();
 });
 
+test("the demo user may plan a promotion, but a revert needs DeletePackageVersions", async () => {
+  const page = await newPage(1280, demoToken);
+  await page.goto(form({ input: "packages", packages: "npm//app-util@2.0.0" }));
+  await page.locator("#promote-plan-button").click();
+  await page.locator("#promote-run-button:not([disabled])").waitFor();
+  assert.match(await page.locator("#promote-verdict").innerText(), /^Would pass: Promote 1 version of 1 package, into demo\/release/);
+  // Still applied (its revert was refused for a change): the permission is checked first.
+  await page.goto(`${wharf.endpoint}/#/promotions/${changedId}/revert`);
+  await page.getByRole("heading", { name: "Revert refused" }).waitFor();
+  assert.match(await page.locator("#revert-conflict").innerText(), /nothing was written: Access denied: .*user\/demo is not authorized to perform: codeartifact:DeletePackageVersions/);
+  await page.context().close();
+});
+
 test("deep links restore every view; the keyboard reaches everything", async () => {
   const page = await newPage();
   await page.goto(form({ destDomain: "demo", input: "select", selectFormat: "npm", selectPrefix: "app-", withDependencies: "true", reason: "r1" }));
@@ -229,6 +245,11 @@ test("deep links restore every view; the keyboard reaches everything", async () 
   assert.equal(await page.locator("#promote-select-prefix").inputValue(), "app-");
   assert.ok(await page.locator("#opt-with-dependencies").isChecked());
   assert.equal(await page.locator("#promote-reason").inputValue(), "r1");
+  // The selection plans too: every Published version of the source's npm packages named app-*.
+  await page.locator("#promote-plan-button").click();
+  await page.locator("#promote-verdict").waitFor();
+  const selected = (await planRows(page)).map((r) => `${r[0]}@${r[1]}`);
+  for (const v of ["app-util@2.0.0", "app-util@2.1.0", "@acme/app-ui@1.0.0"]) assert.ok(selected.includes(v), `${v} in ${selected}`);
   await page.goto(`${wharf.endpoint}/#/promotions?domain=demo&repository=release`);
   await page.locator(`#promotions-table tr[data-id="${promotionId}"]`).waitFor();
   assert.equal(await page.locator("#history-repository").inputValue(), "release");
