@@ -150,6 +150,8 @@ test("lockfile → plan → confirm → run → history → record → revert pl
   // The record: every version written with the state before.
   await page.locator(`#promotions-table tr[data-id="${promotionId}"] a`).first().click();
   await page.getByRole("heading", { name: `Promotion ${promotionId}` }).waitFor();
+  // The heading comes from the address; the rows come with the record.
+  await page.locator("#record-writes tbody tr").nth(2).waitFor();
   const writes = await rows(page, "#record-writes");
   assert.equal(writes.length, 3);
   const util = writes.find((w) => w[0] === "app-util");

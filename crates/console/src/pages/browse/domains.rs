@@ -31,7 +31,7 @@ pub fn domains_page() -> Html {
             { crumbs(vec![], "Domains") }
             <h1>{ "Domains" }</h1>
             { list_error(&list.error, more.clone()) }
-            <div class="table-wrap"><table>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Domains"><table>
                 <thead><tr><th scope="col">{ "Domain" }</th><th scope="col">{ "Owner" }</th>
                     <th scope="col">{ "Status" }</th><th scope="col">{ "Created" }</th></tr></thead>
                 <tbody>
@@ -86,7 +86,7 @@ pub fn repositories_page(props: &DomainProps) -> Html {
             { crumbs(vec![(Route::Domains, "Domains".to_owned())], &domain) }
             <h1>{ format!("Repositories in {domain}") }</h1>
             { list_error(&list.error, more.clone()) }
-            <div class="table-wrap"><table>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Repositories"><table>
                 <thead><tr><th scope="col">{ "Repository" }</th><th scope="col">{ "Description" }</th>
                     <th scope="col">{ "Upstreams (priority order)" }</th></tr></thead>
                 <tbody>

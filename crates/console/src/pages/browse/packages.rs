@@ -114,7 +114,7 @@ pub fn packages_page(props: &PackagesProps) -> Html {
                 <div class="actions"><button type="submit">{ "Filter" }</button></div>
             </form>
             { list_error(&list.error, more.clone()) }
-            <div class="table-wrap"><table>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Packages"><table>
                 <thead><tr><th scope="col">{ "Format" }</th><th scope="col">{ "Namespace" }</th>
                     <th scope="col">{ "Package" }</th><th scope="col">{ "Origin controls" }</th>
                     <th scope="col"><span class="sr-only">{ "Actions" }</span></th></tr></thead>

@@ -235,7 +235,7 @@ pub fn versions_page(props: &PackageProps) -> Html {
             <SelectTools id="versions" all={loaded.clone()} selected={selected.len()}
                 query={(*query).clone()} {onquery} {onselect} partial={list.next_token.is_some()} />
             { list_error(&list.error, more.clone()) }
-            <div class="table-wrap"><table>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Versions"><table>
                 <thead><tr><th scope="col"><span class="sr-only">{ "Select" }</span></th>
                     <th scope="col">{ "Version" }</th><th scope="col">{ "Status" }</th>
                     <th scope="col">{ "Revision" }</th>
@@ -339,7 +339,7 @@ pub fn version_page(props: &PackageProps) -> Html {
             }
             <h2>{ "Assets" }</h2>
             { list_error(&list.error, more.clone()) }
-            <div class="table-wrap"><table>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Assets"><table>
                 <thead><tr><th scope="col">{ "Name" }</th><th scope="col">{ "Size" }</th>
                     <th scope="col">{ "Hashes" }</th></tr></thead>
                 <tbody>
