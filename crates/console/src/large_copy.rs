@@ -59,7 +59,11 @@ pub fn promotion_request(form: &CopyForm, dry_run: bool) -> PromotionRequest {
 /// Makes a merged plan all-or-nothing, as one promotion is: when any version fails, every
 /// version that would have been copied is `SKIPPED` instead, and no dist-tag moves.
 pub fn all_or_nothing(report: &mut CopyPlanReport) {
-    if !report.versions.iter().any(|v| v.action == PlannedAction::Fail) {
+    if !report
+        .versions
+        .iter()
+        .any(|v| v.action == PlannedAction::Fail)
+    {
         return;
     }
     report.dist_tags.clear();
@@ -72,7 +76,10 @@ pub fn all_or_nothing(report: &mut CopyPlanReport) {
             v.action = PlannedAction::Fail;
             v.error = Some(error.clone());
             report.result.successful_versions.remove(&v.version);
-            report.result.failed_versions.insert(v.version.clone(), error);
+            report
+                .result
+                .failed_versions
+                .insert(v.version.clone(), error);
         }
     }
 }
@@ -103,7 +110,9 @@ pub fn copy_result(result: &PromotionResult) -> Result<CopyPackageVersionsResult
             PromotionAction::Noop => {}
             PromotionAction::Fail | PromotionAction::Skipped => {
                 let error_code = match v.error_code {
-                    Some(PromotionErrorCode::AlreadyExists) => PackageVersionErrorCode::AlreadyExists,
+                    Some(PromotionErrorCode::AlreadyExists) => {
+                        PackageVersionErrorCode::AlreadyExists
+                    }
                     Some(PromotionErrorCode::MismatchedRevision) => {
                         PackageVersionErrorCode::MismatchedRevision
                     }

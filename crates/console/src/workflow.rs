@@ -323,11 +323,7 @@ pub async fn run_copy(
 
 /// Runs a copy of more than 100 versions as one all-or-nothing promotion and reports its
 /// answer as the run's single call (with the promotion's record id).
-async fn run_as_promotion(
-    api: ApiClient,
-    form: CopyForm,
-    store: UseReducerDispatcher<AppState>,
-) {
+async fn run_as_promotion(api: ApiClient, form: CopyForm, store: UseReducerDispatcher<AppState>) {
     store.dispatch(Action::RunStarted(vec![form.batches().concat()]));
     let failed = |message: String, unknown: bool| Action::BatchFailed { message, unknown };
     match api

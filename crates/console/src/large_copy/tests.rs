@@ -59,7 +59,11 @@ fn revision_pairs_go_as_version_revisions() {
     let p = &promotion_request(&f, true).packages.unwrap()[0];
     assert!(p.versions.is_none());
     assert_eq!(
-        p.version_revisions.as_ref().unwrap().get("1.0.7").map(String::as_str),
+        p.version_revisions
+            .as_ref()
+            .unwrap()
+            .get("1.0.7")
+            .map(String::as_str),
         Some("rev7")
     );
 }
