@@ -24,8 +24,8 @@ pub mod workflow;
 
 use components::{Store, use_store};
 use pages::{
-    CopyPage, DomainsPage, PackagesPage, RepositoriesPage, SignInPage, VerifyPage, VersionPage,
-    VersionsPage,
+    CopyPage, DomainsPage, PackageGroupsPage, PackagesPage, RepositoriesPage, SignInPage,
+    VerifyPage, VersionPage, VersionsPage,
 };
 use route::Route;
 use state::{Action, AppState};
@@ -142,6 +142,7 @@ pub fn shell() -> Html {
         store.route,
         Route::Domains
             | Route::Repositories { .. }
+            | Route::PackageGroups { .. }
             | Route::Packages { .. }
             | Route::Versions(_)
             | Route::Version(..)
@@ -195,6 +196,7 @@ fn page(route: &Route) -> Html {
         Route::SignIn => html! { <SignInPage /> },
         Route::Domains => html! { <DomainsPage /> },
         Route::Repositories { domain } => html! { <RepositoriesPage domain={domain.clone()} /> },
+        Route::PackageGroups { domain } => html! { <PackageGroupsPage domain={domain.clone()} /> },
         Route::Packages {
             domain,
             repository,
