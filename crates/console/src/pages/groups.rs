@@ -12,6 +12,13 @@ use wharf_core::api::{
 use wharf_core::groups::{OriginRestrictionMode, OriginRestrictionType, PackageGroupPattern};
 use yew::prelude::*;
 
+/// The columns' order: as the table's header names them.
+const COLUMNS: [OriginRestrictionType; 3] = [
+    OriginRestrictionType::Publish,
+    OriginRestrictionType::ExternalUpstream,
+    OriginRestrictionType::InternalUpstream,
+];
+
 /// Properties of [`PackageGroupsPage`].
 #[derive(Properties, PartialEq)]
 pub struct GroupsProps {
@@ -158,7 +165,7 @@ struct RowProps {
 fn group_row(props: &RowProps) -> Html {
     let store = use_store();
     let pattern = props.group.pattern.clone().unwrap_or_default();
-    let selects: Vec<(OriginRestrictionType, NodeRef)> = OriginRestrictionType::ALL
+    let selects: Vec<(OriginRestrictionType, NodeRef)> = COLUMNS
         .into_iter()
         .map(|t| (t, NodeRef::default()))
         .collect();
@@ -240,7 +247,7 @@ fn group_row(props: &RowProps) -> Html {
     let root = pattern == "/*";
     html! { <tr>
         <td><code>{ pattern.clone() }</code></td>
-        { for OriginRestrictionType::ALL.into_iter().map(|t| html! { <td>{ cell(&props.group, t) }</td> }) }
+        { for COLUMNS.into_iter().map(|t| html! { <td>{ cell(&props.group, t) }</td> }) }
         <td>
             { for selects.iter().map(|(t, r)| html! {
                 <select ref={r.clone()} aria-label={format!("{} of {pattern}", t.as_str())}>
