@@ -635,3 +635,77 @@ async fn readme_and_dependencies_of_an_npm_version() {
     .await
     .err(404, "ResourceNotFoundException");
 }
+
+#[tokio::test]
+async fn deleting_a_repository_or_a_domain_takes_it_out_of_the_groups() {
+    let app = TestApp::with_repos(&["keep", "gone"]).await;
+    create(&app, "/npm/acme/*").await.ok();
+    origin(
+        &app,
+        "/npm/acme/*",
+        json!({"restrictions": {"PUBLISH": "ALLOW_SPECIFIC_REPOSITORIES"},
+               "addAllowedRepositories": [
+                   {"originRestrictionType": "PUBLISH", "repositoryName": "gone"},
+                   {"originRestrictionType": "PUBLISH", "repositoryName": "keep"}]}),
+    )
+    .await
+    .ok();
+    let list_q = format!("{}&originRestrictionType=PUBLISH", group_q("/npm/acme/*"));
+    let allowed = || {
+        app.call(
+            "GET",
+            "/v1/package-group-allowed-repositories",
+            &list_q,
+            None,
+        )
+    };
+    assert_eq!(
+        allowed().await.ok()["allowedRepositories"],
+        json!(["gone", "keep"])
+    );
+    app.call(
+        "DELETE",
+        "/v1/repository",
+        &qs(&[("domain", Some(DOMAIN)), ("repository", Some("gone"))]),
+        None,
+    )
+    .await
+    .ok();
+    assert_eq!(allowed().await.ok()["allowedRepositories"], json!(["keep"]));
+    // A re-created repository of the same name is not on the list.
+    app.create_repo("gone", &[]).await.ok();
+    assert_eq!(allowed().await.ok()["allowedRepositories"], json!(["keep"]));
+    for r in ["gone", "keep"] {
+        app.call(
+            "DELETE",
+            "/v1/repository",
+            &qs(&[("domain", Some(DOMAIN)), ("repository", Some(r))]),
+            None,
+        )
+        .await
+        .ok();
+    }
+    app.call(
+        "DELETE",
+        "/v1/domain",
+        &qs(&[("domain", Some(DOMAIN))]),
+        None,
+    )
+    .await
+    .ok();
+    app.create_domain(DOMAIN).await;
+    let page = app
+        .call(
+            "POST",
+            "/v1/package-groups",
+            &qs(&[("domain", Some(DOMAIN))]),
+            None,
+        )
+        .await
+        .ok();
+    assert_eq!(
+        patterns(&page),
+        ["/*"],
+        "a new domain starts with the root only"
+    );
+}

@@ -202,11 +202,16 @@ proptest! {
         prop_assert!(g.pattern.matches(Npm, Some(&ns), &name).is_some());
     }
 
-    /// Parsing never panics and a parsed pattern prints as given.
+    /// Parsing never panics and a parsed pattern prints as given; a valid pattern matches
+    /// what its own literal parts name.
     #[test]
-    fn parse_round_trips(s in "/[a-z*~$/.@-]{0,12}") {
+    fn parse_round_trips(s in "/[a-z*~$/.@-]{0,12}", any in "\\PC{0,40}") {
         if let Ok(pat) = PackageGroupPattern::parse(&s) {
             prop_assert_eq!(pat.as_str(), s.as_str());
+            if let Scope::Exact { format, namespace, name } = pat.scope() {
+                prop_assert_eq!(pat.matches(*format, Some(namespace), name), Some(Strength::Strong));
+            }
         }
+        let _ = PackageGroupPattern::parse(&any);
     }
 }
