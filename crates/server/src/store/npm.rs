@@ -152,17 +152,19 @@ impl NpmReadStore for Store {
             .await?;
         let mut conn = self.pool().acquire().await?;
         // A package group that does not let upstream versions into this repository
-        // (INTERNAL_UPSTREAM) makes the repository read alone, as `upstream=BLOCK` does.
-        let groups_block_upstream = super::groups::origin_refusal(
-            &mut conn,
-            owner,
-            domain,
-            repository,
-            c,
-            wharf_core::groups::OriginRestrictionType::InternalUpstream,
-        )
-        .await?
-        .is_some();
+        // (INTERNAL_UPSTREAM) makes the repository read alone, as `upstream=BLOCK` does (asked
+        // only when there are upstreams to read).
+        let groups_block_upstream = order.len() > 1
+            && super::groups::origin_refusal(
+                &mut conn,
+                owner,
+                domain,
+                repository,
+                c,
+                wharf_core::groups::OriginRestrictionType::InternalUpstream,
+            )
+            .await?
+            .is_some();
         let order = if groups_block_upstream {
             &order[..order.len().min(1)]
         } else {
