@@ -4,6 +4,7 @@
 //! failures are decoded into [`ClientError`]. Components never build URLs.
 
 mod error;
+mod groups;
 mod promotions;
 
 pub use error::{ClientError, fields_of_message};

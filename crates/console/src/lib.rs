@@ -30,8 +30,8 @@ pub mod workflow;
 
 use components::{Store, use_store};
 use pages::{
-    CopyPage, DomainsPage, PackagesPage, RepositoriesPage, SignInPage, VerifyPage, VersionPage,
-    VersionsPage,
+    CopyPage, DomainsPage, PackageGroupsPage, PackagesPage, RepositoriesPage, SignInPage,
+    VerifyPage, VersionPage, VersionsPage,
 };
 use pages::{PromotePage, PromotionPage, PromotionsPage};
 use route::Route;
@@ -158,6 +158,7 @@ pub fn shell() -> Html {
         store.route,
         Route::Domains
             | Route::Repositories { .. }
+            | Route::PackageGroups { .. }
             | Route::Packages { .. }
             | Route::Versions(_)
             | Route::Version(..)
@@ -214,6 +215,7 @@ fn page(route: &Route) -> Html {
         Route::SignIn => html! { <SignInPage /> },
         Route::Domains => html! { <DomainsPage /> },
         Route::Repositories { domain } => html! { <RepositoriesPage domain={domain.clone()} /> },
+        Route::PackageGroups { domain } => html! { <PackageGroupsPage domain={domain.clone()} /> },
         Route::Packages {
             domain,
             repository,

@@ -2,6 +2,7 @@
 
 mod browse;
 mod copy;
+mod groups;
 mod promote;
 mod promotions;
 mod signin;
@@ -9,6 +10,7 @@ mod verify;
 
 pub use browse::{DomainsPage, PackagesPage, RepositoriesPage, VersionPage, VersionsPage};
 pub use copy::CopyPage;
+pub use groups::PackageGroupsPage;
 pub use promote::PromotePage;
 pub use promotions::{PromotionPage, PromotionsPage};
 pub use signin::SignInPage;

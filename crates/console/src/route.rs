@@ -63,6 +63,11 @@ pub enum Route {
     Versions(PackageRef),
     /// `.../packages/FORMAT/NS/NAME/versions/V`: one version's assets and details.
     Version(PackageRef, String),
+    /// `#/domains/D/package-groups`: the domain's package groups.
+    PackageGroups {
+        /// The domain.
+        domain: String,
+    },
     /// `#/copy?domain=&source=&destination=&format=&namespace=&package=&versions=...`.
     Copy(CopyForm),
     /// `#/verify?...`: the same members as the copy form.
@@ -93,6 +98,7 @@ impl Route {
             Route::SignIn => "Sign in".to_owned(),
             Route::Domains => "Domains".to_owned(),
             Route::Repositories { domain } => format!("Repositories in {domain}"),
+            Route::PackageGroups { domain } => format!("Package groups in {domain}"),
             Route::Packages { repository, .. } => format!("Packages in {repository}"),
             Route::Versions(p) => format!("{} in {}", pkg(p), p.repository),
             Route::Version(p, v) => format!("{} {v}", pkg(p)),
@@ -175,6 +181,9 @@ impl Route {
             Route::Repositories { domain } => {
                 format!("#/domains/{}/repositories", encode_segment(domain))
             }
+            Route::PackageGroups { domain } => {
+                format!("#/domains/{}/package-groups", encode_segment(domain))
+            }
             Route::Packages {
                 domain,
                 repository,
@@ -236,6 +245,9 @@ impl Route {
                     domain: (*d).to_owned(),
                 }
             }
+            ["domains", d, "package-groups"] if !d.is_empty() => Route::PackageGroups {
+                domain: (*d).to_owned(),
+            },
             ["domains", d, "repositories", r] | ["domains", d, "repositories", r, "packages"] => {
                 match serde_urlencoded::from_str(q) {
                     Ok(filter) => Route::Packages {

@@ -12,20 +12,24 @@ pub mod common;
 pub mod copy;
 pub mod domain;
 pub mod package;
+pub mod package_group;
 pub mod package_version;
 pub mod policy;
 pub mod promotion;
 pub mod repository;
+pub mod version_docs;
 
 pub use auth::*;
 pub use common::*;
 pub use copy::*;
 pub use domain::*;
 pub use package::*;
+pub use package_group::*;
 pub use package_version::*;
 pub use policy::*;
 pub use promotion::*;
 pub use repository::*;
+pub use version_docs::*;
 
 #[cfg(test)]
 mod tests;
@@ -114,5 +118,45 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "DeleteRepositoryPermissionsPolicy",
         "DELETE",
         "/v1/repository/permissions/policies",
+    ),
+    ("CreatePackageGroup", "POST", "/v1/package-group"),
+    ("DescribePackageGroup", "GET", "/v1/package-group"),
+    ("UpdatePackageGroup", "PUT", "/v1/package-group"),
+    ("DeletePackageGroup", "DELETE", "/v1/package-group"),
+    (
+        "UpdatePackageGroupOriginConfiguration",
+        "PUT",
+        "/v1/package-group-origin-configuration",
+    ),
+    ("ListPackageGroups", "POST", "/v1/package-groups"),
+    (
+        "ListSubPackageGroups",
+        "POST",
+        "/v1/package-groups/sub-groups",
+    ),
+    (
+        "GetAssociatedPackageGroup",
+        "GET",
+        "/v1/get-associated-package-group",
+    ),
+    (
+        "ListAllowedRepositoriesForGroup",
+        "GET",
+        "/v1/package-group-allowed-repositories",
+    ),
+    (
+        "ListAssociatedPackages",
+        "GET",
+        "/v1/list-associated-packages",
+    ),
+    (
+        "GetPackageVersionReadme",
+        "GET",
+        "/v1/package/version/readme",
+    ),
+    (
+        "ListPackageVersionDependencies",
+        "POST",
+        "/v1/package/version/dependencies",
     ),
 ];

@@ -14,6 +14,7 @@
 pub mod api;
 pub mod copy;
 pub mod error;
+pub mod groups;
 pub mod names;
 pub mod promotion;
 pub mod revision;

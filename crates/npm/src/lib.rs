@@ -54,6 +54,7 @@
 
 pub mod deprecate;
 pub mod dist_tags;
+pub mod docs;
 pub mod error;
 pub mod manifest;
 pub mod metadata;

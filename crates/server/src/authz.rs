@@ -50,6 +50,8 @@ pub struct Target {
     pub package: Option<String>,
     /// Upstreams being added (CreateRepository, UpdateRepository).
     pub upstreams: Vec<String>,
+    /// `package-group` (or the `packageGroup` body member of Create/UpdatePackageGroup).
+    pub package_group: Option<String>,
 }
 
 /// Middleware: lets the request through when the caller's policies allow its operation, or
@@ -87,7 +89,11 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
     let query = query_map(parts.uri.query().unwrap_or(""))?;
     let (body, bytes) = if matches!(
         operation,
-        "PutDomainPermissionsPolicy" | "CreateRepository" | "UpdateRepository"
+        "PutDomainPermissionsPolicy"
+            | "CreateRepository"
+            | "UpdateRepository"
+            | "CreatePackageGroup"
+            | "UpdatePackageGroup"
     ) {
         let bytes = crate::extract::read_body(body, &state.config).await?;
         (Body::from(bytes.clone()), Some(bytes))
@@ -138,7 +144,7 @@ pub fn requirements_for(
         format: target.format.as_deref(),
         namespace: target.namespace.as_deref(),
         package: target.package.as_deref(),
-        package_group: None,
+        package_group: target.package_group.as_deref(),
         resource_arn: None,
         upstreams: &upstreams,
     };
@@ -304,6 +310,7 @@ async fn target_of(
         namespace: get("namespace"),
         package: get("package"),
         upstreams: Vec::new(),
+        package_group: get("package-group"),
     };
     if let (Some(f), Some(p)) = (&target.format, &target.package)
         && let Ok(coord) = PackageCoordinate::parse(f, target.namespace.as_deref(), p)
@@ -340,6 +347,15 @@ async fn target_of(
                 added.retain(|u| !current.upstreams.contains(u));
             }
             target.upstreams = added;
+        }
+        "CreatePackageGroup" | "UpdatePackageGroup" => {
+            #[derive(serde::Deserialize, Default)]
+            #[serde(rename_all = "camelCase")]
+            struct GroupBody {
+                package_group: Option<String>,
+            }
+            let b: GroupBody = serde_json::from_slice(bytes).unwrap_or_default();
+            target.package_group = b.package_group;
         }
         _ => {}
     }

@@ -145,7 +145,8 @@ impl ApiError {
             } => {
                 let mut b = body(message);
                 b.resource_id = Some(resource_id.clone());
-                b.resource_type = Some((*resource_type).to_owned());
+                // Package groups have no value in the model's ResourceType enum: left out.
+                b.resource_type = (!resource_type.is_empty()).then(|| (*resource_type).to_owned());
                 (StatusCode::NOT_FOUND, "ResourceNotFoundException", b)
             }
             ApiError::Conflict {
@@ -155,7 +156,7 @@ impl ApiError {
             } => {
                 let mut b = body(message);
                 b.resource_id = Some(resource_id.clone());
-                b.resource_type = Some((*resource_type).to_owned());
+                b.resource_type = (!resource_type.is_empty()).then(|| (*resource_type).to_owned());
                 (StatusCode::CONFLICT, "ConflictException", b)
             }
             ApiError::QuotaExceeded {

@@ -3,6 +3,7 @@
 
 pub mod copy;
 pub mod domains;
+pub mod package_groups;
 pub mod package_versions;
 pub mod packages;
 pub mod policies;
@@ -10,6 +11,7 @@ pub mod promotions;
 pub mod publish;
 pub mod repositories;
 pub mod tokens;
+pub mod version_docs;
 
 use crate::state::AppState;
 

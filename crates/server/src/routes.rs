@@ -2,11 +2,12 @@
 //! several methods, as in CodeArtifact).
 
 use crate::handlers::{
-    copy, domains, package_versions as pv, packages, policies, publish, repositories as repos,
-    tokens,
+    copy, domains, package_groups as groups, package_versions as pv, packages, policies, publish,
+    repositories as repos, tokens, version_docs,
 };
 use crate::state::AppState;
 use axum::Router;
+use axum::routing::put;
 use axum::routing::{delete, get, post};
 
 /// Every API route. Authentication is layered on by [`crate::app`].
@@ -90,5 +91,47 @@ pub fn api() -> Router<AppState> {
         .route(
             "/v1/repository/permissions/policies",
             delete(policies::delete_repository_permissions_policy),
+        )
+        .merge(package_groups())
+}
+
+/// The package-group operations, GetPackageVersionReadme and ListPackageVersionDependencies.
+fn package_groups() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v1/package-group",
+            post(groups::create_package_group)
+                .get(groups::describe_package_group)
+                .put(groups::update_package_group)
+                .delete(groups::delete_package_group),
+        )
+        .route(
+            "/v1/package-group-origin-configuration",
+            put(groups::update_package_group_origin_configuration),
+        )
+        .route("/v1/package-groups", post(groups::list_package_groups))
+        .route(
+            "/v1/package-groups/sub-groups",
+            post(groups::list_sub_package_groups),
+        )
+        .route(
+            "/v1/get-associated-package-group",
+            get(groups::get_associated_package_group),
+        )
+        .route(
+            "/v1/package-group-allowed-repositories",
+            get(groups::list_allowed_repositories_for_group),
+        )
+        .route(
+            "/v1/list-associated-packages",
+            get(groups::list_associated_packages),
+        )
+        .route(
+            "/v1/package/version/readme",
+            get(version_docs::get_package_version_readme),
+        )
+        .route(
+            "/v1/package/version/dependencies",
+            post(version_docs::list_package_version_dependencies),
         )
 }

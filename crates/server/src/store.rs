@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod batch;
+pub mod groups;
 pub mod iam;
 mod import;
 pub mod npm;
@@ -19,6 +20,7 @@ mod rows;
 mod versions;
 
 pub use batch::BatchStore;
+pub use groups::PackageGroupStore;
 pub use iam::ResourcePolicyStore;
 pub use iam::{ActiveKey, IamStore, SecretsReport};
 pub use import::{ImportStore, ImportVersion};
@@ -45,6 +47,7 @@ pub trait MetadataStore:
     + NpmReadStore
     + NpmWriteStore
     + PromotionStore
+    + PackageGroupStore
     + 'static
 {
 }
@@ -60,6 +63,7 @@ impl<T> MetadataStore for T where
         + NpmReadStore
         + NpmWriteStore
         + PromotionStore
+        + PackageGroupStore
         + 'static
 {
 }

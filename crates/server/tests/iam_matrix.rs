@@ -145,6 +145,13 @@ async fn setup() -> (Svc, Vec<(&'static str, Creds)>) {
             .status
             .is_success()
     );
+    root_ok(
+        &svc,
+        "POST",
+        "/v1/package-group?domain=dom",
+        br#"{"packageGroup": "/generic/ns/*"}"#,
+    )
+    .await;
     let guest = json!({"AWS": user_arn("guest")});
     let repo_policy = policy(
         json!([{"Effect": "Allow", "Principal": guest, "Resource": "*",
@@ -181,7 +188,11 @@ async fn setup() -> (Svc, Vec<(&'static str, Creds)>) {
 async fn snapshot(svc: &Svc) -> Vec<Value> {
     let root = Creds::root();
     let mut out = Vec::new();
-    for uri in ["/v1/domains", "/v1/repositories"] {
+    for uri in [
+        "/v1/domains",
+        "/v1/repositories",
+        "/v1/package-groups?domain=dom",
+    ] {
         out.push(call(svc, &root, "POST", uri, b"").await.body);
     }
     out.push(

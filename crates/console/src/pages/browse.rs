@@ -1,6 +1,7 @@
 //! The browse views: domains → repositories (with upstreams) → packages → versions → assets.
 //! Every list pages through `nextToken` with a "Load more" button.
 
+mod docs;
 mod domains;
 mod packages;
 mod versions;

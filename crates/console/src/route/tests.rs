@@ -22,6 +22,13 @@ fn every_view_round_trips() {
     round_trip(Route::Repositories {
         domain: "my-domain".into(),
     });
+    round_trip(Route::PackageGroups {
+        domain: "my-domain".into(),
+    });
+    assert_eq!(
+        Route::parse("#/domains/d/package-groups"),
+        Route::PackageGroups { domain: "d".into() }
+    );
     round_trip(Route::Packages {
         domain: "d".into(),
         repository: "r".into(),

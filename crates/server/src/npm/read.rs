@@ -63,9 +63,28 @@ pub(crate) async fn views(ctx: &Ctx, name: &NpmName) -> Result<Vec<NpmPackageVie
         .npm_views(&ctx.owner, &ctx.domain, &ctx.repo, &Ctx::coordinate(name))
         .await?;
     if views.is_empty() {
-        return Err(Failure::not_found());
+        return Err(match group_note(ctx, name).await {
+            Some(why) => Failure::new(404, format!("Not found: {} ({why})", name.display())),
+            None => Failure::not_found(),
+        });
     }
     Ok(views)
+}
+
+/// When package groups keep upstream versions out of this repository, the sentence that says
+/// so (naming the group), for a 404's message.
+async fn group_note(ctx: &Ctx, name: &NpmName) -> Option<String> {
+    let r = ctx
+        .state
+        .store
+        .effective_origin_restrictions(&ctx.owner, &ctx.domain, &Ctx::coordinate(name))
+        .await
+        .ok()?;
+    r.refusal(
+        wharf_core::groups::OriginRestrictionType::InternalUpstream,
+        &ctx.repo,
+        &name.display(),
+    )
 }
 
 /// A revision marker for the full packument (`_rev`), which `npm unpublish` echoes back.
@@ -122,9 +141,13 @@ pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failu
         is_installable(v.row.status).then(|| (view.repository.clone(), asset.clone()))
     });
     let Some((from, asset)) = found else {
+        let why = group_note(ctx, &t.name)
+            .await
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
         return Err(Failure::new(
             404,
-            format!("Not found: {}@{version}", t.name.display()),
+            format!("Not found: {}@{version}{why}", t.name.display()),
         ));
     };
     if from != ctx.repo

@@ -72,6 +72,7 @@ fn refuse(
                 name.display()
             ),
         )),
+        Some(NpmPublishOutcome::GroupBlocked(why)) => Err(Failure::new(403, why.clone())),
         _ => Ok(()),
     }
 }

@@ -151,6 +151,25 @@ impl NpmReadStore for Store {
             .search_order(owner, domain, repository, MAX_SEARCHED)
             .await?;
         let mut conn = self.pool().acquire().await?;
+        // A package group that does not let upstream versions into this repository
+        // (INTERNAL_UPSTREAM) makes the repository read alone, as `upstream=BLOCK` does (asked
+        // only when there are upstreams to read).
+        let groups_block_upstream = order.len() > 1
+            && super::groups::origin_refusal(
+                &mut conn,
+                owner,
+                domain,
+                repository,
+                c,
+                wharf_core::groups::OriginRestrictionType::InternalUpstream,
+            )
+            .await?
+            .is_some();
+        let order = if groups_block_upstream {
+            &order[..order.len().min(1)]
+        } else {
+            &order[..]
+        };
         let mut out = Vec::new();
         for (i, repo) in order.iter().enumerate() {
             let Some(pkg) = find_package(&mut conn, repo.id, c).await? else {

@@ -24,7 +24,7 @@ fn domain_row(r: &sqlx::any::AnyRow) -> DomainRow {
     }
 }
 
-fn domain_missing(name: &str) -> StoreError {
+pub(crate) fn domain_missing(name: &str) -> StoreError {
     StoreError::not_found("domain", name, format!("Domain {name} not found"))
 }
 

@@ -321,6 +321,19 @@ impl VersionStore for Store {
         // CodeArtifact sets it for the first version published directly.
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "BLOCK").await?;
         let existing = find_version(&mut w.tx, package_id, &p.version).await?;
+        if existing.is_none()
+            && let Some(why) = super::groups::origin_refusal(
+                &mut w.tx,
+                owner,
+                domain,
+                repository,
+                c,
+                wharf_core::groups::OriginRestrictionType::Publish,
+            )
+            .await?
+        {
+            return Err(super::groups::refused(c, why));
+        }
         let version_id = match &existing {
             None => sqlx::query(
                 "INSERT INTO package_versions (package_id, version, revision, status, origin_type, entry_repository, published_time) \

@@ -9,7 +9,7 @@ pub fn operations(res: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>
         let doc = policy(
             json!([{"Effect": "Allow", "Principal": "*", "Action": "codeartifact:DescribeDomain", "Resource": "*"}]),
         );
-        return vec![
+        return [
             (
                 "DescribeDomain",
                 "GET",
@@ -73,7 +73,10 @@ pub fn operations(res: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>
                 "/v1/domain/permissions/policy?domain=dom".into(),
                 vec![],
             ),
-        ];
+        ]
+        .into_iter()
+        .chain(package_group_operations())
+        .collect();
     }
     let v = if res == "staging" { "1.0.0" } else { "0.9.0" };
     let (source, source_v) = if res == "staging" {
@@ -155,6 +158,18 @@ pub fn operations(res: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>
             vec![],
         ),
         (
+            "GetPackageVersionReadme",
+            "GET",
+            format!("/v1/package/version/readme?{pkg}&version={v}"),
+            vec![],
+        ),
+        (
+            "ListPackageVersionDependencies",
+            "POST",
+            format!("/v1/package/version/dependencies?{pkg}&version={v}"),
+            vec![],
+        ),
+        (
             "GetPackageVersionAsset",
             "GET",
             format!("/v1/package/version/asset?{pkg}&version={v}&asset=a.txt"),
@@ -223,6 +238,76 @@ pub fn operations(res: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>
             "DeleteRepositoryPermissionsPolicy",
             "DELETE",
             format!("/v1/repository/permissions/policies?{repo}"),
+            vec![],
+        ),
+    ]
+}
+
+/// The package-group operations, on the domain `dom` whose setup holds the group
+/// `/generic/ns/*` (see `iam_matrix.rs`).
+fn package_group_operations() -> Vec<(&'static str, &'static str, String, Vec<u8>)> {
+    let group = "domain=dom&package-group=%2Fgeneric%2Fns%2F%2A";
+    let root = "domain=dom&package-group=%2F%2A";
+    vec![
+        (
+            "CreatePackageGroup",
+            "POST",
+            "/v1/package-group?domain=dom".into(),
+            br#"{"packageGroup": "/npm/*"}"#.to_vec(),
+        ),
+        (
+            "DescribePackageGroup",
+            "GET",
+            format!("/v1/package-group?{group}"),
+            vec![],
+        ),
+        (
+            "UpdatePackageGroup",
+            "PUT",
+            "/v1/package-group?domain=dom".into(),
+            br#"{"packageGroup": "/generic/ns/*", "description": "x"}"#.to_vec(),
+        ),
+        (
+            "DeletePackageGroup",
+            "DELETE",
+            format!("/v1/package-group?{group}"),
+            vec![],
+        ),
+        (
+            "UpdatePackageGroupOriginConfiguration",
+            "PUT",
+            format!("/v1/package-group-origin-configuration?{group}"),
+            br#"{"restrictions": {"PUBLISH": "BLOCK"}}"#.to_vec(),
+        ),
+        (
+            "ListPackageGroups",
+            "POST",
+            "/v1/package-groups?domain=dom".into(),
+            vec![],
+        ),
+        (
+            "ListSubPackageGroups",
+            "POST",
+            format!("/v1/package-groups/sub-groups?{root}"),
+            vec![],
+        ),
+        (
+            "GetAssociatedPackageGroup",
+            "GET",
+            "/v1/get-associated-package-group?domain=dom&format=generic&namespace=ns&package=pkg"
+                .into(),
+            vec![],
+        ),
+        (
+            "ListAllowedRepositoriesForGroup",
+            "GET",
+            format!("/v1/package-group-allowed-repositories?{group}&originRestrictionType=PUBLISH"),
+            vec![],
+        ),
+        (
+            "ListAssociatedPackages",
+            "GET",
+            format!("/v1/list-associated-packages?{group}"),
             vec![],
         ),
     ]

@@ -85,6 +85,8 @@ pub fn repositories_page(props: &DomainProps) -> Html {
         <section>
             { crumbs(vec![(Route::Domains, "Domains".to_owned())], &domain) }
             <h1>{ format!("Repositories in {domain}") }</h1>
+            <p class="actions"><a class="button-link secondary"
+                href={Route::PackageGroups { domain: domain.clone() }.to_hash()}>{ "Package groups…" }</a></p>
             { list_error(&list.error, more.clone()) }
             <div class="table-wrap" tabindex="0" role="region" aria-label="Repositories"><table>
                 <thead><tr><th scope="col">{ "Repository" }</th><th scope="col">{ "Description" }</th>

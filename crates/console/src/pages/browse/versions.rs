@@ -226,6 +226,7 @@ pub fn versions_page(props: &PackageProps) -> Html {
             if p.format == "npm" {
                 <DistTags package={p.clone()} />
             }
+            <super::docs::PackageOrigin package={p.clone()} />
             <p class="actions">
                 <a class="button-link" href={copy.to_hash()}>
                     { if selected.is_empty() { "Copy versions…".to_owned() } else { format!("Copy {} selected…", selected.len()) } }
@@ -355,6 +356,7 @@ pub fn version_page(props: &PackageProps) -> Html {
             </table></div>
             <LoadMore has_more={list.next_token.is_some()} loading={list.loading}
                 count={list.items.len()} onclick={more} />
+            <super::docs::VersionDocs package={p.clone()} version={version.clone()} />
         </section>
     }
 }

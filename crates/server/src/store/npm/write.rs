@@ -7,6 +7,7 @@ use super::super::{AssetRow, Store, StoreError, StoreResult, now};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
+use wharf_core::groups::OriginRestrictionType;
 use wharf_core::names::PackageCoordinate;
 use wharf_core::revision::VersionMetadata;
 
@@ -39,6 +40,33 @@ pub enum NpmPublishOutcome {
     Exists(String),
     /// The package's origin controls block publishing to this repository.
     PublishBlocked,
+    /// A package group blocks publishing to this repository (the message names it).
+    GroupBlocked(String),
+}
+
+/// [`decide`], then, for a new version, the package groups' PUBLISH restriction.
+async fn decide_with_groups(
+    conn: &mut AnyConnection,
+    (owner, domain): (&str, &str),
+    repo: &super::super::RepositoryRow,
+    c: &PackageCoordinate,
+    version: &str,
+    revision: &str,
+) -> StoreResult<Option<NpmPublishOutcome>> {
+    let outcome = decide(conn, repo.id, c, version, revision).await?;
+    if outcome.is_some() {
+        return Ok(outcome);
+    }
+    let refusal = super::super::groups::origin_refusal(
+        conn,
+        owner,
+        domain,
+        &repo.name,
+        c,
+        OriginRestrictionType::Publish,
+    )
+    .await?;
+    Ok(refusal.map(NpmPublishOutcome::GroupBlocked))
 }
 
 /// What publishing `version` with `revision` to a repository would meet; `None` = a new version.
@@ -204,7 +232,7 @@ impl NpmWriteStore for Store {
     ) -> StoreResult<Option<NpmPublishOutcome>> {
         let mut conn = self.pool().acquire().await?;
         let repo = repository_in(&mut conn, owner, domain, repository).await?;
-        decide(&mut conn, repo.id, c, version, revision).await
+        decide_with_groups(&mut conn, (owner, domain), &repo, c, version, revision).await
     }
 
     async fn npm_publish(
@@ -217,10 +245,22 @@ impl NpmWriteStore for Store {
     ) -> StoreResult<NpmPublishOutcome> {
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
-        let outcome = decide(&mut w.tx, repo.id, c, &p.version, &p.revision).await?;
+        let outcome = decide_with_groups(
+            &mut w.tx,
+            (owner, domain),
+            &repo,
+            c,
+            &p.version,
+            &p.revision,
+        )
+        .await?;
         if matches!(
             outcome,
-            Some(NpmPublishOutcome::Exists(_) | NpmPublishOutcome::PublishBlocked)
+            Some(
+                NpmPublishOutcome::Exists(_)
+                    | NpmPublishOutcome::PublishBlocked
+                    | NpmPublishOutcome::GroupBlocked(_)
+            )
         ) {
             return Ok(outcome.expect("matched"));
         }
@@ -279,6 +319,21 @@ impl NpmWriteStore for Store {
         let mut w = self.write().await?;
         let dest = repository_in(&mut w.tx, owner, domain, into).await?;
         let src = repository_in(&mut w.tx, owner, domain, from).await?;
+        // Package groups may forbid retaining upstream versions here (npm reads leave such
+        // upstreams out already; this keeps the rule where the write is).
+        if let Some(why) = super::super::groups::origin_refusal(
+            &mut w.tx,
+            owner,
+            domain,
+            into,
+            c,
+            OriginRestrictionType::InternalUpstream,
+        )
+        .await?
+        {
+            tracing::info!("{why}");
+            return Ok(false);
+        }
         let src_pkg = find_package(&mut w.tx, src.id, c)
             .await?
             .ok_or_else(|| package_missing(from, c))?;
