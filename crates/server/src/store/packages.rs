@@ -173,8 +173,13 @@ impl PackageStore for Store {
         repository: &str,
         c: &PackageCoordinate,
     ) -> StoreResult<PackageRow> {
-        let (_, pkg) = self.package(owner, domain, repository, c).await?;
+        // Looked up inside the write transaction: a package read before it could be gone (or
+        // re-created under a new id) by the time the DELETE runs.
         let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let pkg = find_package(&mut w.tx, repo.id, c)
+            .await?
+            .ok_or_else(|| package_missing(repository, c))?;
         sqlx::query("DELETE FROM packages WHERE id = $1")
             .bind(pkg.id)
             .execute(&mut *w.tx)
