@@ -74,6 +74,7 @@ pub fn app(state: AppState) -> Router {
     limits::body_limits(router, &state)
         .layer(cors(&state.config))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(error::catch_panics())
         .with_state(state)
 }
 

@@ -144,11 +144,11 @@ pub async fn publish_package_version(
     }
     c.finish()?;
     let (d, r, p, v, name) = (
-        d.expect("checked"),
-        r.expect("checked"),
-        p.expect("checked"),
-        v.expect("checked"),
-        name.expect("checked"),
+        params::validated(d)?,
+        params::validated(r)?,
+        params::validated(p)?,
+        params::validated(v)?,
+        params::validated(name)?,
     );
     // Fail fast on a missing repository before writing any bytes.
     state

@@ -3,32 +3,16 @@
 use super::packages::{ensure_package, find_package, package_missing};
 use super::repositories::{repository_in, search_order_in};
 use super::{
-    AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_of,
-    origin_type_str, status_of,
+    AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_str,
+    version_record_of, version_row,
 };
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::api::PackageVersionOriginType;
-use wharf_core::copy::{CopyPlan, RepositoryPackage, VersionRecord};
-use wharf_core::names::{
-    PackageCoordinate, PackageVersion, PackageVersionStatus, RepositoryName, Revision,
-};
+use wharf_core::copy::{CopyPlan, RepositoryPackage};
+use wharf_core::names::{PackageCoordinate, PackageVersion, PackageVersionStatus, RepositoryName};
 use wharf_core::revision::{VersionContent, VersionMetadata, compute_revision};
-
-fn version_row(r: &sqlx::any::AnyRow) -> VersionRow {
-    let metadata: String = r.get("metadata");
-    VersionRow {
-        id: r.get("id"),
-        version: r.get("version"),
-        revision: r.get("revision"),
-        status: status_of(&r.get::<String, _>("status")),
-        origin_type: origin_type_of(&r.get::<String, _>("origin_type")),
-        entry_repository: r.get("entry_repository"),
-        published_time: r.get("published_time"),
-        metadata: serde_json::from_str(&metadata).unwrap_or_default(),
-    }
-}
 
 fn asset_row(r: &sqlx::any::AnyRow) -> AssetRow {
     AssetRow {
@@ -80,7 +64,7 @@ pub(super) async fn find_version(
         .bind(version)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.as_ref().map(version_row))
+    row.as_ref().map(version_row).transpose()
 }
 
 /// Deletes these versions of a package (with their assets, by the foreign keys), in chunks
@@ -132,7 +116,7 @@ async fn find_versions(
         query = query.bind(v);
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    Ok(rows.iter().map(version_row).collect())
+    rows.iter().map(version_row).collect()
 }
 
 async fn dist_tags_of(
@@ -277,7 +261,7 @@ impl VersionStore for Store {
             .bind(q.limit)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(version_row).collect())
+        rows.iter().map(version_row).collect()
     }
 
     async fn version(
@@ -445,27 +429,20 @@ impl Store {
                 view.upstream_blocked = pkg.origin_upstream == "BLOCK";
                 view.publish_blocked = pkg.origin_publish == "BLOCK";
                 for r in find_versions(conn, pkg.id, wanted).await? {
-                    let (Ok(version), Ok(revision)) = (
-                        PackageVersion::parse(&r.version),
-                        Revision::parse(&r.revision),
-                    ) else {
-                        continue;
-                    };
-                    let origin = Some(r.origin());
-                    view.versions.insert(
-                        version.clone(),
-                        VersionRecord {
-                            version,
-                            revision,
-                            status: r.status,
-                            origin,
-                        },
-                    );
+                    let record = version_record_of(&r)?;
+                    view.versions.insert(record.version.clone(), record);
                 }
                 for (tag, v) in dist_tags_of(conn, pkg.id).await? {
-                    if let Ok(v) = PackageVersion::parse(&v) {
-                        view.dist_tags.insert(tag, v);
-                    }
+                    let parsed = PackageVersion::parse(&v).map_err(|e| {
+                        StoreError::corrupt(
+                            "dist_tags",
+                            format!("{}/{tag}", pkg.id),
+                            "version",
+                            &v,
+                            e,
+                        )
+                    })?;
+                    view.dist_tags.insert(tag, parsed);
                 }
             }
             out.push(view);

@@ -131,10 +131,18 @@ impl TestApp {
 
     /// A fresh service with an adjusted configuration.
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::on_store(db::fresh_store().await, adjust)
+    }
+
+    /// The service over a given store (a test that must reach the database directly).
+    pub fn on_store(
+        store: Arc<dyn wharf_server::store::MetadataStore>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config::with_data_dir(std::env::temp_dir().join("wharf-unused"));
         adjust(&mut config);
         let state = AppState {
-            store: db::fresh_store().await,
+            store,
             blobs: Arc::new(InMemory::new()),
             config: Arc::new(config),
             keys: Arc::new(Keys::new(ACCESS_KEY_ID.into(), SECRET.into())),
