@@ -24,7 +24,7 @@ pub mod remote;
 pub mod service;
 pub mod wire;
 
-pub use cli::{AdminArgs, AdminCommand, KeyCommand, PolicyCommand, UserCommand};
+pub use cli::{AdminArgs, AdminCommand, GcArgs, KeyCommand, PolicyCommand, UserCommand};
 pub use ops::{AdminOp, execute, generate_key_pair};
 
 use crate::error::ApiError;
@@ -48,6 +48,9 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<()> {
 }
 
 async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
+    if let AdminCommand::Gc(gc) = &args.command {
+        return run_gc(&args, gc).await;
+    }
     let op = args.command.into_op()?;
     if let Some(endpoint) = &args.endpoint_url {
         let credentials = remote::RootCredentials::from_env(|k| std::env::var(k).ok())?;
@@ -85,4 +88,29 @@ async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
             ApiError::Internal(source) => source,
             refused => anyhow::anyhow!("{}: {refused}", refused.code()),
         })
+}
+
+/// `wharf admin gc`: blob garbage collection on the data directory (or `--database-url` and
+/// `--blob-store`), printing the [`crate::store::gc::GcReport`].
+async fn run_gc(args: &AdminArgs, gc: &GcArgs) -> anyhow::Result<Value> {
+    anyhow::ensure!(
+        args.endpoint_url.is_none(),
+        "wharf admin gc runs on the data directory (--data-dir, --database-url, --blob-store), \
+         not against --endpoint-url"
+    );
+    if args.database_url.is_none() || args.data_dir.exists() {
+        crate::datadir::make_private(&args.data_dir)?;
+    }
+    // Garbage collection reads no secret: any sealer opens the store.
+    let store = crate::open_store(
+        args.database_url.as_deref(),
+        &args.data_dir,
+        crate::secrets::Sealer::random(),
+    )
+    .await?;
+    let mut config = crate::config::Config::with_data_dir(args.data_dir.clone());
+    config.blob_store = gc.blob_store.clone();
+    let blobs = crate::open_blobs(&config)?;
+    let report = store.collect_garbage(&*blobs, gc.grace, gc.dry_run).await?;
+    Ok(serde_json::to_value(report)?)
 }

@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod batch;
+pub mod gc;
 pub mod iam;
 mod import;
 pub mod npm;

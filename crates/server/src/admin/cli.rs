@@ -65,6 +65,24 @@ pub enum AdminCommand {
     /// Identity policies attached to users.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Removes asset bytes that no row references (on the data directory only; safe while
+    /// the service runs: see `store::gc`).
+    Gc(GcArgs),
+}
+
+/// `wharf admin gc [--dry-run] [--grace DURATION] [--blob-store URL]`.
+#[derive(Debug, clap::Args)]
+pub struct GcArgs {
+    /// Print what would be removed, remove nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Keep unreferenced blobs written within this long (`90s`, `30m`, `1h`, `2d`): a
+    /// publish uploads its bytes before it commits its rows.
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    pub grace: std::time::Duration,
+    /// The service's asset store (its `--blob-store`), else DATA_DIR/blobs.
+    #[arg(long, env = "WHARF_BLOB_STORE", value_name = "URL")]
+    pub blob_store: Option<String>,
 }
 
 /// `wharf admin user …`.
@@ -153,6 +171,7 @@ impl AdminCommand {
             AdminCommand::Policy(PolicyCommand::List { user }) => {
                 AdminOp::ListUserPolicies { user }
             }
+            AdminCommand::Gc(_) => anyhow::bail!("wharf admin gc runs on the data directory"),
         })
     }
 }

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::api::PackageVersionOriginType;
-use wharf_core::copy::{CopyPlan, RepositoryPackage};
+use wharf_core::copy::{CopyPlan, PlanError, RepositoryPackage};
 use wharf_core::names::{PackageCoordinate, PackageVersion, PackageVersionStatus, RepositoryName};
 use wharf_core::revision::{VersionContent, VersionMetadata, compute_revision};
 
@@ -28,8 +28,13 @@ fn asset_row(r: &sqlx::any::AnyRow) -> AssetRow {
 /// How a copy is planned from what [`VersionStore::copy`] reads: the source views (source
 /// first, then its upstreams in search order) and the destination's view. The service passes
 /// the core's `plan_copy`.
-pub type CopyPlanner<'a> =
-    &'a (dyn Fn(&[RepositoryPackage], &RepositoryPackage) -> StoreResult<CopyPlan> + Send + Sync);
+/// A refusal of the whole request (the core's [`PlanError`]) comes back to the caller as the
+/// inner `Err` of [`VersionStore::copy`], untranslated: the store does not speak for the API.
+pub type CopyPlanner<'a> = &'a (
+        dyn Fn(&[RepositoryPackage], &RepositoryPackage) -> Result<CopyPlan, PlanError>
+            + Send
+            + Sync
+    );
 
 /// Filters and order of ListPackageVersions.
 #[derive(Debug, Default, Clone)]
@@ -220,7 +225,7 @@ pub trait VersionStore: Send + Sync {
         c: &PackageCoordinate,
         wanted: &[String],
         plan: CopyPlanner<'_>,
-    ) -> StoreResult<CopyPlan>;
+    ) -> StoreResult<Result<CopyPlan, PlanError>>;
 }
 
 #[async_trait]
@@ -392,7 +397,7 @@ impl VersionStore for Store {
         c: &PackageCoordinate,
         wanted: &[String],
         plan: CopyPlanner<'_>,
-    ) -> StoreResult<CopyPlan> {
+    ) -> StoreResult<Result<CopyPlan, PlanError>> {
         let mut w = self.write().await?;
         let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
         let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
@@ -400,12 +405,15 @@ impl VersionStore for Store {
         let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c, wanted)
             .await?
             .remove(0);
-        let plan = plan(&views, &dest_view)?;
+        let plan = match plan(&views, &dest_view) {
+            Ok(plan) => plan,
+            Err(refused) => return Ok(Err(refused)),
+        };
         if plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty()) {
             apply_copy(&mut w.tx, &repos, &dest, c, &plan).await?;
             w.commit().await?;
         }
-        Ok(plan)
+        Ok(Ok(plan))
     }
 }
 

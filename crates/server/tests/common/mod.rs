@@ -14,9 +14,10 @@ use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
 use wharf_server::auth::Keys;
 use wharf_server::config::Config;
-use wharf_server::handlers::publish::{asset_row, put_blob};
+use wharf_server::handlers::publish::asset_row;
 use wharf_server::state::AppState;
 use wharf_server::store::ImportVersion;
+use wharf_server::store::assets::put_blob;
 
 #[path = "../support/db.rs"]
 mod db;
@@ -352,7 +353,7 @@ impl TestApp {
         let c = PackageCoordinate::parse(format, ns, name).expect("valid coordinate");
         let asset = asset_row(&format!("{name}-{version}.tgz"), content.as_bytes());
         put_blob(
-            &self.state,
+            &*self.state.blobs,
             &asset.sha256,
             content.as_bytes().to_vec().into(),
         )
