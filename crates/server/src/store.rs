@@ -17,6 +17,7 @@ mod packages;
 pub mod promotions;
 mod repositories;
 mod rows;
+mod snapshot;
 mod versions;
 
 pub use batch::BatchStore;

@@ -263,11 +263,8 @@ pub async fn get_repository_endpoint(
         .store
         .repository(&d.owner, d.name.as_str(), r.as_str())
         .await?;
-    let host = headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
+    let base = crate::public_url::base(&state.config, &headers);
     Ok(Json(api::GetRepositoryEndpointResult {
-        repository_endpoint: Some(format!("http://{host}/{f}/{}/{}/", d.name, r)),
+        repository_endpoint: Some(format!("{base}/{f}/{}/{}/", d.name, r)),
     }))
 }
