@@ -86,7 +86,13 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+    def _guarded(self):
+        try:
+            self._forward()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the service was killed mid-request: one of the faults
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _guarded
 
 
 class Service:
@@ -132,7 +138,8 @@ def pg_ctl(pg_dir, *args):
     cmd = [str(bindir / "pg_ctl"), "-D", str(pg_dir / "data"), *args]
     if os.getuid() == 0:
         cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    # No pipes: the restarted server would inherit them and keep them open.
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
 
 
 def main():
@@ -248,7 +255,7 @@ def main():
                 svc.kill9()
                 svc.start()
             elif kind == "postgres":
-                pg_ctl(pg_dir, "-m", "fast", "-w", "restart")
+                pg_ctl(pg_dir, "-m", "fast", "-w", "-l", str(pg_dir / "server.log"), "restart")
             else:
                 proxy.refusing.set()
                 time.sleep(min(10, opts.fault_every / 2))
