@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import tarfile
 import tempfile
@@ -58,7 +59,7 @@ class Wharf:
         deadline = time.time() + 30
         while time.time() < deadline:
             line = self.proc.stdout.readline()
-            m = re.search(r"wharf listening on (http://[0-9.:]+)", line or "")
+            m = re.search(r"wharf listening on (https?://[0-9.:]+)", line or "")
             if m:
                 self.endpoint = m.group(1)
                 break
@@ -66,7 +67,9 @@ class Wharf:
                 raise RuntimeError(f"wharf exited: {self.log.read_text()}")
         else:
             raise RuntimeError("wharf did not print its address in time")
-        with urllib.request.urlopen(f"{self.endpoint}/health", timeout=5) as r:
+        # Over TLS (`--tls-cert`), the test's throwaway CA is in AWS_CA_BUNDLE, as the aws CLI reads it.
+        ca = ssl.create_default_context(cafile=os.environ.get("AWS_CA_BUNDLE")) if self.endpoint.startswith("https") else None
+        with urllib.request.urlopen(f"{self.endpoint}/health", timeout=5, context=ca) as r:
             assert r.status == 200
 
     def stop(self, sig=signal.SIGTERM):

@@ -12,6 +12,7 @@
 //! and nodejs-semver only: never on an async runtime, a database or a browser API.
 
 pub mod api;
+pub mod civil;
 pub mod copy;
 pub mod error;
 pub mod groups;

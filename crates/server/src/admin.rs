@@ -18,13 +18,17 @@
 //! wharf admin --endpoint-url http://127.0.0.1:7878 user list
 //! ```
 
+pub mod backup;
 pub mod cli;
 pub mod ops;
 pub mod remote;
 pub mod service;
 pub mod wire;
 
-pub use cli::{AdminArgs, AdminCommand, KeyCommand, PolicyCommand, UserCommand};
+pub use cli::{
+    AdminArgs, AdminCommand, BackupArgs, GcArgs, KeyCommand, PolicyCommand, RestoreArgs,
+    UserCommand,
+};
 pub use ops::{AdminOp, execute, generate_key_pair};
 
 use crate::error::ApiError;
@@ -48,6 +52,14 @@ pub async fn run(args: AdminArgs) -> anyhow::Result<()> {
 }
 
 async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
+    match &args.command {
+        AdminCommand::Gc(gc) => return run_gc(&args, gc).await,
+        AdminCommand::Backup(b) => return run_backup(&args, &b.to, &b.blob_store, true).await,
+        AdminCommand::Restore(r) => {
+            return run_backup(&args, &r.from, &r.blob_store, false).await;
+        }
+        _ => {}
+    }
     let op = args.command.into_op()?;
     if let Some(endpoint) = &args.endpoint_url {
         let credentials = remote::RootCredentials::from_env(|k| std::env::var(k).ok())?;
@@ -85,4 +97,60 @@ async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
             ApiError::Internal(source) => source,
             refused => anyhow::anyhow!("{}: {refused}", refused.code()),
         })
+}
+
+/// `wharf admin gc`: blob garbage collection on the data directory (or `--database-url` and
+/// `--blob-store`), printing the [`crate::store::gc::GcReport`].
+async fn run_gc(args: &AdminArgs, gc: &GcArgs) -> anyhow::Result<Value> {
+    anyhow::ensure!(
+        args.endpoint_url.is_none(),
+        "wharf admin gc runs on the data directory (--data-dir, --database-url, --blob-store), \
+         not against --endpoint-url"
+    );
+    if args.database_url.is_none() || args.data_dir.exists() {
+        crate::datadir::make_private(&args.data_dir)?;
+    }
+    // Garbage collection reads no secret: any sealer opens the store.
+    let store = crate::open_store(
+        args.database_url.as_deref(),
+        &args.data_dir,
+        crate::secrets::Sealer::random(),
+    )
+    .await?;
+    let mut config = crate::config::Config::with_data_dir(args.data_dir.clone());
+    config.blob_store = gc.blob_store.clone();
+    let blobs = crate::open_blobs(&config)?;
+    let report = store.collect_garbage(&*blobs, gc.grace, gc.dry_run).await?;
+    Ok(serde_json::to_value(report)?)
+}
+
+/// `wharf admin backup --to DIR` (`take`) or `wharf admin restore --from DIR`, on the data
+/// directory, printing the backup's manifest.
+async fn run_backup(
+    args: &AdminArgs,
+    dir: &std::path::Path,
+    blob_store: &Option<String>,
+    take: bool,
+) -> anyhow::Result<Value> {
+    anyhow::ensure!(
+        args.endpoint_url.is_none(),
+        "wharf admin backup/restore run on the data directory, not against --endpoint-url"
+    );
+    crate::datadir::make_private(&args.data_dir)?;
+    let mut config = crate::config::Config::with_data_dir(args.data_dir.clone());
+    config.blob_store = blob_store.clone();
+    let blobs = crate::open_blobs(&config)?;
+    let db = args.database_url.as_deref();
+    let manifest = if take {
+        backup::backup(&args.data_dir, db, &*blobs, dir).await?
+    } else {
+        backup::restore(&args.data_dir, db, &*blobs, dir).await?
+    };
+    Ok(serde_json::json!({
+        "format": manifest.format,
+        "created": manifest.created,
+        "versions": manifest.versions,
+        "blobs": manifest.blobs.len(),
+        "rootCredentials": manifest.root_credentials,
+    }))
 }

@@ -31,6 +31,11 @@ pub struct Config {
     pub console_dir: Option<PathBuf>,
     /// Connection limits and timeouts of the serve loop and request bodies.
     pub limits: crate::limits::ConnectionLimits,
+    /// `scheme://host[:port]` that returned URLs carry, and the only `Host` accepted
+    /// (`--public-url`, see [`crate::public_url`]).
+    pub public_url: Option<String>,
+    /// Whether the service itself terminates TLS (`--tls-cert`/`--tls-key`).
+    pub tls: bool,
 }
 
 impl Config {
@@ -48,6 +53,8 @@ impl Config {
             cors_origins: Vec::new(),
             console_dir: None,
             limits: crate::limits::ConnectionLimits::default(),
+            public_url: None,
+            tls: false,
         }
     }
 }

@@ -12,9 +12,10 @@
 //! token of that user's key, never a root token, as the banner ends up in service logs.
 use crate::auth::{Caller, epoch_now, generate_key_pair};
 use crate::error::ApiError;
-use crate::handlers::publish::{asset_row, put_blob};
+use crate::handlers::publish::asset_row;
 use crate::handlers::tokens::DEFAULT_TOKEN_SECONDS;
 use crate::state::AppState;
+use crate::store::assets::put_blob;
 use crate::store::{PublishAsset, StoreError};
 use axum::body::Bytes;
 use std::net::SocketAddr;
@@ -159,7 +160,13 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         let coordinate = PackageCoordinate::parse("generic", Some(ns), package)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("demo coordinate: {e:?}")))?;
         let row = asset_row(asset, content.as_bytes());
-        put_blob(state, &row.sha256, Bytes::from_static(content.as_bytes())).await?;
+        put_blob(
+            &*state.blobs,
+            &row.sha256,
+            Bytes::from_static(content.as_bytes()),
+        )
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
         let publish = PublishAsset {
             version: (*version).to_owned(),
             asset: row,

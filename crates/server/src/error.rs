@@ -211,13 +211,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let request_id = format!("{:032x}", rand::random::<u128>());
         if let ApiError::Internal(source) = &self {
-            tracing::error!(error = ?source, "internal error");
+            tracing::error!(error = %format!("{source:#}"), request_id, "internal error");
         }
         let retry_after = matches!(self, ApiError::Throttling(_));
         let (status, code, mut body) = self.parts();
         body.type_name = Some(code.to_owned());
-        let request_id = format!("{:032x}", rand::random::<u128>());
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert("x-amzn-ErrorType", HeaderValue::from_static(code));
@@ -271,4 +271,23 @@ impl From<StoreError> for ApiError {
             StoreError::Backend(source) => ApiError::Internal(source),
         }
     }
+}
+
+/// The layer that turns a panic in any handler or middleware into a logged
+/// `InternalServerException` in CodeArtifact's format, with its `x-amzn-RequestId`, instead of
+/// a dropped connection. [`crate::app`] puts it outermost.
+pub fn catch_panics() -> tower_http::catch_panic::CatchPanicLayer<fn(PanicPayload) -> Response> {
+    tower_http::catch_panic::CatchPanicLayer::custom(panic_response as fn(PanicPayload) -> Response)
+}
+
+/// What a panic carries.
+pub type PanicPayload = Box<dyn std::any::Any + Send + 'static>;
+
+fn panic_response(payload: PanicPayload) -> Response {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    ApiError::Internal(anyhow::anyhow!("panic: {message}")).into_response()
 }

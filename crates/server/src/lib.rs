@@ -20,12 +20,14 @@ pub mod limits;
 pub mod npm;
 pub mod params;
 pub mod promote_cli;
+pub mod public_url;
 pub mod routes;
 pub mod secrets;
 pub mod serve;
 pub mod signed_client;
 pub mod state;
 pub mod store;
+pub mod tls;
 
 use crate::auth::Keys;
 use crate::config::Config;
@@ -73,7 +75,12 @@ pub fn app(state: AppState) -> Router {
     }
     limits::body_limits(router, &state)
         .layer(cors(&state.config))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            public_url::check_host,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(error::catch_panics())
         .with_state(state)
 }
 
@@ -180,16 +187,18 @@ pub fn open_blobs(config: &Config) -> anyhow::Result<Arc<dyn ObjectStore>> {
     })
 }
 
-/// Binds, prints `wharf listening on http://ADDR`, and serves until Ctrl-C or SIGTERM within
-/// the configured connection limits ([`serve::run`]).
+/// Binds, calls `on_listening` with the address, and serves (over TLS with `tls`, see
+/// [`tls::acceptor`]) until Ctrl-C or SIGTERM within the configured connection limits
+/// ([`serve::run`]).
 pub async fn serve(
     state: AppState,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     on_listening: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     on_listening(listener.local_addr()?);
     let limits = state.config.limits;
-    serve::run(listener, app(state), limits, shutdown()).await?;
+    serve::run(listener, app(state), limits, tls, shutdown()).await?;
     Ok(())
 }
 

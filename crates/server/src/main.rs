@@ -83,6 +83,26 @@ struct ServeArgs {
     /// Seed a demo domain (once) and print the console's sign-in link.
     #[arg(long)]
     demo: bool,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key).
+    #[arg(
+        long,
+        env = "WHARF_TLS_CERT",
+        requires = "tls_key",
+        value_name = "FILE"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(
+        long,
+        env = "WHARF_TLS_KEY",
+        requires = "tls_cert",
+        value_name = "FILE"
+    )]
+    tls_key: Option<PathBuf>,
+    /// The scheme and host clients use (`https://pkg.example.com`) when behind a proxy: the
+    /// URLs the service returns carry it, and requests for another Host are refused.
+    #[arg(long, env = "WHARF_PUBLIC_URL", value_name = "URL", value_parser = wharf_server::public_url::parse)]
+    public_url: Option<String>,
 }
 
 /// A positive number of seconds (fractions allowed).
@@ -114,6 +134,11 @@ async fn main() -> anyhow::Result<()> {
     // Before anything is created: the data directory and its files are private (0700/0600).
     wharf_server::datadir::make_private(&args.data_dir)?;
     let (keys, generated) = Keys::load_or_generate(&args.data_dir, Keys::pair_from_env())?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(wharf_server::tls::acceptor(cert, key)?),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let console_dir = args
         .console_dir
         .or_else(|| Some(PathBuf::from("dist")).filter(|d| d.join("index.html").exists()));
@@ -134,6 +159,8 @@ async fn main() -> anyhow::Result<()> {
             keep_alive_timeout: args.keep_alive_timeout,
             max_connections: args.max_connections as usize,
         },
+        public_url: args.public_url,
+        tls: args.tls_cert.is_some(),
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {
@@ -142,9 +169,9 @@ async fn main() -> anyhow::Result<()> {
         None
     };
     let demo_state = state.clone();
-    wharf_server::serve(state, |addr| {
+    wharf_server::serve(state, tls, |addr| {
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "wharf listening on http://{addr}");
+        let _ = writeln!(out, "wharf listening on {scheme}://{addr}");
         if generated {
             let _ = writeln!(
                 out,
@@ -163,11 +190,11 @@ async fn main() -> anyhow::Result<()> {
         let _ = writeln!(out, "  export AWS_DEFAULT_REGION={}", args.region);
         let _ = writeln!(
             out,
-            "  aws codeartifact create-domain --domain my-domain --endpoint-url http://{addr}"
+            "  aws codeartifact create-domain --domain my-domain --endpoint-url {scheme}://{addr}"
         );
         let _ = writeln!(
             out,
-            "  aws codeartifact list-domains --endpoint-url http://{addr}"
+            "  aws codeartifact list-domains --endpoint-url {scheme}://{addr}"
         );
         if let Some(demo) = &demo {
             let _ = write!(

@@ -247,16 +247,12 @@ async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure
     let rest = path.strip_prefix("/npm/").ok_or_else(Failure::not_found)?;
     let (domain, rest) = rest.split_once('/').ok_or_else(Failure::not_found)?;
     let (repo, rest) = rest.split_once('/').ok_or_else(Failure::not_found)?;
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
+    let base = crate::public_url::base(&state.config, &parts.headers);
     let ctx = Ctx {
         owner: state.config.account_id.clone(),
         domain: domain.to_owned(),
         repo: repo.to_owned(),
-        base: format!("http://{host}/npm/{domain}/{repo}/"),
+        base: format!("{base}/npm/{domain}/{repo}/"),
         caller,
         identity,
         state,

@@ -173,3 +173,15 @@ pub fn decode_token<T: DeserializeOwned>(c: &mut Checks, token: &Option<String>)
     }
     decoded
 }
+
+/// A member after [`Checks::finish`] returned `Ok`: every check that yields `None` records a
+/// violation, so `None` here is a bug in the checks, reported as a logged
+/// `InternalServerException` instead of a panic.
+pub fn validated<T>(value: Option<T>) -> Result<T, ApiError> {
+    value.ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "a member passed its checks without a value ({})",
+            std::any::type_name::<T>()
+        ))
+    })
+}

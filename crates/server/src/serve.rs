@@ -51,6 +51,7 @@ pub async fn run(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let registry = Arc::new(Registry::new(limits));
@@ -73,8 +74,8 @@ pub async fn run(
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!("cannot set TCP_NODELAY: {e}");
         }
-        match registry.admit() {
-            Admission::Serve(slot) => {
+        match (registry.admit(), tls.clone()) {
+            (Admission::Serve(slot), None) => {
                 tokio::spawn(serve_connection(
                     stream,
                     app.clone(),
@@ -83,10 +84,26 @@ pub async fn run(
                     closing_rx.clone(),
                 ));
             }
-            Admission::Refuse(slot) => {
+            (Admission::Serve(slot), Some(tls)) => {
+                let (app, closing) = (app.clone(), closing_rx.clone());
+                tokio::spawn(async move {
+                    // The handshake counts against the header-read timeout.
+                    if let Some(stream) = handshake(&tls, stream, limits).await {
+                        serve_connection(stream, app, slot, limits, closing).await;
+                    }
+                });
+            }
+            (Admission::Refuse(slot), None) => {
                 tokio::spawn(refuse_connection(stream, slot, limits));
             }
-            Admission::Close => drop(stream),
+            (Admission::Refuse(slot), Some(tls)) => {
+                tokio::spawn(async move {
+                    if let Some(stream) = handshake(&tls, stream, limits).await {
+                        refuse_connection(stream, slot, limits).await;
+                    }
+                });
+            }
+            (Admission::Close, _) => drop(stream),
         }
     }
     drop(listener);
@@ -232,15 +249,37 @@ impl Registry {
     }
 }
 
+/// The TLS handshake of an accepted socket, within the header-read timeout; `None` (logged at
+/// debug) when it fails or stalls.
+async fn handshake(
+    tls: &tokio_rustls::TlsAcceptor,
+    stream: TcpStream,
+    limits: ConnectionLimits,
+) -> Option<tokio_rustls::server::TlsStream<TcpStream>> {
+    match tokio::time::timeout(limits.header_read_timeout, tls.accept(stream)).await {
+        Ok(Ok(stream)) => Some(stream),
+        Ok(Err(e)) => {
+            tracing::debug!("TLS handshake failed: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::debug!("TLS handshake timed out");
+            None
+        }
+    }
+}
+
 /// Serves one connection until the client closes it, it misses a deadline, it is shed, or
 /// the service shuts down.
-async fn serve_connection(
-    stream: TcpStream,
+async fn serve_connection<S>(
+    stream: S,
     app: Router,
     slot: Slot,
     limits: ConnectionLimits,
     mut closing: watch::Receiver<bool>,
-) {
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let state = slot.state.clone();
     let service = {
         let state = state.clone();
@@ -302,7 +341,10 @@ async fn sleep_until(deadline: Option<Instant>) {
 }
 
 /// Answers the request of a connection past the cap with `ThrottlingException` and closes it.
-async fn refuse_connection(stream: TcpStream, slot: RefuseSlot, limits: ConnectionLimits) {
+async fn refuse_connection<S>(stream: S, slot: RefuseSlot, limits: ConnectionLimits)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
         let response = throttled(request.uri().path(), limits.max_connections);
         async move { Ok::<_, Infallible>(response) }

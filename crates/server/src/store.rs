@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod batch;
+pub mod gc;
 pub mod groups;
 pub mod iam;
 mod import;
@@ -17,6 +18,7 @@ mod packages;
 pub mod promotions;
 mod repositories;
 mod rows;
+mod snapshot;
 mod versions;
 
 pub use batch::BatchStore;

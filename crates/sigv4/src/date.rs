@@ -1,34 +1,10 @@
 //! The `X-Amz-Date` format (`yyyymmddThhmmssZ`, UTC) to and from Unix epoch seconds, with
-//! plain integer calendar arithmetic (proleptic Gregorian calendar, no leap seconds).
+//! the core's integer calendar arithmetic (`wharf_core::civil`: proleptic Gregorian, no leap
+//! seconds).
 
 use crate::SigV4Error;
 
-const SECS_PER_DAY: i64 = 86_400;
-
-/// Days since 1970-01-01 of a proleptic Gregorian civil date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400; // [0, 399]
-    let mp = (month + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + day - 1; // [0, 365]
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date `(year, month, day)` of a count of days since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097; // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let day = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
-    let month = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+use wharf_core::civil::{SECS_PER_DAY, days_from_civil, utc_fields};
 
 fn days_in_month(year: i64, month: i64) -> i64 {
     match month {
@@ -44,15 +20,8 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 /// Meaningful for years 0000..=9999 (epoch seconds `-62167219200..=253402300799`), the range
 /// that [`parse_amz_date`] accepts; outside it the year is printed with more digits or a sign.
 pub fn format_amz_date(epoch_secs: i64) -> String {
-    let days = epoch_secs.div_euclid(SECS_PER_DAY);
-    let secs = epoch_secs.rem_euclid(SECS_PER_DAY);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let (year, month, day, hour, minute, second) = utc_fields(epoch_secs);
+    format!("{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z")
 }
 
 /// Parses an amz-date (`yyyymmddThhmmssZ`, exactly 16 ASCII characters) into Unix epoch
@@ -84,7 +53,12 @@ pub fn parse_amz_date(s: &str) -> Result<i64, SigV4Error> {
     {
         return Err(bad());
     }
-    Ok(days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second)
+    Ok(
+        days_from_civil(year, month as u32, day as u32) * SECS_PER_DAY
+            + hour * 3600
+            + minute * 60
+            + second,
+    )
 }
 
 #[cfg(test)]

@@ -65,6 +65,51 @@ pub enum AdminCommand {
     /// Identity policies attached to users.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Removes asset bytes that no row references (on the data directory only; safe while
+    /// the service runs: see `store::gc`).
+    Gc(GcArgs),
+    /// Takes a consistent copy of a running SQLite deployment: the database, the blobs it
+    /// references, `root-credentials`, and a manifest.
+    Backup(BackupArgs),
+    /// Restores a backup into a data directory that has no database yet (service stopped).
+    Restore(RestoreArgs),
+}
+
+/// `wharf admin backup --to DIR`.
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// The backup directory (created; it must not hold a backup).
+    #[arg(long, value_name = "DIR")]
+    pub to: std::path::PathBuf,
+    /// The service's asset store (its `--blob-store`), else DATA_DIR/blobs.
+    #[arg(long, env = "WHARF_BLOB_STORE", value_name = "URL")]
+    pub blob_store: Option<String>,
+}
+
+/// `wharf admin restore --from DIR`.
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The backup directory (with its manifest.json).
+    #[arg(long, value_name = "DIR")]
+    pub from: std::path::PathBuf,
+    /// The asset store to restore the blobs into, else DATA_DIR/blobs.
+    #[arg(long, env = "WHARF_BLOB_STORE", value_name = "URL")]
+    pub blob_store: Option<String>,
+}
+
+/// `wharf admin gc [--dry-run] [--grace DURATION] [--blob-store URL]`.
+#[derive(Debug, clap::Args)]
+pub struct GcArgs {
+    /// Print what would be removed, remove nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Keep unreferenced blobs written within this long (`90s`, `30m`, `1h`, `2d`): a
+    /// publish uploads its bytes before it commits its rows.
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    pub grace: std::time::Duration,
+    /// The service's asset store (its `--blob-store`), else DATA_DIR/blobs.
+    #[arg(long, env = "WHARF_BLOB_STORE", value_name = "URL")]
+    pub blob_store: Option<String>,
 }
 
 /// `wharf admin user …`.
@@ -152,6 +197,9 @@ impl AdminCommand {
             }
             AdminCommand::Policy(PolicyCommand::List { user }) => {
                 AdminOp::ListUserPolicies { user }
+            }
+            AdminCommand::Gc(_) | AdminCommand::Backup(_) | AdminCommand::Restore(_) => {
+                anyhow::bail!("this command runs on the data directory")
             }
         })
     }

@@ -3,7 +3,6 @@
 use crate::error::ApiError;
 use crate::extract::{AwsJson, AwsQuery};
 use crate::state::AppState;
-use crate::store::StoreError;
 use axum::Json;
 use axum::extract::State;
 use wharf_core::api::{self, CopyPackageVersionsRequest};
@@ -39,14 +38,13 @@ pub async fn copy_package_versions(
                 .iter()
                 .map(|v| v.to_string())
                 .collect::<Vec<_>>(),
-            &|source, destination| {
-                plan_copy(&req, source, destination, PlanOptions::default()).map_err(|e| match e {
-                    PlanError::PackageNotFound { .. } => {
-                        StoreError::not_found("package", req.package.name.as_str(), e.to_string())
-                    }
-                })
-            },
+            &|source, destination| plan_copy(&req, source, destination, PlanOptions::default()),
         )
-        .await?;
+        .await?
+        .map_err(|e| match e {
+            PlanError::PackageNotFound { .. } => {
+                ApiError::not_found("package", req.package.name.as_str(), e.to_string())
+            }
+        })?;
     Ok(Json((&plan).into()))
 }

@@ -34,7 +34,7 @@ pub async fn create_domain(
     let mut c = Checks::default();
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &None);
     c.finish()?;
-    let d = d.expect("checked");
+    let d = params::validated(d)?;
     let row = state.store.create_domain(&d.owner, d.name.as_str()).await?;
     Ok(Json(api::DomainResult {
         domain: Some(description(&state, &row)),
@@ -114,5 +114,5 @@ fn checked(state: &AppState, q: &api::DomainQuery) -> Result<params::DomainRef, 
     let mut c = Checks::default();
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     c.finish()?;
-    Ok(d.expect("checked"))
+    params::validated(d)
 }

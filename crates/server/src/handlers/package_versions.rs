@@ -139,7 +139,7 @@ pub async fn describe_package_version(
         .await?;
     let (row, _) = state
         .store
-        .version(pkg.id, &p, v.expect("checked").as_str())
+        .version(pkg.id, &p, params::validated(v)?.as_str())
         .await?;
     let m = &row.metadata;
     Ok(Json(api::DescribePackageVersionResult {
@@ -186,7 +186,7 @@ pub async fn list_package_version_assets(
         .await?;
     let (row, assets) = state
         .store
-        .version(pkg.id, &p, v.expect("checked").as_str())
+        .version(pkg.id, &p, params::validated(v)?.as_str())
         .await?;
     let rest: Vec<_> = assets
         .iter()
@@ -219,7 +219,7 @@ pub async fn get_package_version_asset(
         wharf_core::names::AssetName::parse_as,
     );
     c.finish()?;
-    let (v, name) = (v.expect("checked"), name.expect("checked"));
+    let (v, name) = (params::validated(v)?, params::validated(name)?);
     let (_, pkg) = state
         .store
         .package(&d.owner, d.name.as_str(), r.as_str(), &p)

@@ -51,9 +51,9 @@ pub(crate) fn checked(
     let p = params::package(&mut c, &q.format, &q.namespace, &q.package);
     c.finish()?;
     Ok((
-        d.expect("checked"),
-        r.expect("checked"),
-        p.expect("checked"),
+        params::validated(d)?,
+        params::validated(r)?,
+        params::validated(p)?,
     ))
 }
 
@@ -93,7 +93,7 @@ pub async fn list_packages(
         upstream: allow_block(&mut c, "upstream", &q.upstream),
     };
     c.finish()?;
-    let (d, r) = (d.expect("checked"), r.expect("checked"));
+    let (d, r) = (params::validated(d)?, params::validated(r)?);
     let repo = state
         .store
         .repository(&d.owner, d.name.as_str(), r.as_str())
@@ -177,8 +177,8 @@ pub async fn put_package_origin_configuration(
             d.name.as_str(),
             r.as_str(),
             &p,
-            &publish.expect("checked"),
-            &upstream.expect("checked"),
+            &params::validated(publish)?,
+            &params::validated(upstream)?,
         )
         .await?;
     Ok(Json(api::PutPackageOriginConfigurationResult {

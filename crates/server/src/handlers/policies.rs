@@ -95,7 +95,7 @@ pub async fn put_domain_permissions_policy(
     let rev = revision(&mut c, &b.policy_revision);
     let doc = document(&mut c, &b.policy_document);
     c.finish()?;
-    let (d, doc) = (d.expect("checked"), doc.expect("checked"));
+    let (d, doc) = (params::validated(d)?, params::validated(doc)?);
     parse(&doc)?;
     let p = state
         .store
@@ -118,7 +118,7 @@ pub async fn get_domain_permissions_policy(
     let mut c = Checks::default();
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     c.finish()?;
-    let d = d.expect("checked");
+    let d = params::validated(d)?;
     let p = state
         .store
         .resource_policy(&d.owner, d.name.as_str(), PolicyTarget::Domain)
@@ -136,7 +136,7 @@ pub async fn delete_domain_permissions_policy(
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let rev = revision(&mut c, &q.policy_revision);
     c.finish()?;
-    let d = d.expect("checked");
+    let d = params::validated(d)?;
     let p = state
         .store
         .delete_resource_policy(
@@ -161,9 +161,9 @@ pub async fn put_repository_permissions_policy(
     let doc = document(&mut c, &b.policy_document);
     c.finish()?;
     let (d, r, doc) = (
-        d.expect("checked"),
-        r.expect("checked"),
-        doc.expect("checked"),
+        params::validated(d)?,
+        params::validated(r)?,
+        params::validated(doc)?,
     );
     parse(&doc)?;
     let p = state
@@ -187,7 +187,7 @@ pub async fn get_repository_permissions_policy(
     let mut c = Checks::default();
     let (d, r) = repository_checked(&state, &q.domain, &q.domain_owner, &q.repository, &mut c);
     c.finish()?;
-    let (d, r) = (d.expect("checked"), r.expect("checked"));
+    let (d, r) = (params::validated(d)?, params::validated(r)?);
     let p = state
         .store
         .resource_policy(
@@ -209,7 +209,7 @@ pub async fn delete_repository_permissions_policy(
     let (d, r) = repository_checked(&state, &q.domain, &q.domain_owner, &q.repository, &mut c);
     let rev = revision(&mut c, &q.policy_revision);
     c.finish()?;
-    let (d, r) = (d.expect("checked"), r.expect("checked"));
+    let (d, r) = (params::validated(d)?, params::validated(r)?);
     let p = state
         .store
         .delete_resource_policy(

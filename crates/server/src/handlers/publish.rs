@@ -6,14 +6,11 @@ use crate::error::ApiError;
 use crate::extract::{AwsBody, AwsQuery};
 use crate::params::{self, Checks};
 use crate::state::AppState;
-use crate::store::assets::AssetKey;
-use crate::store::{AssetRow, PublishAsset};
-use axum::body::Bytes;
+use crate::store::{AssetRow, PublishAsset, assets};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::{Extension, Json};
 use md5::Md5;
-use object_store::{PutMode, PutOptions};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use wharf_core::api;
@@ -46,32 +43,6 @@ pub fn asset_row_with_sha256(name: &str, bytes: &[u8], sha256: Option<String>) -
         sha256: sha256
             .unwrap_or_else(|| hex::encode(sha256_hasher.expect("no SHA-256 given").finalize())),
         sha512: hex::encode(sha512.finalize()),
-    }
-}
-
-/// Writes content-addressed bytes; existing content is left as is. A store without
-/// conditional writes (some S3-compatible servers, or `AWS_CONDITIONAL_PUT=disabled`) gets a
-/// plain overwrite instead, which is as safe here: the key is the content's SHA-256, so an
-/// overwrite writes the same bytes.
-pub async fn put_blob(state: &AppState, sha256: &str, bytes: Bytes) -> Result<(), ApiError> {
-    let path = AssetKey::sha256(sha256).path();
-    let create = PutOptions {
-        mode: PutMode::Create,
-        ..Default::default()
-    };
-    let outcome = match state
-        .blobs
-        .put_opts(&path, bytes.clone().into(), create)
-        .await
-    {
-        Err(object_store::Error::NotImplemented) => {
-            state.blobs.put(&path, bytes.into()).await.map(|_| ())
-        }
-        other => other.map(|_| ()),
-    };
-    match outcome {
-        Ok(()) | Err(object_store::Error::AlreadyExists { .. }) => Ok(()),
-        Err(e) => Err(ApiError::Internal(e.into())),
     }
 }
 
@@ -144,11 +115,11 @@ pub async fn publish_package_version(
     }
     c.finish()?;
     let (d, r, p, v, name) = (
-        d.expect("checked"),
-        r.expect("checked"),
-        p.expect("checked"),
-        v.expect("checked"),
-        name.expect("checked"),
+        params::validated(d)?,
+        params::validated(r)?,
+        params::validated(p)?,
+        params::validated(v)?,
+        params::validated(name)?,
     );
     // Fail fast on a missing repository before writing any bytes.
     state
@@ -162,7 +133,9 @@ pub async fn publish_package_version(
         })
         .await
     };
-    put_blob(&state, &row.sha256, body).await?;
+    assets::put_blob(&*state.blobs, &row.sha256, body)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let publish = PublishAsset {
         version: v.to_string(),
         asset: row,

@@ -47,7 +47,7 @@ fn checked(
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let r = params::repository(&mut c, &q.repository);
     c.finish()?;
-    Ok((d.expect("checked"), r.expect("checked")))
+    Ok((params::validated(d)?, params::validated(r)?))
 }
 
 fn upstream_names(
@@ -228,7 +228,7 @@ pub async fn list_repositories_in_domain(
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let (limit, after) = paging(&mut c, &q.max_results, &q.next_token);
     c.finish()?;
-    let d = d.expect("checked");
+    let d = params::validated(d)?;
     let mut rows = state
         .store
         .repositories(
@@ -255,19 +255,16 @@ pub async fn get_repository_endpoint(
     let f = c.required(&q.format, "format", PackageFormat::parse_as);
     c.finish()?;
     let (d, r, f) = (
-        d.expect("checked"),
-        r.expect("checked"),
-        f.expect("checked"),
+        params::validated(d)?,
+        params::validated(r)?,
+        params::validated(f)?,
     );
     state
         .store
         .repository(&d.owner, d.name.as_str(), r.as_str())
         .await?;
-    let host = headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
+    let base = crate::public_url::base(&state.config, &headers);
     Ok(Json(api::GetRepositoryEndpointResult {
-        repository_endpoint: Some(format!("http://{host}/{f}/{}/{}/", d.name, r)),
+        repository_endpoint: Some(format!("{base}/{f}/{}/{}/", d.name, r)),
     }))
 }

@@ -42,7 +42,7 @@ pub async fn get_authorization_token(
         },
     };
     c.finish()?;
-    let d = d.expect("checked");
+    let d = params::validated(d)?;
     state.store.domain(&d.owner, d.name.as_str()).await?;
     // A token minted with a token ends no later than that token, so a token's expiry bounds
     // its life: it cannot renew itself.

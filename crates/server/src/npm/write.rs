@@ -4,8 +4,8 @@
 use super::access::UnpublishKind;
 use super::read::{merged, views};
 use super::{Ctx, Failure, json_response, ok_response, read_body};
-use crate::handlers::publish::put_blob;
 use crate::store::AssetRow;
+use crate::store::assets::put_blob;
 use crate::store::npm::{NPM_ASSET, NpmPublishOutcome, NpmPublishRow};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode};
@@ -102,12 +102,16 @@ async fn publish(ctx: &Ctx, name: &NpmName, p: Publish) -> Result<Response, Fail
         .await?;
     refuse(name, &version, before.as_ref())?;
     if before.is_none() {
-        put_blob(&ctx.state, &row.tarball.sha256, Bytes::from(p.tarball))
-            .await
-            .map_err(|e| {
-                tracing::error!("storing tarball: {e}");
-                Failure::new(500, "The tarball could not be stored")
-            })?;
+        put_blob(
+            &*ctx.state.blobs,
+            &row.tarball.sha256,
+            Bytes::from(p.tarball),
+        )
+        .await
+        .map_err(|e| {
+            tracing::error!("storing tarball: {e}");
+            Failure::new(500, "The tarball could not be stored")
+        })?;
     }
     let outcome = store
         .npm_publish(&ctx.owner, &ctx.domain, &ctx.repo, &c, &row)

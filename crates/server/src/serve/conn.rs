@@ -169,12 +169,12 @@ impl HttpBody for GuardedBody {
 
 /// The accepted socket, noting when the first byte of an awaited request head arrives and
 /// whether a write is left pending.
-pub(super) struct TrackedIo {
-    pub(super) stream: TcpStream,
+pub(super) struct TrackedIo<S = TcpStream> {
+    pub(super) stream: S,
     pub(super) state: Arc<ConnState>,
 }
 
-impl AsyncRead for TrackedIo {
+impl<S: AsyncRead + Unpin> AsyncRead for TrackedIo<S> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -190,7 +190,7 @@ impl AsyncRead for TrackedIo {
     }
 }
 
-impl AsyncWrite for TrackedIo {
+impl<S: AsyncWrite + Unpin> AsyncWrite for TrackedIo<S> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,

@@ -170,8 +170,10 @@ impl BatchStore for Store {
                 .fetch_optional(&mut *w.tx)
                 .await?;
             if let Some(r) = row {
-                ids.insert(v.clone(), r.get::<i64, _>("id"));
-                let status = super::status_of(&r.get::<String, _>("status"));
+                let id: i64 = r.get("id");
+                ids.insert(v.clone(), id);
+                let status =
+                    super::status_of(&r.get::<String, _>("status"), "package_versions", id)?;
                 current.insert(
                     v.clone(),
                     Current {

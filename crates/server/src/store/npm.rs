@@ -13,9 +13,7 @@ pub use write::{NpmPublishOutcome, NpmPublishRow, NpmWriteStore};
 
 use super::RepositoryStore;
 use super::packages::find_package;
-use super::{
-    AssetRow, PackageRow, RepositoryRow, Store, StoreResult, VersionRow, origin_type_of, status_of,
-};
+use super::{AssetRow, PackageRow, RepositoryRow, Store, StoreResult, VersionRow, version_row};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
@@ -60,20 +58,10 @@ impl NpmPackageView {
     }
 }
 
-fn npm_version_row(r: &sqlx::any::AnyRow) -> NpmVersionRow {
-    let metadata: String = r.get("metadata");
+fn npm_version_row(r: &sqlx::any::AnyRow) -> StoreResult<NpmVersionRow> {
     let asset_name: Option<String> = r.get("asset_name");
-    NpmVersionRow {
-        row: VersionRow {
-            id: r.get("id"),
-            version: r.get("version"),
-            revision: r.get("revision"),
-            status: status_of(&r.get::<String, _>("status")),
-            origin_type: origin_type_of(&r.get::<String, _>("origin_type")),
-            entry_repository: r.get("entry_repository"),
-            published_time: r.get("published_time"),
-            metadata: serde_json::from_str(&metadata).unwrap_or_default(),
-        },
+    Ok(NpmVersionRow {
+        row: version_row(r)?,
         tarball: asset_name.map(|name| AssetRow {
             name,
             size: r.get("asset_size"),
@@ -84,7 +72,7 @@ fn npm_version_row(r: &sqlx::any::AnyRow) -> NpmVersionRow {
         }),
         manifest: r.get("manifest"),
         deprecated: r.get("deprecated"),
-    }
+    })
 }
 
 /// Everything one repository holds of a package.
@@ -114,7 +102,10 @@ pub(crate) async fn load_view(
     Ok(NpmPackageView {
         repository: repository.name.clone(),
         package,
-        versions: rows.iter().map(npm_version_row).collect(),
+        versions: rows
+            .iter()
+            .map(npm_version_row)
+            .collect::<StoreResult<_>>()?,
         dist_tags: tags
             .iter()
             .map(|r| (r.get("tag"), r.get("version")))

@@ -6,17 +6,20 @@ use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use wharf_core::names::{PackageCoordinate, PackageFormat};
 
-pub(crate) fn package_row(r: &sqlx::any::AnyRow) -> PackageRow {
+/// A `packages` row; a format Wharf does not know is a corrupt row, never a guess.
+pub(crate) fn package_row(r: &sqlx::any::AnyRow) -> StoreResult<PackageRow> {
     let ns: String = r.get("namespace");
     let format: String = r.get("format");
-    PackageRow {
-        id: r.get("id"),
-        format: PackageFormat::parse_as(&format, "format").unwrap_or(PackageFormat::Generic),
+    let id: i64 = r.get("id");
+    Ok(PackageRow {
+        id,
+        format: PackageFormat::parse_as(&format, "format")
+            .map_err(|_| StoreError::corrupt("packages", id, "format", &format, "not a format"))?,
         namespace: (!ns.is_empty()).then_some(ns),
         name: r.get("name"),
         origin_publish: r.get("origin_publish"),
         origin_upstream: r.get("origin_upstream"),
-    }
+    })
 }
 
 /// The stored namespace column for a coordinate (empty when none).
@@ -37,7 +40,7 @@ pub(crate) async fn find_package(
         .bind(c.name.as_str())
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.as_ref().map(package_row))
+    row.as_ref().map(package_row).transpose()
 }
 
 /// The error for a package missing from a repository.
@@ -163,7 +166,7 @@ impl PackageStore for Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.iter().map(package_row).collect())
+        rows.iter().map(package_row).collect()
     }
 
     async fn delete_package(
@@ -173,8 +176,13 @@ impl PackageStore for Store {
         repository: &str,
         c: &PackageCoordinate,
     ) -> StoreResult<PackageRow> {
-        let (_, pkg) = self.package(owner, domain, repository, c).await?;
+        // Looked up inside the write transaction: a package read before it could be gone (or
+        // re-created under a new id) by the time the DELETE runs.
         let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let pkg = find_package(&mut w.tx, repo.id, c)
+            .await?
+            .ok_or_else(|| package_missing(repository, c))?;
         sqlx::query("DELETE FROM packages WHERE id = $1")
             .bind(pkg.id)
             .execute(&mut *w.tx)

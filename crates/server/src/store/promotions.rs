@@ -25,11 +25,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use wharf_core::api::{self, PackageVersionOriginType, PromotionSummary};
 use wharf_core::copy::{
     CopyPlan, MAX_REPOSITORIES_SEARCHED, PlannedCopy, RepositoryPackage, VersionOutcome,
-    VersionRecord,
 };
 use wharf_core::names::{
     PackageCoordinate, PackageFormat, PackageVersion, PackageVersionStatus, RepositoryName,
-    Revision,
 };
 use wharf_core::promotion::revert::{CurrentState, TagRef, VersionRef, plan_revert};
 use wharf_core::promotion::{
@@ -252,24 +250,20 @@ fn view_of(
     view.upstream_blocked = p.package.origin_upstream == "BLOCK";
     view.publish_blocked = p.package.origin_publish == "BLOCK";
     for (r, _) in &p.versions {
-        let (Ok(version), Ok(revision)) = (
-            PackageVersion::parse(&r.version),
-            Revision::parse(&r.revision),
-        ) else {
-            continue;
-        };
-        let record = VersionRecord {
-            version: version.clone(),
-            revision,
-            status: r.status,
-            origin: Some(r.origin()),
-        };
-        view.versions.insert(version, record);
+        let record = super::version_record_of(r)?;
+        view.versions.insert(record.version.clone(), record);
     }
     for (tag, v) in &p.dist_tags {
-        if let Ok(v) = PackageVersion::parse(v) {
-            view.dist_tags.insert(tag.clone(), v);
-        }
+        let parsed = PackageVersion::parse(v).map_err(|e| {
+            StoreError::corrupt(
+                "dist_tags",
+                format!("{}/{tag}", p.package.id),
+                "version",
+                v,
+                e,
+            )
+        })?;
+        view.dist_tags.insert(tag.clone(), parsed);
     }
     Ok(view)
 }

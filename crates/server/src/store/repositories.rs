@@ -163,7 +163,19 @@ impl RepositoryStore for Store {
     }
 
     async fn delete_domain(&self, owner: &str, name: &str) -> StoreResult<DomainRow> {
-        let domain = self.domain(owner, name).await?;
+        // The count is read inside the write transaction: a repository created between a read
+        // outside it and the DELETE would turn the conflict into a foreign-key failure.
+        let mut w = self.write().await?;
+        let domain = sqlx::query(&format!(
+            "{DOMAIN_SELECT} WHERE d.owner = $1 AND d.name = $2"
+        ))
+        .bind(owner)
+        .bind(name)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .as_ref()
+        .map(domain_row)
+        .ok_or_else(|| domain_missing(name))?;
         if domain.repository_count > 0 {
             return Err(StoreError::conflict(
                 "domain",
@@ -174,7 +186,6 @@ impl RepositoryStore for Store {
                 ),
             ));
         }
-        let mut w = self.write().await?;
         sqlx::query("DELETE FROM domains WHERE id = $1")
             .bind(domain.id)
             .execute(&mut *w.tx)
@@ -240,9 +251,9 @@ impl RepositoryStore for Store {
         description: Option<&str>,
         upstreams: &[String],
     ) -> StoreResult<RepositoryRow> {
-        let d = self.domain(owner, domain).await?;
         let mut w = self.write().await?;
-        if find_repository(&mut w.tx, d.id, name).await?.is_some() {
+        let d = domain_id_in(&mut w.tx, owner, domain).await?;
+        if find_repository(&mut w.tx, d, name).await?.is_some() {
             return Err(StoreError::conflict(
                 "repository",
                 name,
@@ -250,14 +261,14 @@ impl RepositoryStore for Store {
             ));
         }
         let id: i64 = sqlx::query("INSERT INTO repositories (domain_id, name, description, created_time) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(d.id)
+            .bind(d)
             .bind(name)
             .bind(description)
             .bind(now())
             .fetch_one(&mut *w.tx)
             .await?
             .get("id");
-        set_upstreams(&mut w.tx, d.id, domain, id, name, upstreams).await?;
+        set_upstreams(&mut w.tx, d, domain, id, name, upstreams).await?;
         w.commit().await?;
         self.repository(owner, domain, name).await
     }
@@ -270,9 +281,9 @@ impl RepositoryStore for Store {
         description: Option<&str>,
         upstreams: Option<&[String]>,
     ) -> StoreResult<RepositoryRow> {
-        let d = self.domain(owner, domain).await?;
         let mut w = self.write().await?;
-        let id = find_repository(&mut w.tx, d.id, name)
+        let d = domain_id_in(&mut w.tx, owner, domain).await?;
+        let id = find_repository(&mut w.tx, d, name)
             .await?
             .ok_or_else(|| repository_missing(domain, name))?;
         if let Some(desc) = description {
@@ -287,7 +298,7 @@ impl RepositoryStore for Store {
                 .bind(id)
                 .execute(&mut *w.tx)
                 .await?;
-            set_upstreams(&mut w.tx, d.id, domain, id, name, ups).await?;
+            set_upstreams(&mut w.tx, d, domain, id, name, ups).await?;
         }
         w.commit().await?;
         self.repository(owner, domain, name).await
@@ -299,8 +310,8 @@ impl RepositoryStore for Store {
         domain: &str,
         name: &str,
     ) -> StoreResult<RepositoryRow> {
-        let repo = self.repository(owner, domain, name).await?;
         let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, name).await?;
         let downstream = sqlx::query("SELECT r.name FROM upstreams u JOIN repositories r ON r.id = u.repository_id WHERE u.upstream_id = $1 LIMIT 1")
             .bind(repo.id)
             .fetch_optional(&mut *w.tx)
@@ -354,6 +365,17 @@ pub(crate) async fn search_order_in(
         order.push(repo);
     }
     Ok(order)
+}
+
+/// A domain's id on an open connection (inside the write transaction, so that a concurrent
+/// DeleteDomain cannot leave the caller holding the id of a deleted domain).
+async fn domain_id_in(conn: &mut AnyConnection, owner: &str, name: &str) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT id FROM domains WHERE owner = $1 AND name = $2")
+        .bind(owner)
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| r.get("id")).ok_or_else(|| domain_missing(name))
 }
 
 /// A repository's id within a domain.

@@ -127,18 +127,118 @@ impl AssetRow {
     }
 }
 
-/// Parses a stored status.
-pub(crate) fn status_of(s: &str) -> PackageVersionStatus {
-    PackageVersionStatus::parse_as(s, "status").unwrap_or(PackageVersionStatus::Published)
+/// A stored row Wharf cannot read (an unknown status, metadata that is not JSON, a version
+/// that does not parse): the error names the table, the row id, the column and what it holds.
+/// It reaches clients as a logged 500 `InternalServerException`; nothing reads such a row as
+/// something else (ARCHITECTURE.md, "No guessing over corrupt data").
+#[derive(Debug, thiserror::Error)]
+#[error("corrupt row: {table} id {id}, column {column} holds {value:?}: {problem}")]
+pub struct CorruptRow {
+    /// The table.
+    pub table: &'static str,
+    /// The row's id (or key).
+    pub id: String,
+    /// The column that does not read.
+    pub column: &'static str,
+    /// What it holds (truncated to 200 characters).
+    pub value: String,
+    /// Why it does not read.
+    pub problem: String,
 }
 
-/// Parses a stored origin type.
-pub(crate) fn origin_type_of(s: &str) -> PackageVersionOriginType {
-    match s {
-        "INTERNAL" => PackageVersionOriginType::Internal,
-        "EXTERNAL" => PackageVersionOriginType::External,
-        _ => PackageVersionOriginType::Unknown,
+impl super::StoreError {
+    /// The error for a stored row that cannot be read (see [`CorruptRow`]).
+    pub fn corrupt(
+        table: &'static str,
+        id: impl std::fmt::Display,
+        column: &'static str,
+        value: &str,
+        problem: impl std::fmt::Display,
+    ) -> Self {
+        super::StoreError::Backend(anyhow::Error::new(CorruptRow {
+            table,
+            id: id.to_string(),
+            column,
+            value: value.chars().take(200).collect(),
+            problem: problem.to_string(),
+        }))
     }
+}
+
+/// Parses a stored status; anything else is a [`CorruptRow`].
+pub(crate) fn status_of(
+    s: &str,
+    table: &'static str,
+    id: i64,
+) -> super::StoreResult<PackageVersionStatus> {
+    PackageVersionStatus::parse_as(s, "status")
+        .map_err(|_| super::StoreError::corrupt(table, id, "status", s, "not a version status"))
+}
+
+/// Parses a stored origin type; anything else is a [`CorruptRow`].
+pub(crate) fn origin_type_of(
+    s: &str,
+    table: &'static str,
+    id: i64,
+) -> super::StoreResult<PackageVersionOriginType> {
+    match s {
+        "INTERNAL" => Ok(PackageVersionOriginType::Internal),
+        "EXTERNAL" => Ok(PackageVersionOriginType::External),
+        "UNKNOWN" => Ok(PackageVersionOriginType::Unknown),
+        _ => Err(super::StoreError::corrupt(
+            table,
+            id,
+            "origin_type",
+            s,
+            "not an origin type",
+        )),
+    }
+}
+
+/// Parses stored version metadata (JSON); anything else is a [`CorruptRow`].
+pub(crate) fn metadata_of(
+    s: &str,
+    table: &'static str,
+    id: i64,
+) -> super::StoreResult<VersionMetadata> {
+    serde_json::from_str(s).map_err(|e| super::StoreError::corrupt(table, id, "metadata", s, e))
+}
+
+/// A `package_versions` row as `SELECT *` (plus anything) returns it; a value that does not
+/// read is a [`CorruptRow`].
+pub(crate) fn version_row(r: &sqlx::any::AnyRow) -> super::StoreResult<VersionRow> {
+    use sqlx::Row;
+    let id: i64 = r.get("id");
+    const T: &str = "package_versions";
+    Ok(VersionRow {
+        id,
+        version: r.get("version"),
+        revision: r.get("revision"),
+        status: status_of(&r.get::<String, _>("status"), T, id)?,
+        origin_type: origin_type_of(&r.get::<String, _>("origin_type"), T, id)?,
+        entry_repository: r.get("entry_repository"),
+        published_time: r.get("published_time"),
+        metadata: metadata_of(&r.get::<String, _>("metadata"), T, id)?,
+    })
+}
+
+/// A stored version and revision, parsed for the planners; a row that does not parse is a
+/// [`CorruptRow`] (skipping it would make the version look absent).
+pub(crate) fn version_record_of(
+    r: &VersionRow,
+) -> super::StoreResult<wharf_core::copy::VersionRecord> {
+    use wharf_core::names::{PackageVersion, Revision};
+    const T: &str = "package_versions";
+    let version = PackageVersion::parse(&r.version)
+        .map_err(|e| super::StoreError::corrupt(T, r.id, "version", &r.version, e))?;
+    let revision = Revision::parse(&r.revision)
+        .map_err(|e| super::StoreError::corrupt(T, r.id, "revision", &r.revision, e))?;
+    Ok(wharf_core::copy::VersionRecord {
+        version,
+        revision,
+        status: r.status,
+        origin: Some(r.origin()),
+    })
 }
 
 /// The stored spelling of an origin type.

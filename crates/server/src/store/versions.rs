@@ -3,32 +3,16 @@
 use super::packages::{ensure_package, find_package, package_missing};
 use super::repositories::{repository_in, search_order_in};
 use super::{
-    AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_of,
-    origin_type_str, status_of,
+    AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_str,
+    version_record_of, version_row,
 };
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use wharf_core::api::PackageVersionOriginType;
-use wharf_core::copy::{CopyPlan, RepositoryPackage, VersionRecord};
-use wharf_core::names::{
-    PackageCoordinate, PackageVersion, PackageVersionStatus, RepositoryName, Revision,
-};
+use wharf_core::copy::{CopyPlan, PlanError, RepositoryPackage};
+use wharf_core::names::{PackageCoordinate, PackageVersion, PackageVersionStatus, RepositoryName};
 use wharf_core::revision::{VersionContent, VersionMetadata, compute_revision};
-
-fn version_row(r: &sqlx::any::AnyRow) -> VersionRow {
-    let metadata: String = r.get("metadata");
-    VersionRow {
-        id: r.get("id"),
-        version: r.get("version"),
-        revision: r.get("revision"),
-        status: status_of(&r.get::<String, _>("status")),
-        origin_type: origin_type_of(&r.get::<String, _>("origin_type")),
-        entry_repository: r.get("entry_repository"),
-        published_time: r.get("published_time"),
-        metadata: serde_json::from_str(&metadata).unwrap_or_default(),
-    }
-}
 
 fn asset_row(r: &sqlx::any::AnyRow) -> AssetRow {
     AssetRow {
@@ -44,8 +28,13 @@ fn asset_row(r: &sqlx::any::AnyRow) -> AssetRow {
 /// How a copy is planned from what [`VersionStore::copy`] reads: the source views (source
 /// first, then its upstreams in search order) and the destination's view. The service passes
 /// the core's `plan_copy`.
-pub type CopyPlanner<'a> =
-    &'a (dyn Fn(&[RepositoryPackage], &RepositoryPackage) -> StoreResult<CopyPlan> + Send + Sync);
+/// A refusal of the whole request (the core's [`PlanError`]) comes back to the caller as the
+/// inner `Err` of [`VersionStore::copy`], untranslated: the store does not speak for the API.
+pub type CopyPlanner<'a> = &'a (
+        dyn Fn(&[RepositoryPackage], &RepositoryPackage) -> Result<CopyPlan, PlanError>
+            + Send
+            + Sync
+    );
 
 /// Filters and order of ListPackageVersions.
 #[derive(Debug, Default, Clone)]
@@ -80,7 +69,7 @@ pub(super) async fn find_version(
         .bind(version)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(row.as_ref().map(version_row))
+    row.as_ref().map(version_row).transpose()
 }
 
 /// Deletes these versions of a package (with their assets, by the foreign keys), in chunks
@@ -132,7 +121,7 @@ async fn find_versions(
         query = query.bind(v);
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    Ok(rows.iter().map(version_row).collect())
+    rows.iter().map(version_row).collect()
 }
 
 async fn dist_tags_of(
@@ -236,7 +225,7 @@ pub trait VersionStore: Send + Sync {
         c: &PackageCoordinate,
         wanted: &[String],
         plan: CopyPlanner<'_>,
-    ) -> StoreResult<CopyPlan>;
+    ) -> StoreResult<Result<CopyPlan, PlanError>>;
 }
 
 #[async_trait]
@@ -277,7 +266,7 @@ impl VersionStore for Store {
             .bind(q.limit)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(version_row).collect())
+        rows.iter().map(version_row).collect()
     }
 
     async fn version(
@@ -421,7 +410,7 @@ impl VersionStore for Store {
         c: &PackageCoordinate,
         wanted: &[String],
         plan: CopyPlanner<'_>,
-    ) -> StoreResult<CopyPlan> {
+    ) -> StoreResult<Result<CopyPlan, PlanError>> {
         let mut w = self.write().await?;
         let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
         let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
@@ -429,12 +418,15 @@ impl VersionStore for Store {
         let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c, wanted)
             .await?
             .remove(0);
-        let plan = plan(&views, &dest_view)?;
+        let plan = match plan(&views, &dest_view) {
+            Ok(plan) => plan,
+            Err(refused) => return Ok(Err(refused)),
+        };
         if plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty()) {
             apply_copy(&mut w.tx, &repos, &dest, c, &plan).await?;
             w.commit().await?;
         }
-        Ok(plan)
+        Ok(Ok(plan))
     }
 }
 
@@ -458,27 +450,20 @@ impl Store {
                 view.upstream_blocked = pkg.origin_upstream == "BLOCK";
                 view.publish_blocked = pkg.origin_publish == "BLOCK";
                 for r in find_versions(conn, pkg.id, wanted).await? {
-                    let (Ok(version), Ok(revision)) = (
-                        PackageVersion::parse(&r.version),
-                        Revision::parse(&r.revision),
-                    ) else {
-                        continue;
-                    };
-                    let origin = Some(r.origin());
-                    view.versions.insert(
-                        version.clone(),
-                        VersionRecord {
-                            version,
-                            revision,
-                            status: r.status,
-                            origin,
-                        },
-                    );
+                    let record = version_record_of(&r)?;
+                    view.versions.insert(record.version.clone(), record);
                 }
                 for (tag, v) in dist_tags_of(conn, pkg.id).await? {
-                    if let Ok(v) = PackageVersion::parse(&v) {
-                        view.dist_tags.insert(tag, v);
-                    }
+                    let parsed = PackageVersion::parse(&v).map_err(|e| {
+                        StoreError::corrupt(
+                            "dist_tags",
+                            format!("{}/{tag}", pkg.id),
+                            "version",
+                            &v,
+                            e,
+                        )
+                    })?;
+                    view.dist_tags.insert(tag, parsed);
                 }
             }
             out.push(view);

@@ -14,9 +14,10 @@ use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
 use wharf_server::auth::Keys;
 use wharf_server::config::Config;
-use wharf_server::handlers::publish::{asset_row, put_blob};
+use wharf_server::handlers::publish::asset_row;
 use wharf_server::state::AppState;
 use wharf_server::store::ImportVersion;
+use wharf_server::store::assets::put_blob;
 
 #[path = "../support/db.rs"]
 mod db;
@@ -131,10 +132,18 @@ impl TestApp {
 
     /// A fresh service with an adjusted configuration.
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::on_store(db::fresh_store().await, adjust)
+    }
+
+    /// The service over a given store (a test that must reach the database directly).
+    pub fn on_store(
+        store: Arc<dyn wharf_server::store::MetadataStore>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config::with_data_dir(std::env::temp_dir().join("wharf-unused"));
         adjust(&mut config);
         let state = AppState {
-            store: db::fresh_store().await,
+            store,
             blobs: Arc::new(InMemory::new()),
             config: Arc::new(config),
             keys: Arc::new(Keys::new(ACCESS_KEY_ID.into(), SECRET.into())),
@@ -344,7 +353,7 @@ impl TestApp {
         let c = PackageCoordinate::parse(format, ns, name).expect("valid coordinate");
         let asset = asset_row(&format!("{name}-{version}.tgz"), content.as_bytes());
         put_blob(
-            &self.state,
+            &*self.state.blobs,
             &asset.sha256,
             content.as_bytes().to_vec().into(),
         )

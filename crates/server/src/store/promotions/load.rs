@@ -6,7 +6,7 @@
 use super::super::npm::NPM_ASSET;
 use super::super::packages::package_row;
 use super::super::versions::placeholders;
-use super::super::{AssetRow, PackageRow, StoreError, StoreResult, VersionRow, origin_type_of};
+use super::super::{AssetRow, PackageRow, StoreError, StoreResult, VersionRow};
 use super::VersionBefore;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,10 +31,13 @@ pub(crate) struct LoadedPackage {
 /// The coordinate of a stored package row.
 pub(crate) fn coordinate_of(p: &PackageRow) -> StoreResult<PackageCoordinate> {
     PackageCoordinate::parse(p.format.as_str(), p.namespace.as_deref(), &p.name).map_err(|e| {
-        StoreError::Backend(anyhow::anyhow!(
-            "stored package {} is not a valid coordinate: {e:?}",
-            p.name
-        ))
+        StoreError::corrupt(
+            "packages",
+            p.id,
+            "name",
+            &p.name,
+            format!("not a valid coordinate: {e:?}"),
+        )
     })
 }
 
@@ -60,10 +63,8 @@ pub(crate) async fn load_packages(
             q = q.bind(*n);
         }
         for r in q.fetch_all(&mut *conn).await? {
-            let package = package_row(&r);
-            let Ok(key) = coordinate_of(&package) else {
-                continue;
-            };
+            let package = package_row(&r)?;
+            let key = coordinate_of(&package)?;
             if keys.contains(&key) {
                 let loaded = LoadedPackage {
                     package,
@@ -106,11 +107,14 @@ pub(crate) async fn load_packages(
             let manifest: Option<String> = r.try_get("manifest").ok().flatten();
             let deps = match (&loaded.package.format, manifest) {
                 (PackageFormat::Npm, Some(text)) => {
-                    Some(serde_json::from_str::<NpmDependencies>(&text).unwrap_or_default())
+                    Some(serde_json::from_str::<NpmDependencies>(&text).map_err(|e| {
+                        let id: i64 = r.get("id");
+                        StoreError::corrupt("npm_manifests", id, "manifest", &text, e)
+                    })?)
                 }
                 _ => None,
             };
-            loaded.versions.push((version_row(&r), deps));
+            loaded.versions.push((version_row(&r)?, deps));
         }
         let sql = format!(
             "SELECT package_id, tag, version FROM dist_tags WHERE package_id IN ({})",
@@ -130,20 +134,7 @@ pub(crate) async fn load_packages(
     Ok(found.into_values().collect())
 }
 
-/// A version row as `SELECT *` (plus anything) returns it.
-pub(crate) fn version_row(r: &sqlx::any::AnyRow) -> VersionRow {
-    let metadata: String = r.get("metadata");
-    VersionRow {
-        id: r.get("id"),
-        version: r.get("version"),
-        revision: r.get("revision"),
-        status: super::super::status_of(&r.get::<String, _>("status")),
-        origin_type: origin_type_of(&r.get::<String, _>("origin_type")),
-        entry_repository: r.get("entry_repository"),
-        published_time: r.get("published_time"),
-        metadata: serde_json::from_str(&metadata).unwrap_or_default(),
-    }
-}
+pub(crate) use super::super::version_row;
 
 /// The full state of the given version rows, to record before they are replaced or removed:
 /// their assets and npm deprecations, in one query each per [`CHUNK`] versions.
@@ -212,7 +203,7 @@ pub(crate) async fn select_packages(
     .await?;
     let mut out = Vec::new();
     for r in &rows {
-        let p = package_row(r);
+        let p = package_row(r)?;
         if prefix.is_none_or(|pre| p.name.starts_with(pre)) {
             out.push(coordinate_of(&p)?);
         }

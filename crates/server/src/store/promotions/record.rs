@@ -304,11 +304,15 @@ pub(crate) async fn read_record(
                     status: status_of(
                         &r.get::<Option<String>, _>("before_status")
                             .unwrap_or_default(),
-                    ),
+                        "promotion_versions",
+                        seq,
+                    )?,
                     origin_type: origin_type_of(
                         &r.get::<Option<String>, _>("before_origin_type")
                             .unwrap_or_default(),
-                    ),
+                        "promotion_versions",
+                        seq,
+                    )?,
                     entry_repository: r.get("before_entry_repository"),
                     published_time: r
                         .get::<Option<f64>, _>("before_published_time")
@@ -334,7 +338,10 @@ pub(crate) async fn read_record(
             package,
             version: r.get("version"),
             before,
-            after: after_revision.zip(after_status.map(|s| status_of(&s))),
+            after: match (after_revision, after_status) {
+                (Some(rev), Some(s)) => Some((rev, status_of(&s, "promotion_versions", seq)?)),
+                _ => None,
+            },
         });
     }
     let rows = sqlx::query(
