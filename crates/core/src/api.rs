@@ -16,6 +16,7 @@ pub mod package_version;
 pub mod policy;
 pub mod promotion;
 pub mod repository;
+pub mod tags;
 
 pub use auth::*;
 pub use common::*;
@@ -26,6 +27,7 @@ pub use package_version::*;
 pub use policy::*;
 pub use promotion::*;
 pub use repository::*;
+pub use tags::*;
 
 #[cfg(test)]
 mod tests;
@@ -115,4 +117,17 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "DELETE",
         "/v1/repository/permissions/policies",
     ),
+    (
+        "AssociateExternalConnection",
+        "POST",
+        "/v1/repository/external-connection",
+    ),
+    (
+        "DisassociateExternalConnection",
+        "DELETE",
+        "/v1/repository/external-connection",
+    ),
+    ("TagResource", "POST", "/v1/tag"),
+    ("UntagResource", "POST", "/v1/untag"),
+    ("ListTagsForResource", "POST", "/v1/tags"),
 ];

@@ -14,9 +14,11 @@
 pub mod api;
 pub mod copy;
 pub mod error;
+pub mod external;
 pub mod names;
 pub mod promotion;
 pub mod revision;
+pub mod tags;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 
