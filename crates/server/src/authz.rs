@@ -50,6 +50,8 @@ pub struct Target {
     pub package: Option<String>,
     /// Upstreams being added (CreateRepository, UpdateRepository).
     pub upstreams: Vec<String>,
+    /// `resourceArn` (TagResource, UntagResource, ListTagsForResource).
+    pub resource_arn: Option<String>,
 }
 
 /// Middleware: lets the request through when the caller's policies allow its operation, or
@@ -139,7 +141,7 @@ pub fn requirements_for(
         namespace: target.namespace.as_deref(),
         package: target.package.as_deref(),
         package_group: None,
-        resource_arn: None,
+        resource_arn: target.resource_arn.as_deref(),
         upstreams: &upstreams,
     };
     wharf_policy::requirements(operation, &ctx).map_err(|e| match e {
@@ -304,7 +306,17 @@ async fn target_of(
         namespace: get("namespace"),
         package: get("package"),
         upstreams: Vec::new(),
+        resource_arn: get("resourceArn"),
     };
+    // A tagged resource's owner and domain come from its ARN (whose policies then apply).
+    if let Some(parsed) = target
+        .resource_arn
+        .as_deref()
+        .and_then(|a| wharf_policy::ResourceArn::parse(a).ok())
+    {
+        target.owner = parsed.owner().to_owned();
+        target.domain = parsed.domain().to_owned();
+    }
     if let (Some(f), Some(p)) = (&target.format, &target.package)
         && let Ok(coord) = PackageCoordinate::parse(f, target.namespace.as_deref(), p)
     {

@@ -83,6 +83,17 @@ struct ServeArgs {
     /// Seed a demo domain (once) and print the console's sign-in link.
     #[arg(long)]
     demo: bool,
+    /// Point an external connection at another registry, NAME=URL (repeatable), e.g.
+    /// public:npmjs=https://npm.mirror.example/ for an internal mirror.
+    #[arg(
+        long = "external-connection",
+        env = "WHARF_EXTERNAL_CONNECTIONS",
+        value_delimiter = ','
+    )]
+    external_connections: Vec<String>,
+    /// Seconds package metadata fetched through an external connection stays fresh.
+    #[arg(long, env = "WHARF_EXTERNAL_METADATA_TTL", default_value = "1800", value_parser = seconds)]
+    external_metadata_ttl: Duration,
 }
 
 /// A positive number of seconds (fractions allowed).
@@ -114,6 +125,8 @@ async fn main() -> anyhow::Result<()> {
     // Before anything is created: the data directory and its files are private (0700/0600).
     wharf_server::datadir::make_private(&args.data_dir)?;
     let (keys, generated) = Keys::load_or_generate(&args.data_dir, Keys::pair_from_env())?;
+    let external_connections =
+        wharf_server::config::external_connection_urls(&args.external_connections)?;
     let console_dir = args
         .console_dir
         .or_else(|| Some(PathBuf::from("dist")).filter(|d| d.join("index.html").exists()));
@@ -134,6 +147,8 @@ async fn main() -> anyhow::Result<()> {
             keep_alive_timeout: args.keep_alive_timeout,
             max_connections: args.max_connections as usize,
         },
+        external_connections,
+        external_metadata_ttl: args.external_metadata_ttl,
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {

@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod batch;
+pub mod external;
 pub mod iam;
 mod import;
 pub mod npm;
@@ -16,9 +17,11 @@ mod packages;
 pub mod promotions;
 mod repositories;
 mod rows;
+pub mod tags;
 mod versions;
 
 pub use batch::BatchStore;
+pub use external::ExternalStore;
 pub use iam::ResourcePolicyStore;
 pub use iam::{ActiveKey, IamStore, SecretsReport};
 pub use import::{ImportStore, ImportVersion};
@@ -28,6 +31,7 @@ pub use packages::{PackageFilter, PackageStore};
 pub use promotions::PromotionStore;
 pub use repositories::RepositoryStore;
 pub use rows::*;
+pub use tags::TagStore;
 pub use versions::{CopyPlanner, PublishAsset, VersionQuery, VersionStore};
 
 /// Everything the service keeps besides asset bytes, as one object: `AppState` holds an
@@ -45,6 +49,8 @@ pub trait MetadataStore:
     + NpmReadStore
     + NpmWriteStore
     + PromotionStore
+    + ExternalStore
+    + TagStore
     + 'static
 {
 }
@@ -60,6 +66,8 @@ impl<T> MetadataStore for T where
         + NpmReadStore
         + NpmWriteStore
         + PromotionStore
+        + ExternalStore
+        + TagStore
         + 'static
 {
 }
