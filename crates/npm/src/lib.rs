@@ -63,6 +63,7 @@ pub mod publish;
 pub mod route;
 pub mod tarball;
 pub mod time;
+pub mod upstream;
 
 pub use error::{NpmError, Result};
 pub use name::NpmName;
