@@ -18,7 +18,11 @@ pub struct ExternalConnection {
 
 /// Every connection name of the model, with its format and public registry.
 pub const EXTERNAL_CONNECTIONS: &[ExternalConnection] = &[
-    connection("public:npmjs", PackageFormat::Npm, "https://registry.npmjs.org/"),
+    connection(
+        "public:npmjs",
+        PackageFormat::Npm,
+        "https://registry.npmjs.org/",
+    ),
     connection("public:pypi", PackageFormat::Pypi, "https://pypi.org/"),
     connection(
         "public:maven-central",
@@ -40,10 +44,26 @@ pub const EXTERNAL_CONNECTIONS: &[ExternalConnection] = &[
         PackageFormat::Maven,
         "https://repo.commonsware.com/",
     ),
-    connection("public:nuget-org", PackageFormat::Nuget, "https://api.nuget.org/v3/index.json"),
-    connection("public:maven-clojars", PackageFormat::Maven, "https://repo.clojars.org/"),
-    connection("public:ruby-gems-org", PackageFormat::Ruby, "https://rubygems.org/"),
-    connection("public:crates-io", PackageFormat::Cargo, "https://index.crates.io/"),
+    connection(
+        "public:nuget-org",
+        PackageFormat::Nuget,
+        "https://api.nuget.org/v3/index.json",
+    ),
+    connection(
+        "public:maven-clojars",
+        PackageFormat::Maven,
+        "https://repo.clojars.org/",
+    ),
+    connection(
+        "public:ruby-gems-org",
+        PackageFormat::Ruby,
+        "https://rubygems.org/",
+    ),
+    connection(
+        "public:crates-io",
+        PackageFormat::Cargo,
+        "https://index.crates.io/",
+    ),
 ];
 
 const fn connection(
@@ -75,7 +95,10 @@ pub fn parse_connection_name(
 ) -> Result<&'static ExternalConnection, FieldError> {
     let n = value.chars().count();
     let pattern_ok = (2..=100).contains(&n)
-        && value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'));
@@ -108,7 +131,9 @@ mod tests {
         assert_eq!(c.format, PackageFormat::Npm);
         assert_eq!(c.default_url, "https://registry.npmjs.org/");
         assert_eq!(
-            parse_connection_name("public:crates-io", "x").unwrap().format,
+            parse_connection_name("public:crates-io", "x")
+                .unwrap()
+                .format,
             PackageFormat::Cargo
         );
         let unknown = parse_connection_name("public:nope", "externalConnection").unwrap_err();

@@ -107,7 +107,10 @@ pub fn check_tag_keys(keys: &[String], field: &str) -> Result<(), ValidationErro
 
 /// The tags a resource would carry after adding `new` to `current` (a key already present
 /// takes the new value), sorted by key.
-pub fn merged_tags(current: &[(String, String)], new: &[(String, String)]) -> Vec<(String, String)> {
+pub fn merged_tags(
+    current: &[(String, String)],
+    new: &[(String, String)],
+) -> Vec<(String, String)> {
     let mut map: std::collections::BTreeMap<String, String> = current.iter().cloned().collect();
     map.extend(new.iter().cloned());
     map.into_iter().collect()

@@ -76,7 +76,11 @@ pub fn parse_upstream_packument(name: &NpmName, body: &[u8]) -> Result<UpstreamP
     Ok(out)
 }
 
-fn upstream_version(version: &str, manifest: &Value, time: Option<&Value>) -> Option<UpstreamVersion> {
+fn upstream_version(
+    version: &str,
+    manifest: &Value,
+    time: Option<&Value>,
+) -> Option<UpstreamVersion> {
     PackageVersion::parse(version).ok()?;
     let m = manifest.as_object()?;
     if m.get("version").and_then(Value::as_str) != Some(version) {
@@ -153,25 +157,42 @@ pub fn verify_tarball(bytes: &[u8], v: &UpstreamVersion) -> Result<Digests, Stri
         .filter_map(|t| t.split_once('-'))
         .map(|(alg, h)| (alg, h.split('?').next().unwrap_or(h)))
         .collect();
-    let sha512: Vec<&str> = sri.iter().filter(|(a, _)| *a == "sha512").map(|(_, h)| *h).collect();
-    let sha1: Vec<&str> = sri.iter().filter(|(a, _)| *a == "sha1").map(|(_, h)| *h).collect();
+    let sha512: Vec<&str> = sri
+        .iter()
+        .filter(|(a, _)| *a == "sha512")
+        .map(|(_, h)| *h)
+        .collect();
+    let sha1: Vec<&str> = sri
+        .iter()
+        .filter(|(a, _)| *a == "sha1")
+        .map(|(_, h)| *h)
+        .collect();
     if !sha512.is_empty() {
         return if sha512.contains(&b64(&d.sha512).as_str()) {
             Ok(d)
         } else {
-            Err(format!("the tarball of {} does not match its sha512 integrity", v.version))
+            Err(format!(
+                "the tarball of {} does not match its sha512 integrity",
+                v.version
+            ))
         };
     }
     if !sha1.is_empty() {
         return if sha1.contains(&b64(&d.sha1).as_str()) {
             Ok(d)
         } else {
-            Err(format!("the tarball of {} does not match its sha1 integrity", v.version))
+            Err(format!(
+                "the tarball of {} does not match its sha1 integrity",
+                v.version
+            ))
         };
     }
     match &v.shasum {
         Some(s) if s.eq_ignore_ascii_case(&d.sha1) => Ok(d),
-        Some(_) => Err(format!("the tarball of {} does not match its shasum", v.version)),
+        Some(_) => Err(format!(
+            "the tarball of {} does not match its shasum",
+            v.version
+        )),
         None => Err(format!("{} has no usable integrity", v.version)),
     }
 }
@@ -207,18 +228,27 @@ mod tests {
 
     #[test]
     fn parses_usable_versions_and_drops_the_rest() {
-        let p = parse_upstream_packument(&name(), packument(b"tgz").to_string().as_bytes()).unwrap();
+        let p =
+            parse_upstream_packument(&name(), packument(b"tgz").to_string().as_bytes()).unwrap();
         assert_eq!(p.versions.keys().collect::<Vec<_>>(), ["1.0.0", "1.0.1"]);
         let v = &p.versions["1.0.0"];
         assert_eq!(v.published, 1_714_566_896);
         assert!(v.manifest.get("dist").is_none() && v.manifest.get("_npmUser").is_none());
         assert_eq!(v.manifest["dependencies"]["right"], "^2.0.0");
-        assert_eq!(p.dist_tags, BTreeMap::from([("latest".into(), "1.0.0".into())]));
+        assert_eq!(
+            p.dist_tags,
+            BTreeMap::from([("latest".into(), "1.0.0".into())])
+        );
     }
 
     #[test]
     fn malformed_answers_are_errors() {
-        for body in [&b"<html>"[..], b"[]", br#"{"name": "other"}"#, br#"{"versions": 3}"#] {
+        for body in [
+            &b"<html>"[..],
+            b"[]",
+            br#"{"name": "other"}"#,
+            br#"{"versions": 3}"#,
+        ] {
             assert!(parse_upstream_packument(&name(), body).is_err(), "{body:?}");
         }
         let empty = parse_upstream_packument(&name(), br#"{"name": "@acme/left"}"#).unwrap();
@@ -227,17 +257,28 @@ mod tests {
 
     #[test]
     fn tarballs_are_checked_against_their_integrity() {
-        let p = parse_upstream_packument(&name(), packument(b"tgz").to_string().as_bytes()).unwrap();
-        assert_eq!(verify_tarball(b"tgz", &p.versions["1.0.0"]).unwrap().size, 3);
+        let p =
+            parse_upstream_packument(&name(), packument(b"tgz").to_string().as_bytes()).unwrap();
+        assert_eq!(
+            verify_tarball(b"tgz", &p.versions["1.0.0"]).unwrap().size,
+            3
+        );
         let err = verify_tarball(b"evil", &p.versions["1.0.0"]).unwrap_err();
         assert!(err.contains("sha512"), "{err}");
         assert!(verify_tarball(b"tgz", &p.versions["1.0.1"]).is_ok());
-        assert!(verify_tarball(b"evil", &p.versions["1.0.1"]).unwrap_err().contains("shasum"));
+        assert!(
+            verify_tarball(b"evil", &p.versions["1.0.1"])
+                .unwrap_err()
+                .contains("shasum")
+        );
     }
 
     #[test]
     fn iso8601_round_trips() {
-        assert_eq!(parse_iso8601(&crate::time::iso8601(1_700_000_123)), 1_700_000_123);
+        assert_eq!(
+            parse_iso8601(&crate::time::iso8601(1_700_000_123)),
+            1_700_000_123
+        );
         assert_eq!(parse_iso8601("garbage"), 0);
     }
 }

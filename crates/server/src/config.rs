@@ -68,7 +68,11 @@ impl Config {
                 .default_url
                 .to_owned(),
         };
-        Some(if url.ends_with('/') { url } else { format!("{url}/") })
+        Some(if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
+        })
     }
 }
 
@@ -76,17 +80,21 @@ impl Config {
 pub fn external_connection_urls(args: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for arg in args.iter().filter(|a| !a.trim().is_empty()) {
-        let (name, url) = arg.split_once('=').ok_or_else(|| {
-            anyhow::anyhow!("--external-connection {arg:?}: expected NAME=URL")
-        })?;
+        let (name, url) = arg
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--external-connection {arg:?}: expected NAME=URL"))?;
         let (name, url) = (name.trim(), url.trim());
         if wharf_core::external::external_connection(name).is_none() {
-            anyhow::bail!("--external-connection {arg:?}: {name} is not an external connection name CodeArtifact knows");
+            anyhow::bail!(
+                "--external-connection {arg:?}: {name} is not an external connection name CodeArtifact knows"
+            );
         }
         let parsed = reqwest::Url::parse(url)
             .map_err(|e| anyhow::anyhow!("--external-connection {arg:?}: {e}"))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            anyhow::bail!("--external-connection {arg:?}: the URL must be http or https with a host");
+            anyhow::bail!(
+                "--external-connection {arg:?}: the URL must be http or https with a host"
+            );
         }
         out.insert(name.to_owned(), url.to_owned());
     }

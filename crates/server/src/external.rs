@@ -170,7 +170,13 @@ impl ExternalRegistries {
         }
         let url = format!("{base}{}", name.escaped());
         let fetched = self
-            .get(connection, &url, "application/json", MAX_METADATA_BYTES, METADATA_TIMEOUT)
+            .get(
+                connection,
+                &url,
+                "application/json",
+                MAX_METADATA_BYTES,
+                METADATA_TIMEOUT,
+            )
             .await
             .and_then(|body| {
                 body.map(|b| {

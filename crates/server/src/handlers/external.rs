@@ -18,7 +18,14 @@ use wharf_core::names::RepositoryName;
 fn checked(
     state: &AppState,
     q: &api::ExternalConnectionQuery,
-) -> Result<(params::DomainRef, RepositoryName, &'static ExternalConnection), ApiError> {
+) -> Result<
+    (
+        params::DomainRef,
+        RepositoryName,
+        &'static ExternalConnection,
+    ),
+    ApiError,
+> {
     let mut c = Checks::default();
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let r = params::repository(&mut c, &q.repository);

@@ -107,7 +107,10 @@ pub async fn create_repository(
             &ups,
         )
         .await?;
-    state.store.replace_tags(&repository_arn(&state, &row), &tags).await?;
+    state
+        .store
+        .replace_tags(&repository_arn(&state, &row), &tags)
+        .await?;
     Ok(Json(api::RepositoryResult {
         repository: Some(description(&state, &row)),
     }))
@@ -163,7 +166,10 @@ pub async fn delete_repository(
         .store
         .delete_repository(&d.owner, d.name.as_str(), r.as_str())
         .await?;
-    state.store.replace_tags(&repository_arn(&state, &row), &[]).await?;
+    state
+        .store
+        .replace_tags(&repository_arn(&state, &row), &[])
+        .await?;
     Ok(Json(api::RepositoryResult {
         repository: Some(description(&state, &row)),
     }))

@@ -38,7 +38,9 @@ pub(crate) fn creation_tags(tags: &Option<Vec<Tag>>) -> Result<Vec<(String, Stri
 /// The resource a tagging request names, checked and looked up: its canonical ARN.
 async fn resource(state: &AppState, q: &api::ResourceArnQuery) -> Result<String, ApiError> {
     let Some(text) = &q.resource_arn else {
-        return Err(wharf_core::ValidationErrors::single(FieldError::missing("resourceArn")).into());
+        return Err(
+            wharf_core::ValidationErrors::single(FieldError::missing("resourceArn")).into(),
+        );
     };
     let n = text.chars().count();
     if !(1..=1011).contains(&n) || text.chars().any(char::is_whitespace) {
