@@ -186,7 +186,7 @@ pub(crate) async fn fetch_tarball(
         })?;
     let store = &ctx.state.store;
     let c = name.coordinate();
-    store
+    let stored = store
         .npm_ingest_external(
             &ctx.owner,
             &ctx.domain,
@@ -196,6 +196,19 @@ pub(crate) async fn fetch_tarball(
             NPM_CONNECTION,
         )
         .await?;
+    // Not written: either another read stored it meanwhile, or an origin control blocked it
+    // meanwhile (checked again in the store's transaction); only the first may be served.
+    if !stored {
+        let views = store
+            .npm_views(&ctx.owner, &ctx.domain, &conn.repository, &c)
+            .await?;
+        let held = views
+            .iter()
+            .any(|v| v.repository == conn.repository && v.version(version).is_some());
+        if !held {
+            return Ok(None);
+        }
+    }
     if conn.repository != ctx.repo
         && let Err(e) = store
             .npm_retain(
