@@ -122,11 +122,11 @@ async fn main() -> anyhow::Result<()> {
     if args.account_id.len() != 12 || !args.account_id.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--account-id must be 12 digits, not {:?}", args.account_id);
     }
+    let external_connections =
+        wharf_server::config::external_connection_urls(&args.external_connections)?;
     // Before anything is created: the data directory and its files are private (0700/0600).
     wharf_server::datadir::make_private(&args.data_dir)?;
     let (keys, generated) = Keys::load_or_generate(&args.data_dir, Keys::pair_from_env())?;
-    let external_connections =
-        wharf_server::config::external_connection_urls(&args.external_connections)?;
     let console_dir = args
         .console_dir
         .or_else(|| Some(PathBuf::from("dist")).filter(|d| d.join("index.html").exists()));
