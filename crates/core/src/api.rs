@@ -18,6 +18,7 @@ pub mod policy;
 pub mod promotion;
 pub mod repository;
 pub mod version_docs;
+pub mod tags;
 
 pub use auth::*;
 pub use common::*;
@@ -30,6 +31,7 @@ pub use policy::*;
 pub use promotion::*;
 pub use repository::*;
 pub use version_docs::*;
+pub use tags::*;
 
 #[cfg(test)]
 mod tests;
@@ -159,4 +161,17 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "POST",
         "/v1/package/version/dependencies",
     ),
+    (
+        "AssociateExternalConnection",
+        "POST",
+        "/v1/repository/external-connection",
+    ),
+    (
+        "DisassociateExternalConnection",
+        "DELETE",
+        "/v1/repository/external-connection",
+    ),
+    ("TagResource", "POST", "/v1/tag"),
+    ("UntagResource", "POST", "/v1/untag"),
+    ("ListTagsForResource", "POST", "/v1/tags"),
 ];

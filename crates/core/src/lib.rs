@@ -16,9 +16,11 @@ pub mod civil;
 pub mod copy;
 pub mod error;
 pub mod groups;
+pub mod external;
 pub mod names;
 pub mod promotion;
 pub mod revision;
+pub mod tags;
 #[cfg(feature = "wasm")]
 pub mod wasm;
 

@@ -64,6 +64,7 @@ pub mod publish;
 pub mod route;
 pub mod tarball;
 pub mod time;
+pub mod upstream;
 
 pub use error::{NpmError, Result};
 pub use name::NpmName;

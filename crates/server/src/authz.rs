@@ -52,6 +52,8 @@ pub struct Target {
     pub upstreams: Vec<String>,
     /// `package-group` (or the `packageGroup` body member of Create/UpdatePackageGroup).
     pub package_group: Option<String>,
+    /// `resourceArn` (TagResource, UntagResource, ListTagsForResource).
+    pub resource_arn: Option<String>,
 }
 
 /// Middleware: lets the request through when the caller's policies allow its operation, or
@@ -145,7 +147,7 @@ pub fn requirements_for(
         namespace: target.namespace.as_deref(),
         package: target.package.as_deref(),
         package_group: target.package_group.as_deref(),
-        resource_arn: None,
+        resource_arn: target.resource_arn.as_deref(),
         upstreams: &upstreams,
     };
     wharf_policy::requirements(operation, &ctx).map_err(|e| match e {
@@ -311,7 +313,17 @@ async fn target_of(
         package: get("package"),
         upstreams: Vec::new(),
         package_group: get("package-group"),
+        resource_arn: get("resourceArn"),
     };
+    // A tagged resource's owner and domain come from its ARN (whose policies then apply).
+    if let Some(parsed) = target
+        .resource_arn
+        .as_deref()
+        .and_then(|a| wharf_policy::ResourceArn::parse(a).ok())
+    {
+        target.owner = parsed.owner().to_owned();
+        target.domain = parsed.domain().to_owned();
+    }
     if let (Some(f), Some(p)) = (&target.format, &target.package)
         && let Ok(coord) = PackageCoordinate::parse(f, target.namespace.as_deref(), p)
     {

@@ -1,7 +1,9 @@
 //! Service configuration: what `wharf serve` was started with.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The settings of one running service.
 #[derive(Debug, Clone)]
@@ -36,6 +38,10 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Whether the service itself terminates TLS (`--tls-cert`/`--tls-key`).
     pub tls: bool,
+    /// External connections pointed elsewhere than their public registry (name → URL).
+    pub external_connections: BTreeMap<String, String>,
+    /// How long package metadata fetched through an external connection stays fresh.
+    pub external_metadata_ttl: Duration,
 }
 
 impl Config {
@@ -55,6 +61,49 @@ impl Config {
             limits: crate::limits::ConnectionLimits::default(),
             public_url: None,
             tls: false,
+            external_connections: BTreeMap::new(),
+            external_metadata_ttl: Duration::from_secs(30 * 60),
         }
     }
+
+    /// The registry URL of an external connection: the override, else its public registry
+    /// (ending in `/`); `None` for a name the model does not know.
+    pub fn external_connection_url(&self, name: &str) -> Option<String> {
+        let url = match self.external_connections.get(name) {
+            Some(u) => u.clone(),
+            None => wharf_core::external::external_connection(name)?
+                .default_url
+                .to_owned(),
+        };
+        Some(if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
+        })
+    }
+}
+
+/// Parses `--external-connection NAME=URL` values: a name the model knows and an http(s) URL.
+pub fn external_connection_urls(args: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for arg in args.iter().filter(|a| !a.trim().is_empty()) {
+        let (name, url) = arg
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--external-connection {arg:?}: expected NAME=URL"))?;
+        let (name, url) = (name.trim(), url.trim());
+        if wharf_core::external::external_connection(name).is_none() {
+            anyhow::bail!(
+                "--external-connection {arg:?}: {name} is not an external connection name CodeArtifact knows"
+            );
+        }
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| anyhow::anyhow!("--external-connection {arg:?}: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            anyhow::bail!(
+                "--external-connection {arg:?}: the URL must be http or https with a host"
+            );
+        }
+        out.insert(name.to_owned(), url.to_owned());
+    }
+    Ok(out)
 }

@@ -269,6 +269,7 @@ mod tests {
             blobs: Arc::new(InMemory::new()),
             config: Arc::new(config),
             keys: Arc::new(Keys::new("AKIADEMO".into(), "secret".into())),
+            external: Default::default(),
         };
         let demo = prepare(&state).await.expect("first seed");
         assert!(demo.seeded);

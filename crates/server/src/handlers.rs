@@ -4,12 +4,14 @@
 pub mod copy;
 pub mod domains;
 pub mod package_groups;
+pub mod external;
 pub mod package_versions;
 pub mod packages;
 pub mod policies;
 pub mod promotions;
 pub mod publish;
 pub mod repositories;
+pub mod tags;
 pub mod tokens;
 pub mod version_docs;
 

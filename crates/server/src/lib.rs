@@ -14,6 +14,7 @@ pub mod cpu;
 pub mod datadir;
 pub mod demo;
 pub mod error;
+pub mod external;
 pub mod extract;
 pub mod handlers;
 pub mod limits;
@@ -133,6 +134,7 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
         blobs,
         config: Arc::new(config),
         keys: Arc::new(keys),
+        external: Arc::new(external::ExternalRegistries::new()),
     })
 }
 

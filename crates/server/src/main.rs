@@ -103,6 +103,17 @@ struct ServeArgs {
     /// URLs the service returns carry it, and requests for another Host are refused.
     #[arg(long, env = "WHARF_PUBLIC_URL", value_name = "URL", value_parser = wharf_server::public_url::parse)]
     public_url: Option<String>,
+    /// Point an external connection at another registry, NAME=URL (repeatable), e.g.
+    /// public:npmjs=https://npm.mirror.example/ for an internal mirror.
+    #[arg(
+        long = "external-connection",
+        env = "WHARF_EXTERNAL_CONNECTIONS",
+        value_delimiter = ','
+    )]
+    external_connections: Vec<String>,
+    /// Seconds package metadata fetched through an external connection stays fresh.
+    #[arg(long, env = "WHARF_EXTERNAL_METADATA_TTL", default_value = "1800", value_parser = seconds)]
+    external_metadata_ttl: Duration,
 }
 
 /// A positive number of seconds (fractions allowed).
@@ -131,6 +142,8 @@ async fn main() -> anyhow::Result<()> {
     if args.account_id.len() != 12 || !args.account_id.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--account-id must be 12 digits, not {:?}", args.account_id);
     }
+    let external_connections =
+        wharf_server::config::external_connection_urls(&args.external_connections)?;
     // Before anything is created: the data directory and its files are private (0700/0600).
     wharf_server::datadir::make_private(&args.data_dir)?;
     let (keys, generated) = Keys::load_or_generate(&args.data_dir, Keys::pair_from_env())?;
@@ -161,6 +174,8 @@ async fn main() -> anyhow::Result<()> {
         },
         public_url: args.public_url,
         tls: args.tls_cert.is_some(),
+        external_connections,
+        external_metadata_ttl: args.external_metadata_ttl,
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {

@@ -14,6 +14,7 @@
 //! token, so npm asks to log in; 403 with the `AccessDeniedException` text for a refusal).
 
 mod access;
+mod pull;
 mod read;
 mod write;
 

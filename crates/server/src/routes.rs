@@ -2,8 +2,8 @@
 //! several methods, as in CodeArtifact).
 
 use crate::handlers::{
-    copy, domains, package_groups as groups, package_versions as pv, packages, policies, publish,
-    repositories as repos, tokens, version_docs,
+    copy, domains, external, package_groups as groups, package_versions as pv, packages,
+    policies, publish, repositories as repos, tags, tokens, version_docs,
 };
 use crate::state::AppState;
 use axum::Router;
@@ -92,6 +92,14 @@ pub fn api() -> Router<AppState> {
             "/v1/repository/permissions/policies",
             delete(policies::delete_repository_permissions_policy),
         )
+        .route(
+            "/v1/repository/external-connection",
+            post(external::associate_external_connection)
+                .delete(external::disassociate_external_connection),
+        )
+        .route("/v1/tag", post(tags::tag_resource))
+        .route("/v1/untag", post(tags::untag_resource))
+        .route("/v1/tags", post(tags::list_tags_for_resource))
         .merge(package_groups())
 }
 

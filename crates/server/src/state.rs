@@ -17,4 +17,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Credentials and the token key.
     pub keys: Arc<Keys>,
+    /// The client and metadata cache of external connections.
+    pub external: Arc<crate::external::ExternalRegistries>,
 }

@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod batch;
+pub mod external;
 pub mod gc;
 pub mod groups;
 pub mod iam;
@@ -19,9 +20,11 @@ pub mod promotions;
 mod repositories;
 mod rows;
 mod snapshot;
+pub mod tags;
 mod versions;
 
 pub use batch::BatchStore;
+pub use external::ExternalStore;
 pub use groups::PackageGroupStore;
 pub use iam::ResourcePolicyStore;
 pub use iam::{ActiveKey, IamStore, SecretsReport};
@@ -32,6 +35,7 @@ pub use packages::{PackageFilter, PackageStore};
 pub use promotions::PromotionStore;
 pub use repositories::RepositoryStore;
 pub use rows::*;
+pub use tags::TagStore;
 pub use versions::{CopyPlanner, PublishAsset, VersionQuery, VersionStore};
 
 /// Everything the service keeps besides asset bytes, as one object: `AppState` holds an
@@ -50,6 +54,8 @@ pub trait MetadataStore:
     + NpmWriteStore
     + PromotionStore
     + PackageGroupStore
+    + ExternalStore
+    + TagStore
     + 'static
 {
 }
@@ -66,6 +72,8 @@ impl<T> MetadataStore for T where
         + NpmWriteStore
         + PromotionStore
         + PackageGroupStore
+        + ExternalStore
+        + TagStore
         + 'static
 {
 }

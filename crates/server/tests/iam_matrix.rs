@@ -114,7 +114,8 @@ fn promotion_expected(principal: &str, op: &str, res: &str) -> Option<bool> {
 
 /// Operations that may fail for reasons of their own when allowed (no policy to get, a
 /// domain that still has repositories, ...).
-const MAY_FAIL: [&str; 4] = [
+const MAY_FAIL: [&str; 5] = [
+    "DisassociateExternalConnection",
     "GetRepositoryEndpoint",
     "GetRepositoryPermissionsPolicy",
     "DeleteRepositoryPermissionsPolicy",
@@ -206,6 +207,11 @@ async fn snapshot(svc: &Svc) -> Vec<Value> {
         .await
         .body,
     );
+    let domain_arn = format!("arn:aws:codeartifact:{REGION}:{ACCOUNT}:domain/dom");
+    for arn in [domain_arn, repo_arn("staging"), repo_arn("release")] {
+        let uri = format!("/v1/tags?resourceArn={arn}");
+        out.push(call(svc, &root, "POST", &uri, b"").await.body);
+    }
     for repo in ["staging", "release"] {
         let pkg = format!("domain=dom&repository={repo}&format=generic&namespace=ns&package=pkg");
         out.push(

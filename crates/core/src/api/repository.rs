@@ -98,6 +98,35 @@ pub type DeleteRepositoryQuery = RepositoryQuery;
 /// The response of DeleteRepository (`DeleteRepositoryResult`): the repository as it was.
 pub type DeleteRepositoryResult = RepositoryResult;
 
+/// The query-string members of AssociateExternalConnection and
+/// DisassociateExternalConnection (`POST`/`DELETE /v1/repository/external-connection`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ExternalConnectionQuery {
+    /// `domain` (required; 2–50 chars, `[a-z][a-z0-9\-]{0,48}[a-z0-9]`).
+    pub domain: Option<String>,
+    /// `domain-owner` (12 digits, `[0-9]{12}`; defaults to the caller's account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_owner: Option<String>,
+    /// `repository` (required; 2–100 chars, `[A-Za-z0-9][A-Za-z0-9._\-]{1,99}`).
+    pub repository: Option<String>,
+    /// `external-connection` (required; 2–100 chars, `[A-Za-z0-9][A-Za-z0-9._\-:]{1,99}`,
+    /// e.g. `public:npmjs`).
+    pub external_connection: Option<String>,
+}
+
+/// The query-string members of AssociateExternalConnection.
+pub type AssociateExternalConnectionQuery = ExternalConnectionQuery;
+
+/// The response of AssociateExternalConnection: the repository with its connection.
+pub type AssociateExternalConnectionResult = RepositoryResult;
+
+/// The query-string members of DisassociateExternalConnection.
+pub type DisassociateExternalConnectionQuery = ExternalConnectionQuery;
+
+/// The response of DisassociateExternalConnection: the repository without its connection.
+pub type DisassociateExternalConnectionResult = RepositoryResult;
+
 /// The query-string members of ListRepositories (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

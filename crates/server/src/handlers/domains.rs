@@ -29,13 +29,17 @@ fn description(state: &AppState, d: &DomainRow) -> DomainDescription {
 pub async fn create_domain(
     State(state): State<AppState>,
     AwsQuery(q): AwsQuery<api::CreateDomainQuery>,
-    AwsJson(_): AwsJson<api::CreateDomainBody>,
+    AwsJson(b): AwsJson<api::CreateDomainBody>,
 ) -> Result<Json<api::DomainResult>, ApiError> {
     let mut c = Checks::default();
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &None);
     c.finish()?;
     let d = params::validated(d)?;
+    // Checked before anything is created, so bad tags create nothing.
+    let tags = super::tags::creation_tags(&b.tags)?;
     let row = state.store.create_domain(&d.owner, d.name.as_str()).await?;
+    let resource = arn(&state, &row.owner, &format!("domain/{}", row.name));
+    state.store.replace_tags(&resource, &tags).await?;
     Ok(Json(api::DomainResult {
         domain: Some(description(&state, &row)),
     }))
@@ -60,6 +64,8 @@ pub async fn delete_domain(
 ) -> Result<Json<api::DomainResult>, ApiError> {
     let d = checked(&state, &q)?;
     let row = state.store.delete_domain(&d.owner, d.name.as_str()).await?;
+    let resource = arn(&state, &row.owner, &format!("domain/{}", row.name));
+    state.store.replace_tags(&resource, &[]).await?;
     let mut desc = description(&state, &row);
     desc.status = Some(DomainStatus::Deleted);
     Ok(Json(api::DomainResult { domain: Some(desc) }))

@@ -11,21 +11,29 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use wharf_core::api::{
-    self, RepositoryDescription, RepositorySummary, UpstreamRepository, UpstreamRepositoryInfo,
+    self, ExternalConnectionStatus, RepositoryDescription, RepositoryExternalConnectionInfo,
+    RepositorySummary, UpstreamRepository, UpstreamRepositoryInfo,
 };
+use wharf_core::external::external_connection;
 use wharf_core::names::{PackageFormat, RepositoryName};
 
-fn description(state: &AppState, r: &RepositoryRow) -> RepositoryDescription {
+/// The repository's ARN (its tags are stored under it).
+fn repository_arn(state: &AppState, r: &RepositoryRow) -> String {
+    arn(
+        state,
+        &r.owner,
+        &format!("repository/{}/{}", r.domain, r.name),
+    )
+}
+
+/// The wire description of a repository (shared by the external-connection operations).
+pub(crate) fn description(state: &AppState, r: &RepositoryRow) -> RepositoryDescription {
     RepositoryDescription {
         name: Some(r.name.clone()),
         administrator_account: Some(r.owner.clone()),
         domain_name: Some(r.domain.clone()),
         domain_owner: Some(r.owner.clone()),
-        arn: Some(arn(
-            state,
-            &r.owner,
-            &format!("repository/{}/{}", r.domain, r.name),
-        )),
+        arn: Some(repository_arn(state, r)),
         description: r.description.clone(),
         upstreams: r
             .upstreams
@@ -34,12 +42,20 @@ fn description(state: &AppState, r: &RepositoryRow) -> RepositoryDescription {
                 repository_name: Some(u.clone()),
             })
             .collect(),
-        external_connections: Vec::new(),
+        external_connections: r
+            .external_connection
+            .iter()
+            .map(|name| RepositoryExternalConnectionInfo {
+                external_connection_name: Some(name.clone()),
+                package_format: external_connection(name).map(|c| c.format),
+                status: Some(ExternalConnectionStatus::Available),
+            })
+            .collect(),
         created_time: Some(r.created_time),
     }
 }
 
-fn checked(
+pub(crate) fn checked(
     state: &AppState,
     q: &api::RepositoryQuery,
 ) -> Result<(DomainRef, RepositoryName), ApiError> {
@@ -79,6 +95,8 @@ pub async fn create_repository(
     let mut c = Checks::default();
     let ups = upstream_names(&mut c, &b.upstreams).unwrap_or_default();
     c.finish()?;
+    // Checked before anything is created, so bad tags create nothing.
+    let tags = super::tags::creation_tags(&b.tags)?;
     let row = state
         .store
         .create_repository(
@@ -88,6 +106,10 @@ pub async fn create_repository(
             b.description.as_deref(),
             &ups,
         )
+        .await?;
+    state
+        .store
+        .replace_tags(&repository_arn(&state, &row), &tags)
         .await?;
     Ok(Json(api::RepositoryResult {
         repository: Some(description(&state, &row)),
@@ -143,6 +165,10 @@ pub async fn delete_repository(
     let row = state
         .store
         .delete_repository(&d.owner, d.name.as_str(), r.as_str())
+        .await?;
+    state
+        .store
+        .replace_tags(&repository_arn(&state, &row), &[])
         .await?;
     Ok(Json(api::RepositoryResult {
         repository: Some(description(&state, &row)),

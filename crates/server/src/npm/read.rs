@@ -1,5 +1,6 @@
-//! npm reads: the packument (versions and dist-tags merged along the upstream search order),
-//! tarballs (retaining a version found upstream in the repository read), and `dist-tag ls`.
+//! npm reads: the packument (versions and dist-tags merged along the upstream search order,
+//! then the external connection's, `pull`), tarballs (retaining a version found upstream in
+//! the repository read, or fetching it through the external connection), and `dist-tag ls`.
 
 use super::{Ctx, Failure, json_response};
 use crate::store::assets::AssetKey;
@@ -55,13 +56,18 @@ pub(crate) fn merged(
     (versions, merge_dist_tags(&tags))
 }
 
-/// What the repository and its upstreams hold of a package; 404 when none has it.
-pub(crate) async fn views(ctx: &Ctx, name: &NpmName) -> Result<Vec<NpmPackageView>, Failure> {
-    let views = ctx
+/// What the repository and its upstreams hold of a package (possibly nothing).
+async fn stored_views(ctx: &Ctx, name: &NpmName) -> Result<Vec<NpmPackageView>, Failure> {
+    Ok(ctx
         .state
         .store
         .npm_views(&ctx.owner, &ctx.domain, &ctx.repo, &Ctx::coordinate(name))
-        .await?;
+        .await?)
+}
+
+/// What the repository and its upstreams hold of a package; 404 when none has it.
+pub(crate) async fn views(ctx: &Ctx, name: &NpmName) -> Result<Vec<NpmPackageView>, Failure> {
+    let views = stored_views(ctx, name).await?;
     if views.is_empty() {
         return Err(match group_note(ctx, name).await {
             Some(why) => Failure::new(404, format!("Not found: {} ({why})", name.display())),
@@ -109,8 +115,22 @@ pub(crate) async fn packument(
     name: &NpmName,
     accept: Option<&str>,
 ) -> Result<Response, Failure> {
-    let views = views(ctx, name).await?;
-    let (versions, tags) = merged(name, &views);
+    let views = stored_views(ctx, name).await?;
+    let external = super::pull::offered(ctx, name, &views).await?;
+    if views.is_empty() && external.is_none() {
+        return Err(Failure::not_found());
+    }
+    let (mut versions, mut tags) = merged(name, &views);
+    if let Some((_, offer)) = &external {
+        // The registry is the most upstream source: its versions come after the stored ones,
+        // and its tags win a clash (spec §4).
+        for v in offer.versions.values() {
+            if !versions.iter().any(|s| s.version == v.version) {
+                versions.push(super::pull::packument_version(v));
+            }
+        }
+        tags.extend(offer.dist_tags.clone());
+    }
     let input = PackumentInput {
         name,
         versions: &versions,
@@ -133,7 +153,7 @@ pub(crate) async fn packument(
 /// `GET /{name}/-/{file}.tgz`: the first installable copy along the search order. A version
 /// found upstream is retained in the repository read (spec §3.5), keeping its origin.
 pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failure> {
-    let views = views(ctx, &t.name).await?;
+    let views = stored_views(ctx, &t.name).await?;
     let version = t.version.to_string();
     let found = views.iter().find_map(|view| {
         let v = view.version(&version)?;
@@ -141,6 +161,14 @@ pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failu
         is_installable(v.row.status).then(|| (view.repository.clone(), asset.clone()))
     });
     let Some((from, asset)) = found else {
+        // A version stored anywhere along the search order (in any status) is never fetched.
+        if !views.iter().any(|v| v.version(&version).is_some())
+            && let Some((conn, offer)) = super::pull::offered(ctx, &t.name, &views).await?
+            && let Some((bytes, asset)) =
+                super::pull::fetch_tarball(ctx, &t.name, &conn, &offer, &version).await?
+        {
+            return Ok(tarball_response(Body::from(bytes), &asset));
+        }
         let why = group_note(ctx, &t.name)
             .await
             .map(|w| format!(" ({w})"))
@@ -176,7 +204,12 @@ pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failu
             Failure::new(500, "The tarball could not be read")
         })?;
     let stream = got.into_stream().map_err(std::io::Error::other);
-    let mut r = Response::new(Body::from_stream(stream));
+    Ok(tarball_response(Body::from_stream(stream), &asset))
+}
+
+/// A tarball answer: its bytes, length and caching headers.
+fn tarball_response(body: Body, asset: &crate::store::AssetRow) -> Response {
+    let mut r = Response::new(body);
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -187,7 +220,7 @@ pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failu
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
-    Ok(r)
+    r
 }
 
 /// `GET /-/package/{name}/dist-tags`: the merged tags (`npm dist-tag ls`).

@@ -35,6 +35,7 @@ async fn state() -> AppState {
         blobs: Arc::new(InMemory::new()),
         config: Arc::new(config),
         keys: Arc::new(keys),
+        external: Default::default(),
     }
 }
 

@@ -215,7 +215,7 @@ impl RepositoryStore for Store {
         }
         let mut conn = self.pool().acquire().await?;
         let rows = sqlx::query(
-            "SELECT r.id, r.name, r.description, r.created_time, d.name AS domain, d.owner \
+            "SELECT r.id, r.name, r.description, r.created_time, r.external_connection, d.name AS domain, d.owner \
              FROM repositories r JOIN domains d ON d.id = r.domain_id \
              WHERE d.owner = $1 AND ($2 IS NULL OR d.name = $3) AND substr(r.name, 1, length($4)) = $5 \
              ORDER BY d.name, r.name",
@@ -238,6 +238,7 @@ impl RepositoryStore for Store {
                 description: r.get("description"),
                 created_time: r.get("created_time"),
                 upstreams: upstreams_of(&mut conn, id).await?,
+                external_connection: r.get("external_connection"),
             });
         }
         Ok(out)
@@ -400,7 +401,7 @@ pub(crate) async fn repository_in(
     name: &str,
 ) -> StoreResult<RepositoryRow> {
     let row = sqlx::query(
-        "SELECT r.id, r.name, r.description, r.created_time FROM repositories r \
+        "SELECT r.id, r.name, r.description, r.created_time, r.external_connection FROM repositories r \
          JOIN domains d ON d.id = r.domain_id WHERE d.owner = $1 AND d.name = $2 AND r.name = $3",
     )
     .bind(owner)
@@ -429,6 +430,7 @@ pub(crate) async fn repository_in(
         description: r.get("description"),
         created_time: r.get("created_time"),
         upstreams: upstreams_of(conn, id).await?,
+        external_connection: r.get("external_connection"),
     })
 }
 

@@ -41,6 +41,8 @@ pub struct RepositoryRow {
     pub created_time: f64,
     /// Upstream repository names in priority order.
     pub upstreams: Vec<String>,
+    /// The external connection's name (e.g. `public:npmjs`), at most one.
+    pub external_connection: Option<String>,
 }
 
 /// A package in a repository.
@@ -85,9 +87,16 @@ impl VersionRow {
     /// The version's origin as the API reports it.
     pub fn origin(&self) -> PackageVersionOrigin {
         PackageVersionOrigin {
-            domain_entry_point: Some(DomainEntryPoint {
-                repository_name: self.entry_repository.clone(),
-                external_connection_name: None,
+            // An EXTERNAL version's entry point is the connection it was fetched through.
+            domain_entry_point: Some(match self.origin_type {
+                PackageVersionOriginType::External => DomainEntryPoint {
+                    repository_name: None,
+                    external_connection_name: self.entry_repository.clone(),
+                },
+                _ => DomainEntryPoint {
+                    repository_name: self.entry_repository.clone(),
+                    external_connection_name: None,
+                },
             }),
             origin_type: Some(self.origin_type),
         }

@@ -147,6 +147,7 @@ impl TestApp {
             blobs: Arc::new(InMemory::new()),
             config: Arc::new(config),
             keys: Arc::new(Keys::new(ACCESS_KEY_ID.into(), SECRET.into())),
+            external: Default::default(),
         };
         let router = wharf_server::app(state.clone());
         TestApp {

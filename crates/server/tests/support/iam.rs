@@ -68,6 +68,7 @@ pub async fn service() -> Svc {
         blobs: Arc::new(InMemory::new()),
         config: Arc::new(config),
         keys: Arc::new(keys),
+        external: Default::default(),
     };
     Svc {
         app: wharf_server::app(state.clone()),

@@ -76,6 +76,9 @@ pub fn operations(res: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>
         ]
         .into_iter()
         .chain(package_group_operations())
+        .chain(tagging(&format!(
+            "arn:aws:codeartifact:{REGION}:{ACCOUNT}:domain/dom"
+        )))
         .collect();
     }
     let v = if res == "staging" { "1.0.0" } else { "0.9.0" };
@@ -238,6 +241,51 @@ pub fn operations(res: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>
             "DeleteRepositoryPermissionsPolicy",
             "DELETE",
             format!("/v1/repository/permissions/policies?{repo}"),
+            vec![],
+        ),
+        (
+            "AssociateExternalConnection",
+            "POST",
+            format!("/v1/repository/external-connection?{repo}&external-connection=public:npmjs"),
+            vec![],
+        ),
+        (
+            "DisassociateExternalConnection",
+            "DELETE",
+            format!("/v1/repository/external-connection?{repo}&external-connection=public:npmjs"),
+            vec![],
+        ),
+    ]
+    .into_iter()
+    .chain(tagging(&repo_arn(res)))
+    .collect()
+}
+
+/// TagResource, UntagResource and ListTagsForResource on the resource `arn`.
+fn tagging(arn: &str) -> Vec<(&'static str, &'static str, String, Vec<u8>)> {
+    let q = format!(
+        "resourceArn={}",
+        arn.replace(':', "%3A").replace('/', "%2F")
+    );
+    vec![
+        (
+            "TagResource",
+            "POST",
+            format!("/v1/tag?{q}"),
+            json!({"tags": [{"key": "team", "value": "core"}]})
+                .to_string()
+                .into_bytes(),
+        ),
+        (
+            "UntagResource",
+            "POST",
+            format!("/v1/untag?{q}"),
+            json!({"tagKeys": ["team"]}).to_string().into_bytes(),
+        ),
+        (
+            "ListTagsForResource",
+            "POST",
+            format!("/v1/tags?{q}"),
             vec![],
         ),
     ]

@@ -1,0 +1,179 @@
+//! External connections of repositories (one per repository) and the versions ingested
+//! through them.
+
+use super::npm::NpmPublishRow;
+use super::packages::{ensure_package, find_package};
+use super::repositories::repository_in;
+use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult, now};
+use async_trait::async_trait;
+use sqlx::Row;
+use wharf_core::names::PackageCoordinate;
+
+/// What CodeArtifact answers a second connection with (HTTP 400; sent as ValidationException).
+pub const ONE_CONNECTION: &str = "ExternalConnections for repositories are currently limited to 1";
+
+/// External connections and what enters a repository through them.
+#[async_trait]
+pub trait ExternalStore: Send + Sync {
+    /// Gives a repository the external connection `name`; `Invalid` when it already has one.
+    async fn associate_external_connection(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        name: &str,
+    ) -> StoreResult<RepositoryRow>;
+
+    /// Removes the external connection `name`; `NotFound` when the repository does not have
+    /// it. Versions fetched through it stay.
+    async fn disassociate_external_connection(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        name: &str,
+    ) -> StoreResult<RepositoryRow>;
+
+    /// Stores an npm version fetched through the external connection `connection` of
+    /// `repository` (its bytes already in the object store): origin `EXTERNAL`, entry point the
+    /// connection, Published. A new package record gets the defaults of an ingested package,
+    /// `publish=BLOCK, upstream=ALLOW`. Nothing is written when the repository's package
+    /// blocks upstream versions (`upstream=BLOCK`, checked again inside the transaction) or
+    /// already holds the version. Returns whether the version was written.
+    async fn npm_ingest_external(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        row: &NpmPublishRow,
+        connection: &str,
+    ) -> StoreResult<bool>;
+}
+
+#[async_trait]
+impl ExternalStore for Store {
+    async fn associate_external_connection(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        name: &str,
+    ) -> StoreResult<RepositoryRow> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        if repo.external_connection.is_some() {
+            return Err(StoreError::Invalid(ONE_CONNECTION.to_owned()));
+        }
+        sqlx::query("UPDATE repositories SET external_connection = $1 WHERE id = $2")
+            .bind(name)
+            .bind(repo.id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        self.repository(owner, domain, repository).await
+    }
+
+    async fn disassociate_external_connection(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        name: &str,
+    ) -> StoreResult<RepositoryRow> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        if repo.external_connection.as_deref() != Some(name) {
+            return Err(StoreError::not_found(
+                "repository",
+                repository,
+                format!("Repository {repository} has no external connection {name}"),
+            ));
+        }
+        sqlx::query("UPDATE repositories SET external_connection = NULL WHERE id = $1")
+            .bind(repo.id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        self.repository(owner, domain, repository).await
+    }
+
+    async fn npm_ingest_external(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        p: &NpmPublishRow,
+        connection: &str,
+    ) -> StoreResult<bool> {
+        let mut w = self.write().await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
+            if pkg.origin_upstream == "BLOCK" {
+                return Ok(false);
+            }
+            let exists = sqlx::query(
+                "SELECT 1 FROM package_versions WHERE package_id = $1 AND version = $2",
+            )
+            .bind(pkg.id)
+            .bind(&p.version)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            if exists.is_some() {
+                return Ok(false);
+            }
+        }
+        let package_id = ensure_package(&mut w.tx, repo.id, c, "BLOCK", "ALLOW").await?;
+        let metadata = serde_json::to_string(&p.metadata)
+            .map_err(|e| StoreError::Backend(anyhow::Error::from(e)))?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
+             entry_repository, published_time, metadata) \
+             VALUES ($1, $2, $3, 'Published', 'EXTERNAL', $4, $5, $6) RETURNING id",
+        )
+        .bind(package_id)
+        .bind(&p.version)
+        .bind(&p.revision)
+        .bind(connection)
+        .bind(now())
+        .bind(metadata)
+        .fetch_one(&mut *w.tx)
+        .await?
+        .get("id");
+        let a = &p.tarball;
+        sqlx::query(
+            "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(&a.name)
+        .bind(a.size)
+        .bind(&a.md5)
+        .bind(&a.sha1)
+        .bind(&a.sha256)
+        .bind(&a.sha512)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO npm_manifests (sha256, manifest) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(&a.sha256)
+        .bind(&p.manifest)
+        .execute(&mut *w.tx)
+        .await?;
+        for (tag, version) in &p.dist_tags {
+            sqlx::query(
+                "INSERT INTO dist_tags (package_id, tag, version) VALUES ($1, $2, $3) \
+                 ON CONFLICT (package_id, tag) DO UPDATE SET version = excluded.version",
+            )
+            .bind(package_id)
+            .bind(tag)
+            .bind(version)
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        w.commit().await?;
+        Ok(true)
+    }
+}
