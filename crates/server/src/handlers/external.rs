@@ -36,9 +36,9 @@ fn checked(
     );
     c.finish()?;
     Ok((
-        d.expect("checked"),
-        r.expect("checked"),
-        e.expect("checked"),
+        params::validated(d)?,
+        params::validated(r)?,
+        params::validated(e)?,
     ))
 }
 

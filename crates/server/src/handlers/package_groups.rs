@@ -115,7 +115,7 @@ fn domain_and_group(
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let p = pattern(&mut c, &q.package_group);
     c.finish()?;
-    Ok((d.expect("checked"), p.expect("checked")))
+    Ok((params::validated(d)?, params::validated(p)?))
 }
 
 /// `POST /v1/package-group`.
@@ -136,7 +136,7 @@ pub async fn create_package_group(
         ));
     }
     c.finish()?;
-    let (d, p) = (d.expect("checked"), p.expect("checked"));
+    let (d, p) = (params::validated(d)?, params::validated(p)?);
     let groups = state
         .store
         .create_package_group(
@@ -179,7 +179,7 @@ pub async fn update_package_group(
     let contact = text(&mut c, &b.contact_info, "contactInfo");
     let description = text(&mut c, &b.description, "description");
     c.finish()?;
-    let (d, p) = (d.expect("checked"), p.expect("checked"));
+    let (d, p) = (params::validated(d)?, params::validated(p)?);
     let groups = state
         .store
         .update_package_group(
@@ -307,7 +307,7 @@ pub async fn update_package_group_origin_configuration(
         ));
     }
     c.finish()?;
-    let (d, p) = (d.expect("checked"), p.expect("checked"));
+    let (d, p) = (params::validated(d)?, params::validated(p)?);
     let groups = state
         .store
         .update_package_group_origin(&d.owner, d.name.as_str(), &p, &changes)
@@ -364,7 +364,7 @@ pub async fn list_package_groups(
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let prefix = text(&mut c, &q.prefix, "prefix").unwrap_or_default();
     c.finish()?;
-    let d = d.expect("checked");
+    let d = params::validated(d)?;
     let groups = state
         .store
         .package_groups(&d.owner, d.name.as_str())
@@ -393,7 +393,7 @@ pub async fn list_sub_package_groups(
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let p = pattern(&mut c, &q.package_group);
     c.finish()?;
-    let (d, p) = (d.expect("checked"), p.expect("checked"));
+    let (d, p) = (params::validated(d)?, params::validated(p)?);
     let groups = state
         .store
         .package_groups(&d.owner, d.name.as_str())
@@ -429,7 +429,7 @@ pub async fn get_associated_package_group(
     let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
     let coord = params::package(&mut c, &q.format, &q.namespace, &q.package);
     c.finish()?;
-    let (d, coord) = (d.expect("checked"), coord.expect("checked"));
+    let (d, coord) = (params::validated(d)?, params::validated(coord)?);
     let groups = state
         .store
         .package_groups(&d.owner, d.name.as_str())
@@ -462,9 +462,9 @@ pub async fn list_allowed_repositories_for_group(
     };
     c.finish()?;
     let (d, p, ty) = (
-        d.expect("checked"),
-        p.expect("checked"),
-        ty.expect("checked"),
+        params::validated(d)?,
+        params::validated(p)?,
+        params::validated(ty)?,
     );
     let groups = state
         .store
@@ -506,7 +506,7 @@ pub async fn list_associated_packages(
         }
     };
     c.finish()?;
-    let (d, p) = (d.expect("checked"), p.expect("checked"));
+    let (d, p) = (params::validated(d)?, params::validated(p)?);
     let groups = state
         .store
         .package_groups(&d.owner, d.name.as_str())

@@ -44,10 +44,10 @@ async fn find(
     let v = params::version(&mut c, version, "packageVersion", p.as_ref());
     c.finish()?;
     let (d, r, p, v) = (
-        d.expect("checked"),
-        r.expect("checked"),
-        p.expect("checked"),
-        v.expect("checked"),
+        params::validated(d)?,
+        params::validated(r)?,
+        params::validated(p)?,
+        params::validated(v)?,
     );
     let (_, pkg) = state
         .store
