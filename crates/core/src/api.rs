@@ -17,8 +17,8 @@ pub mod package_version;
 pub mod policy;
 pub mod promotion;
 pub mod repository;
-pub mod version_docs;
 pub mod tags;
+pub mod version_docs;
 
 pub use auth::*;
 pub use common::*;
@@ -30,8 +30,8 @@ pub use package_version::*;
 pub use policy::*;
 pub use promotion::*;
 pub use repository::*;
-pub use version_docs::*;
 pub use tags::*;
+pub use version_docs::*;
 
 #[cfg(test)]
 mod tests;

@@ -3,8 +3,8 @@
 
 pub mod copy;
 pub mod domains;
-pub mod package_groups;
 pub mod external;
+pub mod package_groups;
 pub mod package_versions;
 pub mod packages;
 pub mod policies;

@@ -2,8 +2,8 @@
 //! several methods, as in CodeArtifact).
 
 use crate::handlers::{
-    copy, domains, external, package_groups as groups, package_versions as pv, packages,
-    policies, publish, repositories as repos, tags, tokens, version_docs,
+    copy, domains, external, package_groups as groups, package_versions as pv, packages, policies,
+    publish, repositories as repos, tags, tokens, version_docs,
 };
 use crate::state::AppState;
 use axum::Router;

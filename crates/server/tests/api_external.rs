@@ -417,3 +417,61 @@ async fn include_from_upstream_never_fetches_from_outside() {
     .err(404, "ResourceNotFoundException");
     assert_eq!(reg.hits.load(Ordering::SeqCst), hits);
 }
+
+#[tokio::test]
+async fn a_package_group_blocking_external_upstreams_stops_the_fetch() {
+    let (app, reg, token) = setup(Duration::from_secs(1800)).await;
+    let group_q = qs(&[
+        ("domain", Some(DOMAIN)),
+        ("package-group", Some("/npm//left$")),
+    ]);
+    app.call(
+        "POST",
+        "/v1/package-group",
+        &qs(&[("domain", Some(DOMAIN))]),
+        Some(json!({"packageGroup": "/npm//left$"})),
+    )
+    .await
+    .ok();
+    let set = |mode: &'static str| {
+        app.call(
+            "PUT",
+            "/v1/package-group-origin-configuration",
+            &group_q,
+            Some(json!({"restrictions": {"EXTERNAL_UPSTREAM": mode}})),
+        )
+    };
+    set("BLOCK").await.ok();
+    let hits = reg.hits.load(Ordering::SeqCst);
+    assert_eq!(
+        npm_get(&app, &token, "app", "left/-/left-1.0.0.tgz")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        reg.hits.load(Ordering::SeqCst),
+        hits,
+        "the registry is not asked"
+    );
+    for r in ["ext", "app"] {
+        let v = versions(&app, r, "left").await;
+        assert!(
+            v.status == 404 || v.json["versions"] == json!([]),
+            "{r}: {}",
+            v.json
+        );
+    }
+    // The same read goes through once the group admits external upstreams again.
+    set("ALLOW").await.ok();
+    assert_eq!(
+        npm_get(&app, &token, "app", "left/-/left-1.0.0.tgz")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        versions(&app, "ext", "left").await.ok()["versions"][0]["origin"]["originType"],
+        "EXTERNAL"
+    );
+}

@@ -225,3 +225,53 @@ async fn bad_creation_tags_create_nothing() {
         .err(404, "ResourceNotFoundException");
     }
 }
+
+#[tokio::test]
+async fn package_groups_are_tagged_on_creation_and_forget_their_tags_when_deleted() {
+    let app = TestApp::new().await;
+    app.create_domain(DOMAIN).await;
+    let arn =
+        format!("arn:aws:codeartifact:{REGION}:000000000000:package-group/{DOMAIN}/npm/acme/%2A");
+    // No group yet: nothing to tag.
+    assert_eq!(
+        tag(&app, &arn, json!([{"key": "k", "value": "v"}]))
+            .await
+            .status,
+        404
+    );
+    let domain_q = qs(&[("domain", Some(DOMAIN))]);
+    let create = |tags: Value| {
+        app.call(
+            "POST",
+            "/v1/package-group",
+            &domain_q,
+            Some(json!({"packageGroup": "/npm/acme/*", "tags": tags})),
+        )
+    };
+    let created = create(json!([{"key": "team", "value": "web"}])).await.ok();
+    assert_eq!(
+        created["packageGroup"]["arn"], arn,
+        "the ARN TagResource takes"
+    );
+    assert_eq!(
+        list(&app, &arn).await.ok(),
+        json!({"tags": [{"key": "team", "value": "web"}]})
+    );
+    tag(&app, &arn, json!([{"key": "cost", "value": "1"}]))
+        .await
+        .ok();
+    untag(&app, &arn, json!(["team"])).await.ok();
+    assert_eq!(
+        list(&app, &arn).await.ok(),
+        json!({"tags": [{"key": "cost", "value": "1"}]})
+    );
+    let q = qs(&[
+        ("domain", Some(DOMAIN)),
+        ("package-group", Some("/npm/acme/*")),
+    ]);
+    app.call("DELETE", "/v1/package-group", &q, None).await.ok();
+    assert_eq!(list(&app, &arn).await.status, 404);
+    // Re-created under the same pattern, it starts without the old tags.
+    create(json!([])).await.ok();
+    assert_eq!(list(&app, &arn).await.ok(), json!({"tags": []}));
+}

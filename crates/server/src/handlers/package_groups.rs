@@ -34,6 +34,14 @@ pub fn group_arn(state: &AppState, d: &DomainRef, pattern: &str) -> String {
     wharf_policy::arn::package_group_arn(&state.config.region, &d.owner, d.name.as_str(), pattern)
 }
 
+/// The key of the group's tags: its ARN in the canonical form TagResource stores under.
+fn tag_key(state: &AppState, d: &DomainRef, pattern: &str) -> Result<String, ApiError> {
+    let arn = group_arn(state, d, pattern);
+    wharf_policy::ResourceArn::parse(&arn)
+        .map(|a| a.to_string())
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("the group's own ARN {arn}: {e}")))
+}
+
 /// The wire description of `row` within `groups`.
 pub(crate) fn describe(
     state: &AppState,
@@ -137,6 +145,8 @@ pub async fn create_package_group(
     }
     c.finish()?;
     let (d, p) = (params::validated(d)?, params::validated(p)?);
+    // Checked before anything is created, so bad tags create nothing.
+    let tags = super::tags::creation_tags(&b.tags)?;
     let groups = state
         .store
         .create_package_group(
@@ -146,6 +156,11 @@ pub async fn create_package_group(
             contact.as_deref(),
             description.as_deref(),
         )
+        .await?;
+    // Always written, so a group re-created under an old pattern starts without old tags.
+    state
+        .store
+        .replace_tags(&tag_key(&state, &d, p.as_str())?, &tags)
         .await?;
     Ok(Json(api::PackageGroupResult {
         package_group: Some(described(&state, &d, &groups, p.as_str())?),
@@ -214,6 +229,10 @@ pub async fn delete_package_group(
     state
         .store
         .delete_package_group(&d.owner, d.name.as_str(), &p)
+        .await?;
+    state
+        .store
+        .replace_tags(&tag_key(&state, &d, p.as_str())?, &[])
         .await?;
     Ok(Json(api::PackageGroupResult {
         package_group: Some(described),

@@ -88,16 +88,14 @@ async fn resource_exists(state: &AppState, arn: &ResourceArn) -> Result<(), ApiE
                 "Packages cannot be tagged: only domains, repositories and package groups",
             ));
         }
-        // MERGE(groups): look the package group up here (the `groups` branch owns them); until
-        // then no package group exists. Tags are keyed by the canonical ARN either way.
         ResourceArn::PackageGroup {
-            domain, pattern, ..
+            owner,
+            domain,
+            pattern,
+            ..
         } => {
-            return Err(ApiError::NotFound {
-                message: format!("Package group {pattern} not found in domain {domain}"),
-                resource_id: pattern.clone(),
-                resource_type: "package-group",
-            });
+            let groups = state.store.package_groups(owner, domain).await?;
+            groups.get(pattern)?;
         }
     }
     Ok(())

@@ -11,12 +11,13 @@
 
 use super::{Ctx, Failure};
 use crate::external::{ExternalError, TARBALL_TIMEOUT};
-use crate::store::AssetRow;
 use crate::store::npm::{MAX_SEARCHED, NPM_ASSET, NpmPackageView, NpmPublishRow};
+use crate::store::{AssetRow, PackageGroupStore};
 use axum::body::Bytes;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wharf_core::external::NPM_CONNECTION;
+use wharf_core::groups::OriginRestrictionType;
 use wharf_npm::NpmName;
 use wharf_npm::upstream::{UpstreamPackument, UpstreamVersion, verify_tarball};
 
@@ -32,24 +33,37 @@ pub(crate) struct Connection {
 /// repository, given what the repositories read hold of it (`views`, in search order).
 ///
 /// Refused when the package's origin controls block upstream versions (`upstream=BLOCK`) in
-/// the repository read or in the repository that has the connection.
-pub(crate) fn external_fetch_allowed(
+/// the repository read or in the repository that has the connection, or when the domain's
+/// package groups do not admit `EXTERNAL_UPSTREAM` into the connection's repository (logged
+/// with the group's name; the store asks the groups again inside its write transaction).
+pub(crate) async fn external_fetch_allowed(
     ctx: &Ctx,
+    name: &NpmName,
     views: &[NpmPackageView],
     connection: &Connection,
-) -> bool {
+) -> Result<bool, Failure> {
     let blocks = |repo: &str| {
         views
             .iter()
             .any(|v| v.repository == repo && v.package.origin_upstream == "BLOCK")
     };
     if blocks(&ctx.repo) || blocks(&connection.repository) {
-        return false;
+        return Ok(false);
     }
-    // MERGE(groups): the package group check goes here: refuse when the package's group
-    // (most specific match) has an effective EXTERNAL_UPSTREAM mode that does not admit
-    // `connection.repository` (BLOCK, or ALLOW_SPECIFIC_REPOSITORIES without it).
-    true
+    let groups = ctx
+        .state
+        .store
+        .effective_origin_restrictions(&ctx.owner, &ctx.domain, &name.coordinate())
+        .await?;
+    if let Some(why) = groups.refusal(
+        OriginRestrictionType::ExternalUpstream,
+        &connection.repository,
+        &name.display().to_string(),
+    ) {
+        tracing::info!("not fetching through {NPM_CONNECTION}: {why}");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// The first repository in the search order with the npm external connection, if any.
@@ -87,7 +101,7 @@ pub(crate) async fn offered(
     let Some(conn) = connection(ctx).await? else {
         return Ok(None);
     };
-    if !external_fetch_allowed(ctx, views, &conn) {
+    if !external_fetch_allowed(ctx, name, views, &conn).await? {
         return Ok(None);
     }
     match ctx

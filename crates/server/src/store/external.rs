@@ -7,6 +7,7 @@ use super::repositories::repository_in;
 use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult, now};
 use async_trait::async_trait;
 use sqlx::Row;
+use wharf_core::groups::OriginRestrictionType;
 use wharf_core::names::PackageCoordinate;
 
 /// What CodeArtifact answers a second connection with (HTTP 400; sent as ValidationException).
@@ -38,7 +39,8 @@ pub trait ExternalStore: Send + Sync {
     /// `repository` (its bytes already in the object store): origin `EXTERNAL`, entry point the
     /// connection, Published. A new package record gets the defaults of an ingested package,
     /// `publish=BLOCK, upstream=ALLOW`. Nothing is written when the repository's package
-    /// blocks upstream versions (`upstream=BLOCK`, checked again inside the transaction) or
+    /// blocks upstream versions (`upstream=BLOCK`, checked again inside the transaction), the
+    /// domain's package groups do not admit `EXTERNAL_UPSTREAM` into it, or the repository
     /// already holds the version. Returns whether the version was written.
     async fn npm_ingest_external(
         &self,
@@ -109,6 +111,18 @@ impl ExternalStore for Store {
     ) -> StoreResult<bool> {
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let group_refuses = super::groups::origin_refusal(
+            &mut w.tx,
+            owner,
+            domain,
+            repository,
+            c,
+            OriginRestrictionType::ExternalUpstream,
+        )
+        .await?;
+        if group_refuses.is_some() {
+            return Ok(false);
+        }
         if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
             if pkg.origin_upstream == "BLOCK" {
                 return Ok(false);
