@@ -11,8 +11,8 @@
 
 use super::{Ctx, Failure};
 use crate::external::{ExternalError, TARBALL_TIMEOUT};
+use crate::store::AssetRow;
 use crate::store::npm::{MAX_SEARCHED, NPM_ASSET, NpmPackageView, NpmPublishRow};
-use crate::store::{AssetRow, PackageGroupStore};
 use axum::body::Bytes;
 use std::collections::BTreeMap;
 use std::sync::Arc;

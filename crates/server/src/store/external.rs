@@ -2,11 +2,11 @@
 //! through them.
 
 use super::npm::NpmPublishRow;
+use super::npm::write::{insert_npm_version, upsert_tag};
 use super::packages::{ensure_package, find_package};
 use super::repositories::repository_in;
-use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult, now};
+use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult};
 use async_trait::async_trait;
-use sqlx::Row;
 use wharf_core::groups::OriginRestrictionType;
 use wharf_core::names::PackageCoordinate;
 
@@ -139,53 +139,9 @@ impl ExternalStore for Store {
             }
         }
         let package_id = ensure_package(&mut w.tx, repo.id, c, "BLOCK", "ALLOW").await?;
-        let metadata = serde_json::to_string(&p.metadata)
-            .map_err(|e| StoreError::Backend(anyhow::Error::from(e)))?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
-             entry_repository, published_time, metadata) \
-             VALUES ($1, $2, $3, 'Published', 'EXTERNAL', $4, $5, $6) RETURNING id",
-        )
-        .bind(package_id)
-        .bind(&p.version)
-        .bind(&p.revision)
-        .bind(connection)
-        .bind(now())
-        .bind(metadata)
-        .fetch_one(&mut *w.tx)
-        .await?
-        .get("id");
-        let a = &p.tarball;
-        sqlx::query(
-            "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(&a.name)
-        .bind(a.size)
-        .bind(&a.md5)
-        .bind(&a.sha1)
-        .bind(&a.sha256)
-        .bind(&a.sha512)
-        .execute(&mut *w.tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO npm_manifests (sha256, manifest) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(&a.sha256)
-        .bind(&p.manifest)
-        .execute(&mut *w.tx)
-        .await?;
+        insert_npm_version(&mut w.tx, package_id, p, "EXTERNAL", connection).await?;
         for (tag, version) in &p.dist_tags {
-            sqlx::query(
-                "INSERT INTO dist_tags (package_id, tag, version) VALUES ($1, $2, $3) \
-                 ON CONFLICT (package_id, tag) DO UPDATE SET version = excluded.version",
-            )
-            .bind(package_id)
-            .bind(tag)
-            .bind(version)
-            .execute(&mut *w.tx)
-            .await?;
+            upsert_tag(&mut w.tx, package_id, tag, version).await?;
         }
         w.commit().await?;
         Ok(true)

@@ -7,7 +7,7 @@
 //! the asset row's bytes) finds its manifest without a row of its own. Deprecations live in
 //! `npm_deprecations`, one per stored version.
 
-mod write;
+pub(crate) mod write;
 
 pub use write::{NpmPublishOutcome, NpmPublishRow, NpmWriteStore};
 

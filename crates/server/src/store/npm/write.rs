@@ -94,7 +94,57 @@ async fn decide(
     })
 }
 
-async fn upsert_tag(
+/// Inserts a Published npm version of the package with its tarball asset and manifest: origin
+/// `INTERNAL` for a publish (entry point the repository) or `EXTERNAL` for a version fetched
+/// through an external connection (entry point the connection's name). Returns its row id.
+pub(crate) async fn insert_npm_version(
+    conn: &mut AnyConnection,
+    package_id: i64,
+    p: &NpmPublishRow,
+    origin_type: &str,
+    entry_repository: &str,
+) -> StoreResult<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
+         entry_repository, published_time, metadata) \
+         VALUES ($1, $2, $3, 'Published', $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(package_id)
+    .bind(&p.version)
+    .bind(&p.revision)
+    .bind(origin_type)
+    .bind(entry_repository)
+    .bind(now())
+    .bind(serde_json::to_string(&p.metadata).map_err(backend)?)
+    .fetch_one(&mut *conn)
+    .await?
+    .get("id");
+    let a = &p.tarball;
+    sqlx::query(
+        "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(&a.name)
+    .bind(a.size)
+    .bind(&a.md5)
+    .bind(&a.sha1)
+    .bind(&a.sha256)
+    .bind(&a.sha512)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO npm_manifests (sha256, manifest) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(&a.sha256)
+    .bind(&p.manifest)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Sets npm dist-tag `tag` of the package to `version`.
+pub(crate) async fn upsert_tag(
     conn: &mut AnyConnection,
     package_id: i64,
     tag: &str,
@@ -266,39 +316,7 @@ impl NpmWriteStore for Store {
         }
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
         if outcome.is_none() {
-            let id: i64 = sqlx::query(
-                "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
-                 entry_repository, published_time, metadata) \
-                 VALUES ($1, $2, $3, 'Published', 'INTERNAL', $4, $5, $6) RETURNING id",
-            )
-            .bind(package_id)
-            .bind(&p.version)
-            .bind(&p.revision)
-            .bind(&repo.name)
-            .bind(now())
-            .bind(serde_json::to_string(&p.metadata).map_err(backend)?)
-            .fetch_one(&mut *w.tx)
-            .await?
-            .get("id");
-            let a = &p.tarball;
-            sqlx::query(
-                "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(&a.name)
-            .bind(a.size)
-            .bind(&a.md5)
-            .bind(&a.sha1)
-            .bind(&a.sha256)
-            .bind(&a.sha512)
-            .execute(&mut *w.tx)
-            .await?;
-            sqlx::query("INSERT INTO npm_manifests (sha256, manifest) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(&a.sha256)
-                .bind(&p.manifest)
-                .execute(&mut *w.tx)
-                .await?;
+            insert_npm_version(&mut w.tx, package_id, p, "INTERNAL", &repo.name).await?;
         }
         for (tag, version) in &p.dist_tags {
             upsert_tag(&mut w.tx, package_id, tag, version).await?;
