@@ -69,12 +69,18 @@ async fn stored_views(ctx: &Ctx, name: &NpmName) -> Result<Vec<NpmPackageView>, 
 pub(crate) async fn views(ctx: &Ctx, name: &NpmName) -> Result<Vec<NpmPackageView>, Failure> {
     let views = stored_views(ctx, name).await?;
     if views.is_empty() {
-        return Err(match group_note(ctx, name).await {
-            Some(why) => Failure::new(404, format!("Not found: {} ({why})", name.display())),
-            None => Failure::not_found(),
-        });
+        return Err(package_not_found(ctx, name).await);
     }
     Ok(views)
+}
+
+/// The 404 for a package nothing serves, naming the package group when one keeps upstream
+/// versions out of this repository.
+async fn package_not_found(ctx: &Ctx, name: &NpmName) -> Failure {
+    match group_note(ctx, name).await {
+        Some(why) => Failure::new(404, format!("Not found: {} ({why})", name.display())),
+        None => Failure::not_found(),
+    }
 }
 
 /// When package groups keep upstream versions out of this repository, the sentence that says
@@ -118,7 +124,7 @@ pub(crate) async fn packument(
     let views = stored_views(ctx, name).await?;
     let external = super::pull::offered(ctx, name, &views).await?;
     if views.is_empty() && external.is_none() {
-        return Err(Failure::not_found());
+        return Err(package_not_found(ctx, name).await);
     }
     let (mut versions, mut tags) = merged(name, &views);
     if let Some((_, offer)) = &external {
