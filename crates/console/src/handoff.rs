@@ -26,7 +26,7 @@ struct PromoteLink<'a> {
 /// for a copy of one call, and for versions pinned to revisions (the promote page's list
 /// names versions only).
 pub fn promote_link(form: &CopyForm) -> Option<String> {
-    if form.batches().len() < 2 {
+    if !crate::large_copy::runs_as_promotion(form) {
         return None;
     }
     let VersionInput::Versions(versions) = form.version_input() else {
