@@ -211,7 +211,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let request_id = format!("{:032x}", rand::random::<u128>());
+        let request_id = crate::request_id::current().unwrap_or_default().0;
         if let ApiError::Internal(source) = &self {
             tracing::error!(error = %format!("{source:#}"), request_id, "internal error");
         }
@@ -222,7 +222,7 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert("x-amzn-ErrorType", HeaderValue::from_static(code));
         if let Ok(v) = HeaderValue::from_str(&request_id) {
-            headers.insert("x-amzn-RequestId", v);
+            headers.insert(crate::request_id::HEADER, v);
         }
         if retry_after {
             headers.insert("Retry-After", HeaderValue::from_static("1"));

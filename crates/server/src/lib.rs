@@ -22,6 +22,7 @@ pub mod npm;
 pub mod params;
 pub mod promote_cli;
 pub mod public_url;
+pub mod request_id;
 pub mod routes;
 pub mod secrets;
 pub mod serve;
@@ -82,6 +83,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(error::catch_panics())
+        .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 

@@ -16,6 +16,35 @@ async fn health_needs_no_authentication() {
 }
 
 #[tokio::test]
+async fn every_response_carries_a_fresh_request_id_and_errors_name_the_same_one() {
+    let app = TestApp::new().await;
+    let id = |r: &common::Reply| {
+        r.headers
+            .get("x-amzn-RequestId")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("x-amzn-RequestId")
+    };
+    let health = app
+        .send("GET", "/health", "", Vec::new(), &[], common::Auth::None)
+        .await;
+    let ok = app.call("POST", "/v1/domains", "", None).await;
+    let denied = app
+        .call(
+            "GET",
+            "/v1/domain",
+            &qs(&[("domain", Some("missing"))]),
+            None,
+        )
+        .await;
+    assert_eq!(denied.status, 404);
+    let ids = [id(&health), id(&ok), id(&denied)];
+    assert!(ids.iter().all(|i| i.len() == 36), "{ids:?}");
+    assert_ne!(ids[0], ids[1]);
+    assert_ne!(ids[1], ids[2]);
+}
+
+#[tokio::test]
 async fn domains_are_created_described_listed_and_deleted() {
     let app = TestApp::new().await;
     let d = app.create_domain("acme").await;
