@@ -11,7 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations, npmPublish, npmLockfile } from "./support.mjs";
+import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations, signedInPage, tableRows, focusOn, npmPublish, npmLockfile } from "./support.mjs";
 
 const DIST = process.env.WHARF_CONSOLE_DIR || join(ROOT, "dist");
 let wharf, browser, rootToken, demoToken, lockfile, staging, release;
@@ -41,20 +41,11 @@ after(async () => {
   wharf?.stop();
 });
 
-async function newPage(width = 1280, token = rootToken) {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.setDefaultTimeout(20000);
-  await page.goto(`${wharf.endpoint}/#/signin?token=${encodeURIComponent(token)}`);
-  await page.getByRole("heading", { name: "Domains" }).waitFor();
-  return page;
-}
+const newPage = (width = 1280, token = rootToken) =>
+  signedInPage(browser, wharf.endpoint, token, { width, pageErrors });
 
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `console-promote-${name}.png`), fullPage: true });
-const focusOn = (page, id) => page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
-const rows = (page, sel) =>
-  page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText.trim())));
+const rows = tableRows;
 const planRows = (page, id = "promote-plan-table") =>
   page.$$eval(`#${id} tr[data-version]`, (trs) => trs.map((tr) => [tr.dataset.package, tr.dataset.version, tr.querySelector(".badge").innerText.trim(), tr.innerText.includes("added as a dependency")]));
 const versionsIn = (repo, ns, pkg) => {

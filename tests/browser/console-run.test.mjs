@@ -9,11 +9,10 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations } from "./support.mjs";
+import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations, signedInPage, tableRows, focusOn, publishGenericRest } from "./support.mjs";
 
 const DIST = process.env.WHARF_CONSOLE_DIR || join(ROOT, "dist");
 const BIG = { namespace: "acme", pkg: "big-lib" };
@@ -36,39 +35,20 @@ after(async () => {
   wharf?.stop();
 });
 
-async function newPage(width = 1280, token = demoToken) {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.setDefaultTimeout(20000);
-  await page.goto(`${wharf.endpoint}/#/signin?token=${encodeURIComponent(token)}`);
-  await page.getByRole("heading", { name: "Domains" }).waitFor();
-  return page;
-}
+const newPage = (width = 1280, token = demoToken) =>
+  signedInPage(browser, wharf.endpoint, token, { width, pageErrors });
 
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `console-run-${name}.png`), fullPage: true });
-const table = (page, sel) =>
-  page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText.trim())));
+const table = tableRows;
 const activeId = (page) => page.evaluate(() => document.activeElement?.id || "");
-/** Waits until the element with `id` has the focus. */
-const focusOn = (page, id) => page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
 const COPY_CALLS = (url) => url.pathname === "/v1/package/versions/copy";
 const PROMOTIONS = (url) => url.pathname === "/wharf/v1/promotions";
 const copyUrl = (fields) => `${wharf.endpoint}/#/copy?${new URLSearchParams(fields)}`;
 const demoForm = (versions, extra = {}) =>
   copyUrl({ domain: "demo", source: "staging", destination: "release", format: "generic", namespace: "acme", package: "widget-lib", versions, ...extra });
 
-/** Publishes one generic version through the REST API with the root's bearer token. */
-async function publish(repository, { namespace, pkg }, version, text) {
-  const body = Buffer.from(text);
-  const q = new URLSearchParams({ domain: "demo", repository, format: "generic", namespace, package: pkg, version, asset: "asset.txt" });
-  const res = await fetch(`${wharf.endpoint}/v1/package/version/publish?${q}`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${rootToken}`, "x-amz-content-sha256": createHash("sha256").update(body).digest("hex"), "Content-Type": "application/octet-stream" },
-    body,
-  });
-  assert.ok(res.ok, `publish ${version}: ${res.status} ${await res.text()}`);
-}
+const publish = (repository, { namespace, pkg }, version, text) =>
+  publishGenericRest(wharf.endpoint, rootToken, { repository, namespace, pkg, version, text });
 
 async function planAndWait(page) {
   await page.locator("#plan-button").click();

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations } from "./support.mjs";
+import { ROOT, ARTIFACTS, startWharf, launchChromium, axeViolations, signedInPage, tableRows, focusOn, publishGenericRest } from "./support.mjs";
 
 const DIST = process.env.WHARF_CONSOLE_DIR || join(ROOT, "dist");
 const BIG = { namespace: "acme", pkg: "big-lib" };
@@ -35,37 +35,18 @@ after(async () => {
   wharf?.stop();
 });
 
-async function newPage(width = 1280) {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: wharf.endpoint });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.setDefaultTimeout(20000);
-  await page.goto(`${wharf.endpoint}/#/signin?token=${encodeURIComponent(demoToken)}`);
-  await page.getByRole("heading", { name: "Domains" }).waitFor();
-  return page;
-}
+const newPage = (width = 1280) =>
+  signedInPage(browser, wharf.endpoint, demoToken, { width, pageErrors, clipboard: true });
 
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `console-scale-${name}.png`), fullPage: true });
-const table = (page, sel) =>
-  page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText.trim())));
-const focusOn = (page, id) => page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
+const table = tableRows;
 const copyUrl = (fields) => `${wharf.endpoint}/#/copy?${new URLSearchParams(fields)}`;
 const form = (pkg, versions, extra = {}) =>
   copyUrl({ domain: "demo", source: "staging", destination: "release", format: "generic", namespace: pkg.namespace, package: pkg.pkg, versions, ...extra });
 const WIDGET = { namespace: "acme", pkg: "widget-lib" };
 
-/** Publishes one generic version through the REST API with the root's bearer token. */
-async function publish(repository, { namespace, pkg }, version, text) {
-  const body = Buffer.from(text);
-  const q = new URLSearchParams({ domain: "demo", repository, format: "generic", namespace, package: pkg, version, asset: "asset.txt" });
-  const res = await fetch(`${wharf.endpoint}/v1/package/version/publish?${q}`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${rootToken}`, "x-amz-content-sha256": createHash("sha256").update(body).digest("hex"), "Content-Type": "application/octet-stream" },
-    body,
-  });
-  assert.ok(res.ok, `publish ${version}: ${res.status} ${await res.text()}`);
-}
+const publish = (repository, { namespace, pkg }, version, text) =>
+  publishGenericRest(wharf.endpoint, rootToken, { repository, namespace, pkg, version, text });
 
 test("261 versions: pages of 200, no request per version, Load all, a range and a filter, the picker", async () => {
   for (let i = 0; i < 261; i++) await publish("staging", BIG, `1.0.${i}`, `big-lib 1.0.${i}`);

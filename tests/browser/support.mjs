@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir, homedir } from "node:os";
 import { join, extname, resolve, dirname } from "node:path";
-import { randomBytes } from "node:crypto";
+import { randomBytes, createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -173,4 +173,39 @@ export function npmLockfile(registry, token, dependencies) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A page in a context of its own, signed in to the console at `endpoint` with `token` and showing
+ * the Domains view. Uncaught page errors are pushed to `pageErrors`; `clipboard` grants the
+ * clipboard permissions that copy buttons need.
+ */
+export async function signedInPage(browser, endpoint, token, { width = 1280, pageErrors = [], clipboard = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  if (clipboard) await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: endpoint });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(20000);
+  await page.goto(`${endpoint}/#/signin?token=${encodeURIComponent(token)}`);
+  await page.getByRole("heading", { name: "Domains" }).waitFor();
+  return page;
+}
+
+/** The trimmed cell texts of each body row of the table that `selector` names. */
+export const tableRows = (page, selector) =>
+  page.$$eval(`${selector} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText.trim())));
+
+/** Waits until the element with `id` has the focus. */
+export const focusOn = (page, id) => page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
+
+/** Publishes one generic version with one asset through the REST API with a bearer token. */
+export async function publishGenericRest(endpoint, token, { domain = "demo", repository, namespace, pkg, version, text }) {
+  const body = Buffer.from(text);
+  const q = new URLSearchParams({ domain, repository, format: "generic", namespace, package: pkg, version, asset: "asset.txt" });
+  const res = await fetch(`${endpoint}/v1/package/version/publish?${q}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "x-amz-content-sha256": createHash("sha256").update(body).digest("hex"), "Content-Type": "application/octet-stream" },
+    body,
+  });
+  if (!res.ok) throw new Error(`publish ${version}: ${res.status} ${await res.text()}`);
 }
