@@ -19,6 +19,7 @@ pub mod extract;
 pub mod handlers;
 pub mod limits;
 pub mod npm;
+pub mod operation;
 pub mod params;
 pub mod promote_cli;
 pub mod public_url;
@@ -52,10 +53,6 @@ pub fn app(state: AppState) -> Router {
     let api = routes::api()
         .route("/v1/{*rest}", any(unknown_operation))
         .method_not_allowed_fallback(unknown_operation)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            authz::authorize,
-        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
