@@ -29,6 +29,7 @@ pub mod serve;
 pub mod signed_client;
 pub mod state;
 pub mod store;
+pub mod sweep;
 pub mod tls;
 
 use crate::auth::Keys;
@@ -126,6 +127,14 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
         blobs = %blobs,
         "storage open"
     );
+    if let Some(schedule) = config.gc_sweep {
+        tracing::info!(
+            interval = %humantime::format_duration(schedule.interval),
+            grace = %humantime::format_duration(schedule.grace),
+            "periodic blob sweep on"
+        );
+        sweep::spawn(store.clone(), blobs.clone(), schedule);
+    }
     Ok(AppState {
         store: Arc::new(store),
         blobs,
