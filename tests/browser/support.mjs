@@ -49,7 +49,7 @@ export async function startWharf(extraArgs = []) {
     const timer = setTimeout(() => fail(new Error(`wharf did not start: ${stderr}`)), 30000);
     child.stdout.on("data", (d) => {
       out += d;
-      const m = out.match(/wharf listening on (http:\/\/[0-9.:]+)/);
+      const m = out.match(/wharf listening on (https?:\/\/[0-9.:]+)/);
       if (m) {
         clearTimeout(timer);
         ok(m[1]);
@@ -110,13 +110,13 @@ export function publishGeneric(wharf, { domain, repository, namespace, pkg, vers
   return r;
 }
 
-/** Launches Debian's Chromium headless (never a downloaded browser). */
-export function launchChromium() {
+/** Launches Debian's Chromium headless (never a downloaded browser), with `extraArgs`. */
+export function launchChromium(extraArgs = []) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...extraArgs],
   });
 }
 

@@ -128,3 +128,35 @@ def test_gc_racing_publishes_copies_and_deletes_never_removes_a_referenced_blob(
         got = c.get_package_version_asset(repository="dst", package="old", packageVersion=f"2.{k}", asset="a.bin",
                                           **ARGS)
         assert got["asset"].read() == old[k]
+
+
+def test_serve_sweeps_unreferenced_blobs_periodically_and_keeps_referenced_and_young_ones(wharf_factory):
+    # The default grace (an hour) applies; blobs are aged by hand, as above.
+    w = wharf_factory("--gc-interval", "300ms")
+    c = seed(w)
+    kept, old_garbage, young_garbage = b"kept" * 50, b"old garbage" * 50, b"young garbage" * 50
+    pub(c, "src", "keep", "1.0", kept)
+    pub(c, "src", "old", "1.0", old_garbage)
+    pub(c, "src", "young", "1.0", young_garbage)
+    for package in ("old", "young"):
+        c.delete_package_versions(repository="src", package=package, versions=["1.0"], **ARGS)
+    hours_ago = time.time() - 7200
+    for body in (kept, old_garbage):
+        os.utime(blob(w, body), (hours_ago, hours_ago))
+
+    deadline = time.time() + 60
+    while blob(w, old_garbage).exists():
+        assert time.time() < deadline, "the periodic sweep did not remove the old unreferenced blob"
+        assert w.proc.poll() is None, w.log.read_text()
+        time.sleep(0.1)
+    assert "blob garbage collected" in w.log.read_text()
+    assert blob(w, kept).exists(), "a referenced blob was removed"
+    assert blob(w, young_garbage).exists(), "a blob within the grace period was removed"
+    got = c.get_package_version_asset(repository="src", package="keep", packageVersion="1.0", asset="a.bin", **ARGS)
+    assert got["asset"].read() == kept
+
+
+def test_serve_refuses_a_zero_gc_interval(tmp_path):
+    p = subprocess.run([wharf_bin(), "serve", "--data-dir", str(tmp_path / "d"), "--listen", "127.0.0.1:0",
+                        "--gc-interval", "0s"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and "not a positive duration" in p.stderr, p.stderr

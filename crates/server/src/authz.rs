@@ -1,14 +1,13 @@
 //! Authorization: what an authenticated IAM user may do, decided by `wharf-policy` as CodeArtifact
-//! decides it (spec §7). Layered inside [`crate::auth::authenticate`], so every API request
-//! reaches it with a [`Caller`](crate::auth::Caller) and an [`Identity`].
+//! decides it (spec §7).
 //!
-//! The root key pair is allowed everything. For a user, [`authorize`] maps the request to its
-//! operation (method + path, as in [`wharf_core::api::OPERATIONS`]) and the identifiers it
-//! names ([`Target`]: query parameters, and the JSON body where an operation carries them
-//! there), asks [`wharf_policy::requirements`] what that needs, and checks every requirement
-//! against the user's identity policies and the governing domain or repository policy. A
-//! refusal is an `AccessDeniedException` whose message is the [`wharf_policy::Denial`] text; the
-//! handler never runs, so a refused request changes nothing.
+//! The root key pair is allowed everything. Every API request is read once into its operation's
+//! typed value (`crate::operation`); that value's [`Target`] (the identifiers it names, already
+//! validated, built with the constructors below and never from the raw request) goes to
+//! [`check_operation`], which asks [`wharf_policy::requirements`] what the operation needs and
+//! checks every requirement against the user's identity policies and the governing domain or
+//! repository policy. A refusal is an `AccessDeniedException` whose message is the
+//! [`wharf_policy::Denial`] text; the handler never runs, so a refused request changes nothing.
 //!
 //! Fail-closed choices: a path that is no known operation gets `UnknownOperationException`
 //! without reaching a handler; an operation `wharf-policy` does not know is denied; a request
@@ -18,15 +17,12 @@
 
 use crate::auth::Identity;
 use crate::error::ApiError;
+use crate::params::DomainRef;
 use crate::state::AppState;
 use crate::store::iam::PolicyTarget;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use wharf_core::api;
-use wharf_core::names::PackageCoordinate;
+use wharf_core::names::{PackageCoordinate, RepositoryName};
 use wharf_policy::{PolicyDocument, PolicyScope, RequestContext, Requirement, RequirementError};
 
 /// The identifiers of a request that authorization needs, owned (see [`RequestContext`]).
@@ -56,12 +52,46 @@ pub struct Target {
     pub resource_arn: Option<String>,
 }
 
-/// Middleware: lets the request through when the caller's policies allow its operation, or
-/// answers `AccessDeniedException`.
-pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match check(&state, request).await {
-        Ok(request) => next.run(request).await,
-        Err(e) => e.into_response(),
+impl Target {
+    /// A request that names no domain: the service's account only (ListDomains,
+    /// ListRepositories).
+    pub fn account(account: &str) -> Target {
+        Target {
+            owner: account.to_owned(),
+            ..Target::default()
+        }
+    }
+
+    /// A request on a domain.
+    pub fn domain(d: &DomainRef) -> Target {
+        Target {
+            owner: d.owner.clone(),
+            domain: d.name.to_string(),
+            ..Target::default()
+        }
+    }
+
+    /// A request on a repository.
+    pub fn repository(d: &DomainRef, r: &RepositoryName) -> Target {
+        Target {
+            repository: Some(r.to_string()),
+            ..Target::domain(d)
+        }
+    }
+
+    /// A request on a package in a repository (format lower case, names normalised as stored).
+    pub fn package(d: &DomainRef, r: &RepositoryName, p: &PackageCoordinate) -> Target {
+        Target::repository(d, r).with_package(p)
+    }
+
+    /// This target with `p`'s format, namespace and name.
+    pub fn with_package(self, p: &PackageCoordinate) -> Target {
+        Target {
+            format: Some(p.format.as_str().to_owned()),
+            namespace: p.namespace.as_ref().map(|n| n.as_str().to_owned()),
+            package: Some(p.name.as_str().to_owned()),
+            ..self
+        }
     }
 }
 
@@ -72,39 +102,6 @@ pub fn operation_of(method: &str, path: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, m, p)| *m == method && *p == path)
         .map(|(name, _, _)| *name)
-}
-
-async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> {
-    let identity = request
-        .extensions()
-        .get::<Identity>()
-        .cloned()
-        .ok_or_else(|| ApiError::AccessDenied("The request was not authenticated".into()))?;
-    if identity == Identity::Root {
-        return Ok(request);
-    }
-    let operation =
-        operation_of(request.method().as_str(), request.uri().path()).ok_or_else(|| {
-            ApiError::UnknownOperation("No operation matches this method and path".into())
-        })?;
-    let (parts, body) = request.into_parts();
-    let query = query_map(parts.uri.query().unwrap_or(""))?;
-    let (body, bytes) = if matches!(
-        operation,
-        "PutDomainPermissionsPolicy"
-            | "CreateRepository"
-            | "UpdateRepository"
-            | "CreatePackageGroup"
-            | "UpdatePackageGroup"
-    ) {
-        let bytes = crate::extract::read_body(body, &state.config).await?;
-        (Body::from(bytes.clone()), Some(bytes))
-    } else {
-        (body, None)
-    };
-    let target = target_of(state, operation, &query, bytes.as_ref()).await?;
-    check_operation(state, &identity, operation, &target).await?;
-    Ok(Request::from_parts(parts, body))
 }
 
 /// Decides whether `identity` may perform `operation` (an API operation or one of
@@ -272,112 +269,4 @@ fn wire_name(field: &str) -> &str {
         "resource_arn" => "resourceArn",
         other => other,
     }
-}
-
-/// The query string's members (first value of each; the handlers refuse duplicates anyway,
-/// and so does this when the values differ).
-fn query_map(query: &str) -> Result<HashMap<String, String>, ApiError> {
-    let mut map = HashMap::new();
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        match map.get(k.as_ref()) {
-            Some(existing) if *existing != v => {
-                return Err(ApiError::validation(format!(
-                    "The query parameter {k} is given more than once"
-                )));
-            }
-            Some(_) => {}
-            None => {
-                map.insert(k.into_owned(), v.into_owned());
-            }
-        }
-    }
-    Ok(map)
-}
-
-/// The identifiers of an API request, named as the handlers read them.
-async fn target_of(
-    state: &AppState,
-    operation: &str,
-    query: &HashMap<String, String>,
-    body: Option<&Bytes>,
-) -> Result<Target, ApiError> {
-    let get = |k: &str| query.get(k).cloned();
-    let mut target = Target {
-        owner: get("domain-owner").unwrap_or_else(|| state.config.account_id.clone()),
-        domain: get("domain").unwrap_or_default(),
-        repository: get("repository"),
-        source_repository: get("source-repository"),
-        destination_repository: get("destination-repository"),
-        format: get("format"),
-        namespace: get("namespace"),
-        package: get("package"),
-        upstreams: Vec::new(),
-        package_group: get("package-group"),
-        resource_arn: get("resourceArn"),
-    };
-    // A tagged resource's owner and domain come from its ARN (whose policies then apply).
-    if let Some(parsed) = target
-        .resource_arn
-        .as_deref()
-        .and_then(|a| wharf_policy::ResourceArn::parse(a).ok())
-    {
-        target.owner = parsed.owner().to_owned();
-        target.domain = parsed.domain().to_owned();
-    }
-    if let (Some(f), Some(p)) = (&target.format, &target.package)
-        && let Ok(coord) = PackageCoordinate::parse(f, target.namespace.as_deref(), p)
-    {
-        target.format = Some(coord.format.as_str().to_owned());
-        target.namespace = coord.namespace.map(|n| n.as_str().to_owned());
-        target.package = Some(coord.name.as_str().to_owned());
-    }
-    let Some(bytes) = body.filter(|b| !b.iter().all(u8::is_ascii_whitespace)) else {
-        return Ok(target);
-    };
-    match operation {
-        "PutDomainPermissionsPolicy" => {
-            let b: api::PutDomainPermissionsPolicyBody =
-                serde_json::from_slice(bytes).unwrap_or_default();
-            target.domain = b.domain.unwrap_or_default();
-            target.owner = b
-                .domain_owner
-                .unwrap_or_else(|| state.config.account_id.clone());
-        }
-        "CreateRepository" => {
-            let b: api::CreateRepositoryBody = serde_json::from_slice(bytes).unwrap_or_default();
-            target.upstreams = names(b.upstreams);
-        }
-        "UpdateRepository" => {
-            let b: api::UpdateRepositoryBody = serde_json::from_slice(bytes).unwrap_or_default();
-            let mut added = names(b.upstreams);
-            if let Some(repo) = &target.repository
-                && let Ok(current) = state
-                    .store
-                    .repository(&target.owner, &target.domain, repo)
-                    .await
-            {
-                added.retain(|u| !current.upstreams.contains(u));
-            }
-            target.upstreams = added;
-        }
-        "CreatePackageGroup" | "UpdatePackageGroup" => {
-            #[derive(serde::Deserialize, Default)]
-            #[serde(rename_all = "camelCase")]
-            struct GroupBody {
-                package_group: Option<String>,
-            }
-            let b: GroupBody = serde_json::from_slice(bytes).unwrap_or_default();
-            target.package_group = b.package_group;
-        }
-        _ => {}
-    }
-    Ok(target)
-}
-
-fn names(upstreams: Option<Vec<api::UpstreamRepository>>) -> Vec<String> {
-    upstreams
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|u| u.repository_name)
-        .collect()
 }

@@ -42,6 +42,8 @@ pub struct Config {
     pub external_connections: BTreeMap<String, String>,
     /// How long package metadata fetched through an external connection stays fresh.
     pub external_metadata_ttl: Duration,
+    /// The periodic blob sweep (`--gc-interval`, `--gc-grace`); off when `None`.
+    pub gc_sweep: Option<crate::sweep::SweepSchedule>,
 }
 
 impl Config {
@@ -63,6 +65,7 @@ impl Config {
             tls: false,
             external_connections: BTreeMap::new(),
             external_metadata_ttl: Duration::from_secs(30 * 60),
+            gc_sweep: None,
         }
     }
 

@@ -11,6 +11,7 @@
 //! [`policy`]: read the demo domain and copy inside it, nothing else. The sign-in link carries a
 //! token of that user's key, never a root token, as the banner ends up in service logs.
 use crate::auth::{Caller, epoch_now, generate_key_pair};
+use crate::config::Config;
 use crate::error::ApiError;
 use crate::handlers::publish::asset_row;
 use crate::handlers::tokens::DEFAULT_TOKEN_SECONDS;
@@ -213,9 +214,15 @@ pub async fn token(state: &AppState) -> Result<Option<String>, ApiError> {
     }))
 }
 
-/// The console's link that signs in with `token`: `http://ADDR/#/signin?token=...`.
-pub fn sign_in_link(addr: SocketAddr, token: &str) -> String {
-    format!("http://{addr}/#/signin?token={token}")
+/// The console's link that signs in with `token`: `BASE/#/signin?token=...`, where BASE is
+/// `--public-url`, else `https://ADDR` under `--tls-cert`, else `http://ADDR`.
+pub fn sign_in_link(config: &Config, addr: SocketAddr, token: &str) -> String {
+    let base = match &config.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None if config.tls => format!("https://{addr}"),
+        None => format!("http://{addr}"),
+    };
+    format!("{base}/#/signin?token={token}")
 }
 
 /// What `wharf serve --demo` prints once listening.
@@ -239,7 +246,7 @@ pub fn banner(state: &AppState, addr: SocketAddr, demo: &Demo) -> String {
         text.push_str(&format!(
             "Open the console as the IAM user '{USER}', who may read the demo domain and copy \
              inside it (signs in for 12 hours):\n  {}\n",
-            sign_in_link(addr, token)
+            sign_in_link(&state.config, addr, token)
         ));
     } else {
         text.push_str(&format!(
@@ -300,7 +307,13 @@ mod tests {
             "not a root token"
         );
         let text = banner(&state, addr, &demo);
-        assert!(text.contains(&sign_in_link(addr, &token)), "{text}");
+        assert!(
+            text.contains(&format!("http://{addr}/#/signin?token={token}")),
+            "{text}"
+        );
+        let mut tls = (*state.config).clone();
+        tls.tls = true;
+        assert!(sign_in_link(&tls, addr, &token).starts_with("https://127.0.0.1:7878/#/signin?"));
 
         state
             .store

@@ -2,7 +2,7 @@
 //! (status, `x-amzn-ErrorType`, `x-amzn-RequestId`, JSON body with the modelled members).
 #![deny(clippy::wildcard_enum_match_arm)]
 
-use crate::store::StoreError;
+use crate::store::{MAX_UPSTREAMS, StoreError, UpstreamRefusal};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use wharf_core::ValidationErrors;
@@ -259,6 +259,7 @@ impl From<StoreError> for ApiError {
                 resource_type,
             },
             StoreError::Invalid(message) => ApiError::validation(message),
+            StoreError::Upstreams(refusal) => ApiError::validation(upstream_refusal(&refusal)),
             StoreError::Quota {
                 resource_type,
                 id,
@@ -290,4 +291,17 @@ fn panic_response(payload: PanicPayload) -> Response {
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or("a panic without a message");
     ApiError::Internal(anyhow::anyhow!("panic: {message}")).into_response()
+}
+
+/// A refused upstream list, in the API's words.
+pub fn upstream_refusal(refusal: &UpstreamRefusal) -> String {
+    match refusal {
+        UpstreamRefusal::TooMany => format!(
+            "1 validation error detected: Value at 'upstreams' failed to satisfy constraint: Member must have length less than or equal to {MAX_UPSTREAMS}"
+        ),
+        UpstreamRefusal::Repeated(up) => format!("Upstream {up} is listed more than once"),
+        UpstreamRefusal::Cycle(name) => {
+            format!("Upstreams of {name} would create a cycle: {name} would be its own upstream")
+        }
+    }
 }

@@ -19,6 +19,7 @@ pub mod extract;
 pub mod handlers;
 pub mod limits;
 pub mod npm;
+pub mod operation;
 pub mod params;
 pub mod promote_cli;
 pub mod public_url;
@@ -29,6 +30,7 @@ pub mod serve;
 pub mod signed_client;
 pub mod state;
 pub mod store;
+pub mod sweep;
 pub mod tls;
 
 use crate::auth::Keys;
@@ -53,10 +55,6 @@ pub fn app(state: AppState) -> Router {
     let api = routes::api()
         .route("/v1/{*rest}", any(unknown_operation))
         .method_not_allowed_fallback(unknown_operation)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            authz::authorize,
-        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -131,6 +129,14 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
         blobs = %blobs,
         "storage open"
     );
+    if let Some(schedule) = config.gc_sweep {
+        tracing::info!(
+            interval = %humantime::format_duration(schedule.interval),
+            grace = %humantime::format_duration(schedule.grace),
+            "periodic blob sweep on"
+        );
+        sweep::spawn(store.clone(), blobs.clone(), schedule);
+    }
     Ok(AppState {
         store: Arc::new(store),
         blobs,

@@ -114,6 +114,24 @@ struct ServeArgs {
     /// Seconds package metadata fetched through an external connection stays fresh.
     #[arg(long, env = "WHARF_EXTERNAL_METADATA_TTL", default_value = "1800", value_parser = seconds)]
     external_metadata_ttl: Duration,
+    /// Sweep unreferenced blobs every DURATION (`30m`, `6h`), as `wharf admin gc` does. Off by
+    /// default: only turn it on when no other service's database references this blob store.
+    #[arg(long, env = "WHARF_GC_INTERVAL", value_name = "DURATION", value_parser = positive_duration)]
+    gc_interval: Option<Duration>,
+    /// With --gc-interval: keep unreferenced blobs written within this long (a publish uploads
+    /// its bytes before it commits its rows).
+    #[arg(long, env = "WHARF_GC_GRACE", value_name = "DURATION", default_value = "1h",
+          value_parser = humantime::parse_duration, requires = "gc_interval")]
+    gc_grace: Duration,
+}
+
+/// A positive duration in humantime's form (`90s`, `30m`, `6h`).
+fn positive_duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err(format!("{text:?} is not a positive duration")),
+        Err(e) => Err(format!("{text:?}: {e}")),
+    }
 }
 
 /// A positive number of seconds (fractions allowed).
@@ -176,6 +194,12 @@ async fn main() -> anyhow::Result<()> {
         tls: args.tls_cert.is_some(),
         external_connections,
         external_metadata_ttl: args.external_metadata_ttl,
+        gc_sweep: args
+            .gc_interval
+            .map(|interval| wharf_server::sweep::SweepSchedule {
+                interval,
+                grace: args.gc_grace,
+            }),
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {

@@ -72,6 +72,7 @@ impl From<StoreError> for Failure {
             StoreError::Conflict { message, .. } => Failure::new(409, message),
             StoreError::Quota { message, .. } => Failure::new(402, message),
             StoreError::Invalid(message) => Failure::new(400, message),
+            StoreError::Upstreams(r) => Failure::new(400, crate::error::upstream_refusal(&r)),
             StoreError::Backend(e) => {
                 tracing::error!("npm storage failed: {e:#}");
                 Failure::new(500, "Internal server error")

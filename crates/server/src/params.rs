@@ -73,6 +73,25 @@ pub struct DomainRef {
     pub name: DomainName,
 }
 
+/// A repository named by `domain`, `domain-owner` and `repository`.
+#[derive(Debug, Clone)]
+pub struct RepositoryRef {
+    /// Its domain.
+    pub domain: DomainRef,
+    /// The repository.
+    pub name: RepositoryName,
+}
+
+/// A package named by `domain`, `domain-owner`, `repository`, `format`, `namespace` and
+/// `package`.
+#[derive(Debug, Clone)]
+pub struct PackageRef {
+    /// Its repository.
+    pub repo: RepositoryRef,
+    /// The package, normalised for its format.
+    pub package: PackageCoordinate,
+}
+
 /// Checks `domain` and `domain-owner`.
 pub fn domain(
     c: &mut Checks,
@@ -87,6 +106,53 @@ pub fn domain(
             .map(|o| o.to_string())
             .unwrap_or_else(|| account.to_owned()),
         name: name?,
+    })
+}
+
+/// Checks `domain`, `domain-owner` and `repository` together.
+pub fn repository_ref(
+    c: &mut Checks,
+    account: &str,
+    domain: &Option<String>,
+    owner: &Option<String>,
+    repository: &Option<String>,
+) -> Option<RepositoryRef> {
+    let d = self::domain(c, account, domain, owner);
+    let r = self::repository(c, repository);
+    Some(RepositoryRef {
+        domain: d?,
+        name: r?,
+    })
+}
+
+/// The members that name a package (`domain`, `domain-owner`, `repository`, `format`,
+/// `namespace`, `package`), taken from any query struct that carries them.
+macro_rules! package_query {
+    ($q:expr) => {
+        wharf_core::api::PackageQuery {
+            domain: $q.domain.clone(),
+            domain_owner: $q.domain_owner.clone(),
+            repository: $q.repository.clone(),
+            format: $q.format.clone(),
+            namespace: $q.namespace.clone(),
+            package: $q.package.clone(),
+        }
+    };
+}
+pub(crate) use package_query;
+
+/// Checks the members that name one package in one repository (see [`PackageRef`]), from
+/// any query that carries them.
+pub fn package_ref(
+    c: &mut Checks,
+    account: &str,
+    q: &wharf_core::api::PackageQuery,
+) -> Option<PackageRef> {
+    let r = repository_ref(c, account, &q.domain, &q.domain_owner, &q.repository);
+    let p = package(c, &q.format, &q.namespace, &q.package);
+    Some(PackageRef {
+        repo: r?,
+        package: p?,
     })
 }
 
@@ -149,6 +215,32 @@ pub fn max_results(c: &mut Checks, value: &Option<String>) -> i64 {
             ));
             50
         }
+    }
+}
+
+/// A page asked for by `max-results` and `next-token`, where the token is a string key.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    /// Page size.
+    pub limit: usize,
+    /// Resume after this key.
+    pub after: Option<String>,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            limit: 50,
+            after: None,
+        }
+    }
+}
+
+/// Checks `max-results` and a `next-token` that carries a string key.
+pub fn paging(c: &mut Checks, max: &Option<String>, token: &Option<String>) -> Paging {
+    Paging {
+        limit: max_results(c, max) as usize,
+        after: decode_token(c, token),
     }
 }
 

@@ -33,7 +33,7 @@ pub use npm::NpmReadStore;
 pub use npm::NpmWriteStore;
 pub use packages::{PackageFilter, PackageStore};
 pub use promotions::PromotionStore;
-pub use repositories::RepositoryStore;
+pub use repositories::{MAX_UPSTREAMS, RepositoryStore, UpstreamRefusal};
 pub use rows::*;
 pub use tags::TagStore;
 pub use versions::{CopyPlanner, PublishAsset, VersionQuery, VersionStore};
@@ -117,6 +117,9 @@ pub enum StoreError {
     /// The request is invalid given what is stored (an upstream cycle, a bad page token, ...).
     #[error("{0}")]
     Invalid(String),
+    /// A repository's upstream list that the stored graph refuses.
+    #[error("upstreams refused: {0:?}")]
+    Upstreams(UpstreamRefusal),
     /// The database failed.
     #[error(transparent)]
     Backend(#[from] anyhow::Error),

@@ -12,7 +12,9 @@ use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
 use wharf_server::handlers::publish::asset_row;
 use wharf_server::store::batch::{BatchOp, Selection};
-use wharf_server::store::{ImportVersion, MetadataStore, PublishAsset, StoreError, VersionQuery};
+use wharf_server::store::{
+    ImportVersion, MetadataStore, PublishAsset, StoreError, UpstreamRefusal, VersionQuery,
+};
 
 const OWNER: &str = "000000000000";
 const D: &str = "dom";
@@ -115,7 +117,10 @@ async fn search_order_is_depth_first_in_priority_order(store: Arc<dyn MetadataSt
     let err = store
         .update_repository(OWNER, D, "ee", None, Some(&["my-repo".to_owned()]))
         .await;
-    assert!(matches!(err, Err(StoreError::Invalid(_))));
+    assert!(
+        matches!(&err, Err(StoreError::Upstreams(UpstreamRefusal::Cycle(r))) if r == "ee"),
+        "{err:?}"
+    );
     let ups = store.repository(OWNER, D, "ee").await.unwrap().upstreams;
     assert!(ups.is_empty(), "a refused update changes nothing");
 }
@@ -207,7 +212,7 @@ async fn batches_are_all_or_nothing(store: Arc<dyn MetadataStore>) {
         )
         .await
         .unwrap();
-    assert!(out.successful_versions.is_empty());
+    assert!(out.succeeded.is_empty());
     let (_, pkg) = store
         .package(OWNER, D, "repo", &generic("p"))
         .await
@@ -227,7 +232,7 @@ async fn batches_are_all_or_nothing(store: Arc<dyn MetadataStore>) {
         )
         .await
         .unwrap();
-    assert_eq!(out.successful_versions.len(), 1);
+    assert_eq!(out.succeeded.len(), 1);
     let (row, assets) = store.version(pkg.id, &generic("p"), "1.0").await.unwrap();
     assert_eq!(row.status, PackageVersionStatus::Disposed);
     assert!(assets.is_empty());

@@ -1,13 +1,14 @@
 //! CreateDomain, DescribeDomain, ListDomains, DeleteDomain.
 
 use super::arn;
+use crate::authz::Target;
 use crate::error::ApiError;
-use crate::extract::{AwsJson, AwsQuery};
-use crate::params::{self, Checks};
+use crate::extract::AwsJson;
+use crate::operation::{Cx, NoBody, NoQuery, Operation};
+use crate::params::{self, Checks, DomainRef};
 use crate::state::AppState;
 use crate::store::DomainRow;
 use axum::Json;
-use axum::extract::State;
 use wharf_core::api::{self, DomainDescription, DomainStatus, DomainSummary};
 use wharf_core::error::FieldError;
 
@@ -25,18 +26,37 @@ fn description(state: &AppState, d: &DomainRow) -> DomainDescription {
     }
 }
 
+/// CreateDomain, read and checked.
+pub struct CreateDomain {
+    domain: DomainRef,
+    tags: Vec<(String, String)>,
+}
+
+impl Operation for CreateDomain {
+    type Query = api::CreateDomainQuery;
+    type Body = AwsJson<api::CreateDomainBody>;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, AwsJson(b): Self::Body) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let d = cx.domain(&mut c, &q.domain, &None);
+        c.finish()?;
+        Ok(CreateDomain {
+            domain: params::validated(d)?,
+            // Checked before anything is created, so bad tags create nothing.
+            tags: super::tags::creation_tags(&b.tags)?,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::domain(&self.domain))
+    }
+}
+
 /// `POST /v1/domain`.
 pub async fn create_domain(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::CreateDomainQuery>,
-    AwsJson(b): AwsJson<api::CreateDomainBody>,
+    state: AppState,
+    CreateDomain { domain: d, tags }: CreateDomain,
 ) -> Result<Json<api::DomainResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &None);
-    c.finish()?;
-    let d = params::validated(d)?;
-    // Checked before anything is created, so bad tags create nothing.
-    let tags = super::tags::creation_tags(&b.tags)?;
     let row = state.store.create_domain(&d.owner, d.name.as_str()).await?;
     let resource = arn(&state, &row.owner, &format!("domain/{}", row.name));
     state.store.replace_tags(&resource, &tags).await?;
@@ -45,12 +65,27 @@ pub async fn create_domain(
     }))
 }
 
+impl Operation for DomainRef {
+    type Query = api::DomainQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let d = cx.domain(&mut c, &q.domain, &q.domain_owner);
+        c.finish()?;
+        params::validated(d)
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::domain(self))
+    }
+}
+
 /// `GET /v1/domain`.
 pub async fn describe_domain(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::DomainQuery>,
+    state: AppState,
+    d: DomainRef,
 ) -> Result<Json<api::DomainResult>, ApiError> {
-    let d = checked(&state, &q)?;
     let row = state.store.domain(&d.owner, d.name.as_str()).await?;
     Ok(Json(api::DomainResult {
         domain: Some(description(&state, &row)),
@@ -59,10 +94,9 @@ pub async fn describe_domain(
 
 /// `DELETE /v1/domain`.
 pub async fn delete_domain(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::DomainQuery>,
+    state: AppState,
+    d: DomainRef,
 ) -> Result<Json<api::DomainResult>, ApiError> {
-    let d = checked(&state, &q)?;
     let row = state.store.delete_domain(&d.owner, d.name.as_str()).await?;
     let resource = arn(&state, &row.owner, &format!("domain/{}", row.name));
     state.store.replace_tags(&resource, &[]).await?;
@@ -71,26 +105,45 @@ pub async fn delete_domain(
     Ok(Json(api::DomainResult { domain: Some(desc) }))
 }
 
+/// ListDomains, read and checked: the page size and where the page starts.
+pub struct ListDomains {
+    limit: usize,
+    after: Option<String>,
+}
+
+impl Operation for ListDomains {
+    type Query = NoQuery;
+    type Body = AwsJson<api::ListDomainsBody>;
+
+    fn parse(_: &Cx<'_>, _: Self::Query, AwsJson(b): Self::Body) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let limit = match b.max_results {
+            None => 50,
+            Some(n) if (1..=1000).contains(&n) => n as usize,
+            Some(n) => {
+                c.push(FieldError::constraint(
+                    "maxResults",
+                    &n.to_string(),
+                    "have value between 1 and 1000",
+                ));
+                50
+            }
+        };
+        let after: Option<String> = params::decode_token(&mut c, &b.next_token);
+        c.finish()?;
+        Ok(ListDomains { limit, after })
+    }
+
+    async fn target(&self, state: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::account(&state.config.account_id))
+    }
+}
+
 /// `POST /v1/domains` (paging in the body).
 pub async fn list_domains(
-    State(state): State<AppState>,
-    AwsJson(b): AwsJson<api::ListDomainsBody>,
+    state: AppState,
+    ListDomains { limit, after }: ListDomains,
 ) -> Result<Json<api::ListDomainsResult>, ApiError> {
-    let mut c = Checks::default();
-    let limit = match b.max_results {
-        None => 50,
-        Some(n) if (1..=1000).contains(&n) => n as usize,
-        Some(n) => {
-            c.push(FieldError::constraint(
-                "maxResults",
-                &n.to_string(),
-                "have value between 1 and 1000",
-            ));
-            50
-        }
-    };
-    let after: Option<String> = params::decode_token(&mut c, &b.next_token);
-    c.finish()?;
     let rows = state.store.domains(&state.config.account_id).await?;
     let rest: Vec<&DomainRow> = rows
         .iter()
@@ -114,11 +167,4 @@ pub async fn list_domains(
         domains: page,
         next_token,
     }))
-}
-
-fn checked(state: &AppState, q: &api::DomainQuery) -> Result<params::DomainRef, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    c.finish()?;
-    params::validated(d)
 }

@@ -1,23 +1,25 @@
 //! The ten package-group operations (spec `groups-connections-tags.md` §1): thin handlers over
 //! `store::groups` and the core's `groups` hierarchy.
 
+mod ops;
+
+pub use ops::{
+    CreatePackageGroup, DeletePackageGroup, GetAssociatedPackageGroup, GroupRef,
+    ListAllowedRepositoriesForGroup, ListAssociatedPackages, ListPackageGroups,
+    ListSubPackageGroups, UpdatePackageGroup, UpdatePackageGroupOriginConfiguration,
+};
+
 use crate::error::ApiError;
-use crate::extract::{AwsJson, AwsQuery};
-use crate::params::{self, Checks, DomainRef};
+use crate::params::{self, DomainRef, Paging};
 use crate::state::AppState;
-use crate::store::groups::{DomainGroups, GroupRow, OriginChanges};
+use crate::store::groups::{DomainGroups, GroupRow};
 use axum::Json;
-use axum::extract::State;
 use std::collections::BTreeMap;
 use wharf_core::api::{
     self, AllowedRepositoryUpdateType, PackageGroupDescription, PackageGroupOriginConfiguration,
     PackageGroupOriginRestriction, PackageGroupReference,
 };
-use wharf_core::error::FieldError;
-use wharf_core::groups::{
-    GroupSet, OriginRestrictionMode, OriginRestrictionType, PackageGroupPattern,
-};
-use wharf_core::names::{RepositoryName, escape_other_category, is_other_category};
+use wharf_core::groups::{GroupSet, OriginRestrictionType};
 
 /// Most allowed-repository entries one UpdatePackageGroupOriginConfiguration may change.
 pub const MAX_LIST_CHANGES: usize = 100;
@@ -92,139 +94,94 @@ fn described(
     Ok(describe(state, d, &groups.set, groups.get(pattern)?))
 }
 
-/// Checks `contactInfo` / `description`: at most 1000 characters, no `\p{C}`.
-fn text(c: &mut Checks, value: &Option<String>, field: &str) -> Option<String> {
-    let v = value.as_ref()?;
-    if v.chars().count() > 1000 {
-        c.push(FieldError::constraint(
-            field,
-            &escape_other_category(v),
-            "have length less than or equal to 1000",
-        ));
-    } else if v.chars().any(is_other_category) {
-        c.push(FieldError::constraint(
-            field,
-            &escape_other_category(v),
-            "satisfy regular expression pattern: \\P{C}*",
-        ));
-    }
-    Some(v.clone())
+/// A page of `items` after the token's key, and the next token.
+fn page<T>(paging: &Paging, items: Vec<(String, T)>) -> (Vec<T>, Option<String>) {
+    let mut rest: Vec<(String, T)> = items
+        .into_iter()
+        .filter(|(k, _)| paging.after.as_ref().is_none_or(|a| k > a))
+        .collect();
+    let next = (rest.len() > paging.limit).then(|| {
+        rest.truncate(paging.limit);
+        params::encode_token(&rest.last().expect("a full page").0)
+    });
+    (rest.into_iter().map(|(_, v)| v).collect(), next)
 }
 
-fn pattern(c: &mut Checks, value: &Option<String>) -> Option<PackageGroupPattern> {
-    c.required(value, "packageGroup", PackageGroupPattern::parse_as)
-}
-
-fn domain_and_group(
-    state: &AppState,
-    q: &api::PackageGroupQuery,
-) -> Result<(DomainRef, PackageGroupPattern), ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let p = pattern(&mut c, &q.package_group);
-    c.finish()?;
-    Ok((params::validated(d)?, params::validated(p)?))
+/// The domain's groups.
+async fn groups_in(state: &AppState, d: &DomainRef) -> Result<DomainGroups, ApiError> {
+    Ok(state
+        .store
+        .package_groups(&d.owner, d.name.as_str())
+        .await?)
 }
 
 /// `POST /v1/package-group`.
 pub async fn create_package_group(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::CreatePackageGroupQuery>,
-    AwsJson(b): AwsJson<api::CreatePackageGroupBody>,
+    state: AppState,
+    CreatePackageGroup(w): CreatePackageGroup,
 ) -> Result<Json<api::CreatePackageGroupResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let p = pattern(&mut c, &b.package_group);
-    let contact = text(&mut c, &b.contact_info, "contactInfo");
-    let description = text(&mut c, &b.description, "description");
-    if b.tags.as_ref().is_some_and(|t| t.len() > 200) {
-        c.push(FieldError::rule(
-            "tags",
-            "Member must have length less than or equal to 200",
-        ));
-    }
-    c.finish()?;
-    let (d, p) = (params::validated(d)?, params::validated(p)?);
-    // Checked before anything is created, so bad tags create nothing.
-    let tags = super::tags::creation_tags(&b.tags)?;
+    let (d, p) = (&w.group.domain, &w.group.pattern);
     let groups = state
         .store
         .create_package_group(
             &d.owner,
             d.name.as_str(),
-            &p,
-            contact.as_deref(),
-            description.as_deref(),
+            p,
+            w.contact.as_deref(),
+            w.description.as_deref(),
         )
         .await?;
     // Always written, so a group re-created under an old pattern starts without old tags.
     state
         .store
-        .replace_tags(&tag_key(&state, &d, p.as_str())?, &tags)
+        .replace_tags(&tag_key(&state, d, p.as_str())?, &w.tags)
         .await?;
     Ok(Json(api::PackageGroupResult {
-        package_group: Some(described(&state, &d, &groups, p.as_str())?),
+        package_group: Some(described(&state, d, &groups, p.as_str())?),
     }))
 }
 
 /// `GET /v1/package-group`.
 pub async fn describe_package_group(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::DescribePackageGroupQuery>,
+    state: AppState,
+    GroupRef { domain: d, pattern }: GroupRef,
 ) -> Result<Json<api::DescribePackageGroupResult>, ApiError> {
-    let (d, p) = domain_and_group(&state, &q)?;
-    let groups = state
-        .store
-        .package_groups(&d.owner, d.name.as_str())
-        .await?;
+    let groups = groups_in(&state, &d).await?;
     Ok(Json(api::PackageGroupResult {
-        package_group: Some(described(&state, &d, &groups, p.as_str())?),
+        package_group: Some(described(&state, &d, &groups, pattern.as_str())?),
     }))
 }
 
 /// `PUT /v1/package-group`.
 pub async fn update_package_group(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::UpdatePackageGroupQuery>,
-    AwsJson(b): AwsJson<api::UpdatePackageGroupBody>,
+    state: AppState,
+    UpdatePackageGroup(w): UpdatePackageGroup,
 ) -> Result<Json<api::UpdatePackageGroupResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let p = pattern(&mut c, &b.package_group);
-    let contact = text(&mut c, &b.contact_info, "contactInfo");
-    let description = text(&mut c, &b.description, "description");
-    c.finish()?;
-    let (d, p) = (params::validated(d)?, params::validated(p)?);
+    let (d, p) = (&w.group.domain, &w.group.pattern);
     let groups = state
         .store
         .update_package_group(
             &d.owner,
             d.name.as_str(),
-            &p,
-            contact.as_deref(),
-            description.as_deref(),
+            p,
+            w.contact.as_deref(),
+            w.description.as_deref(),
         )
         .await?;
     Ok(Json(api::PackageGroupResult {
-        package_group: Some(described(&state, &d, &groups, p.as_str())?),
+        package_group: Some(described(&state, d, &groups, p.as_str())?),
     }))
 }
 
 /// `DELETE /v1/package-group`.
 pub async fn delete_package_group(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::DeletePackageGroupQuery>,
+    state: AppState,
+    DeletePackageGroup(GroupRef {
+        domain: d,
+        pattern: p,
+    }): DeletePackageGroup,
 ) -> Result<Json<api::DeletePackageGroupResult>, ApiError> {
-    let (d, p) = domain_and_group(&state, &q)?;
-    if p.is_root() {
-        return Err(ApiError::validation(
-            "1 validation error detected: Value '/*' at 'packageGroup' failed to satisfy constraint: the root package group cannot be deleted",
-        ));
-    }
-    let before = state
-        .store
-        .package_groups(&d.owner, d.name.as_str())
-        .await?;
+    let before = groups_in(&state, &d).await?;
     let described = described(&state, &d, &before, p.as_str())?;
     state
         .store
@@ -239,97 +196,15 @@ pub async fn delete_package_group(
     }))
 }
 
-fn restriction_type(c: &mut Checks, field: &str, value: &str) -> Option<OriginRestrictionType> {
-    let t = OriginRestrictionType::parse(value);
-    if t.is_none() {
-        c.push(FieldError::constraint(
-            field,
-            &escape_other_category(value),
-            "satisfy enum value set: [EXTERNAL_UPSTREAM, INTERNAL_UPSTREAM, PUBLISH]",
-        ));
-    }
-    t
-}
-
-fn entries(
-    c: &mut Checks,
-    field: &str,
-    list: &Option<Vec<api::PackageGroupAllowedRepository>>,
-) -> Vec<(OriginRestrictionType, String)> {
-    let mut out = Vec::new();
-    for e in list.iter().flatten() {
-        let ty = match &e.origin_restriction_type {
-            None => {
-                c.push(FieldError::missing(&format!(
-                    "{field}.member.originRestrictionType"
-                )));
-                None
-            }
-            Some(t) => restriction_type(c, &format!("{field}.member.originRestrictionType"), t),
-        };
-        let repo = c.required(
-            &e.repository_name,
-            &format!("{field}.member.repositoryName"),
-            RepositoryName::parse_as,
-        );
-        if let (Some(t), Some(r)) = (ty, repo) {
-            out.push((t, r.to_string()));
-        }
-    }
-    out
-}
-
 /// `PUT /v1/package-group-origin-configuration`.
 pub async fn update_package_group_origin_configuration(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::UpdatePackageGroupOriginConfigurationQuery>,
-    AwsJson(b): AwsJson<api::UpdatePackageGroupOriginConfigurationBody>,
+    state: AppState,
+    op: UpdatePackageGroupOriginConfiguration,
 ) -> Result<Json<api::UpdatePackageGroupOriginConfigurationResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let p = pattern(&mut c, &q.package_group);
-    let mut changes = OriginChanges::default();
-    for (k, v) in b.restrictions.iter().flatten() {
-        let ty = restriction_type(&mut c, "restrictions.key", k);
-        let mode = OriginRestrictionMode::parse(v);
-        if mode.is_none() {
-            c.push(FieldError::constraint(
-                "restrictions.value",
-                &escape_other_category(v),
-                "satisfy enum value set: [ALLOW, ALLOW_SPECIFIC_REPOSITORIES, BLOCK, INHERIT]",
-            ));
-        }
-        if let (Some(t), Some(m)) = (ty, mode) {
-            if m == OriginRestrictionMode::Inherit && p.as_ref().is_some_and(|p| p.is_root()) {
-                c.push(FieldError::rule(
-                    "restrictions",
-                    format!("The root package group /* cannot inherit: {t} must be ALLOW, BLOCK or ALLOW_SPECIFIC_REPOSITORIES"),
-                ));
-            }
-            changes.modes.insert(t, m);
-        }
-    }
-    changes.remove = entries(
-        &mut c,
-        "removeAllowedRepositories",
-        &b.remove_allowed_repositories,
-    );
-    changes.add = entries(
-        &mut c,
-        "addAllowedRepositories",
-        &b.add_allowed_repositories,
-    );
-    if changes.remove.len() + changes.add.len() > MAX_LIST_CHANGES {
-        c.push(FieldError::rule(
-            "addAllowedRepositories",
-            format!("At most {MAX_LIST_CHANGES} allowed-repository entries can be added and removed in one call"),
-        ));
-    }
-    c.finish()?;
-    let (d, p) = (params::validated(d)?, params::validated(p)?);
+    let (d, p, changes) = (&op.group.domain, &op.group.pattern, &op.changes);
     let groups = state
         .store
-        .update_package_group_origin(&d.owner, d.name.as_str(), &p, &changes)
+        .update_package_group_origin(&d.owner, d.name.as_str(), p, changes)
         .await?;
     let mut updates: BTreeMap<
         OriginRestrictionType,
@@ -349,54 +224,25 @@ pub async fn update_package_group_origin_configuration(
         }
     }
     Ok(Json(api::UpdatePackageGroupOriginConfigurationResult {
-        package_group: Some(described(&state, &d, &groups, p.as_str())?),
+        package_group: Some(described(&state, d, &groups, p.as_str())?),
         allowed_repository_updates: Some(updates),
     }))
 }
 
-/// A page of `items` after the token's key, and the next token.
-fn page<T>(
-    c: &mut Checks,
-    token: &Option<String>,
-    max: &Option<String>,
-    items: Vec<(String, T)>,
-) -> (Vec<T>, Option<String>) {
-    let limit = params::max_results(c, max) as usize;
-    let after: Option<String> = params::decode_token(c, token);
-    let mut rest: Vec<(String, T)> = items
-        .into_iter()
-        .filter(|(k, _)| after.as_ref().is_none_or(|a| k > a))
-        .collect();
-    let next = (rest.len() > limit).then(|| {
-        rest.truncate(limit);
-        params::encode_token(&rest.last().expect("a full page").0)
-    });
-    (rest.into_iter().map(|(_, v)| v).collect(), next)
-}
-
 /// `POST /v1/package-groups`.
 pub async fn list_package_groups(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListPackageGroupsQuery>,
+    state: AppState,
+    op: ListPackageGroups,
 ) -> Result<Json<api::ListPackageGroupsResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let prefix = text(&mut c, &q.prefix, "prefix").unwrap_or_default();
-    c.finish()?;
-    let d = params::validated(d)?;
-    let groups = state
-        .store
-        .package_groups(&d.owner, d.name.as_str())
-        .await?;
+    let d = &op.domain;
+    let groups = groups_in(&state, d).await?;
     let items = groups
         .rows
         .iter()
-        .filter(|(p, _)| p.starts_with(&prefix))
-        .map(|(p, row)| (p.clone(), describe(&state, &d, &groups.set, row)))
+        .filter(|(p, _)| p.starts_with(&op.prefix))
+        .map(|(p, row)| (p.clone(), describe(&state, d, &groups.set, row)))
         .collect();
-    let mut c = Checks::default();
-    let (list, next_token) = page(&mut c, &q.next_token, &q.max_results, items);
-    c.finish()?;
+    let (list, next_token) = page(&op.paging, items);
     Ok(Json(api::PackageGroupsPage {
         package_groups: Some(list),
         next_token,
@@ -405,34 +251,25 @@ pub async fn list_package_groups(
 
 /// `POST /v1/package-groups/sub-groups`: direct children only.
 pub async fn list_sub_package_groups(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListSubPackageGroupsQuery>,
+    state: AppState,
+    op: ListSubPackageGroups,
 ) -> Result<Json<api::ListSubPackageGroupsResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let p = pattern(&mut c, &q.package_group);
-    c.finish()?;
-    let (d, p) = (params::validated(d)?, params::validated(p)?);
-    let groups = state
-        .store
-        .package_groups(&d.owner, d.name.as_str())
-        .await?;
+    let (d, p) = (&op.group.domain, &op.group.pattern);
+    let groups = groups_in(&state, d).await?;
     groups.get(p.as_str())?;
     let items = groups
         .set
-        .children(&p)
+        .children(p)
         .into_iter()
         .map(|g| {
             let row = &groups.rows[g.pattern.as_str()];
             (
                 g.pattern.as_str().to_owned(),
-                describe(&state, &d, &groups.set, row),
+                describe(&state, d, &groups.set, row),
             )
         })
         .collect();
-    let mut c = Checks::default();
-    let (list, next_token) = page(&mut c, &q.next_token, &q.max_results, items);
-    c.finish()?;
+    let (list, next_token) = page(&op.paging, items);
     Ok(Json(api::PackageGroupsPage {
         package_groups: Some(list),
         next_token,
@@ -441,22 +278,14 @@ pub async fn list_sub_package_groups(
 
 /// `GET /v1/get-associated-package-group`: needs no stored package (the root always matches).
 pub async fn get_associated_package_group(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::GetAssociatedPackageGroupQuery>,
+    state: AppState,
+    GetAssociatedPackageGroup { domain: d, package }: GetAssociatedPackageGroup,
 ) -> Result<Json<api::GetAssociatedPackageGroupResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let coord = params::package(&mut c, &q.format, &q.namespace, &q.package);
-    c.finish()?;
-    let (d, coord) = (params::validated(d)?, params::validated(coord)?);
-    let groups = state
-        .store
-        .package_groups(&d.owner, d.name.as_str())
-        .await?;
+    let groups = groups_in(&state, &d).await?;
     let (group, association) = groups.set.associated(
-        coord.format,
-        coord.namespace.as_ref().map(|n| n.as_str()),
-        coord.name.as_str(),
+        package.format,
+        package.namespace.as_ref().map(|n| n.as_str()),
+        package.name.as_str(),
     );
     Ok(Json(api::GetAssociatedPackageGroupResult {
         package_group: Some(described(&state, &d, &groups, group.pattern.as_str())?),
@@ -466,41 +295,20 @@ pub async fn get_associated_package_group(
 
 /// `GET /v1/package-group-allowed-repositories`: the group's own list, sorted.
 pub async fn list_allowed_repositories_for_group(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListAllowedRepositoriesForGroupQuery>,
+    state: AppState,
+    op: ListAllowedRepositoriesForGroup,
 ) -> Result<Json<api::ListAllowedRepositoriesForGroupResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let p = pattern(&mut c, &q.package_group);
-    let ty = match &q.origin_restriction_type {
-        None => {
-            c.push(FieldError::missing("originRestrictionType"));
-            None
-        }
-        Some(t) => restriction_type(&mut c, "originRestrictionType", t),
-    };
-    c.finish()?;
-    let (d, p, ty) = (
-        params::validated(d)?,
-        params::validated(p)?,
-        params::validated(ty)?,
-    );
-    let groups = state
-        .store
-        .package_groups(&d.owner, d.name.as_str())
-        .await?;
-    let row = groups.get(p.as_str())?;
+    let groups = groups_in(&state, &op.group.domain).await?;
+    let row = groups.get(op.group.pattern.as_str())?;
     let items = row
         .config
         .allowed
-        .get(&ty)
+        .get(&op.restriction)
         .into_iter()
         .flatten()
         .map(|r| (r.clone(), r.clone()))
         .collect();
-    let mut c = Checks::default();
-    let (list, next_token) = page(&mut c, &q.next_token, &q.max_results, items);
-    c.finish()?;
+    let (list, next_token) = page(&op.paging, items);
     Ok(Json(api::ListAllowedRepositoriesForGroupResult {
         allowed_repositories: Some(list),
         next_token,
@@ -510,29 +318,14 @@ pub async fn list_allowed_repositories_for_group(
 /// `GET /v1/list-associated-packages`: the distinct packages stored in the domain whose group
 /// is this one (with `preview=true`, as if the group existed).
 pub async fn list_associated_packages(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListAssociatedPackagesQuery>,
+    state: AppState,
+    op: ListAssociatedPackages,
 ) -> Result<Json<api::ListAssociatedPackagesResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let p = pattern(&mut c, &q.package_group);
-    let preview = match q.preview.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            c.push(FieldError::constraint("preview", other, "be true or false"));
-            false
-        }
-    };
-    c.finish()?;
-    let (d, p) = (params::validated(d)?, params::validated(p)?);
-    let groups = state
-        .store
-        .package_groups(&d.owner, d.name.as_str())
-        .await?;
+    let (d, p) = (&op.group.domain, &op.group.pattern);
+    let groups = groups_in(&state, d).await?;
     let set = match groups.rows.contains_key(p.as_str()) {
         true => groups.set.clone(),
-        false if preview => {
+        false if op.preview => {
             let mut all: Vec<_> = groups.set.groups().to_vec();
             all.push(wharf_core::groups::GroupConfig::new(p.clone()));
             GroupSet::new(all)
@@ -558,9 +351,7 @@ pub async fn list_associated_packages(
         .enumerate()
         .map(|(i, v)| (format!("{i:010}"), v))
         .collect();
-    let mut c = Checks::default();
-    let (list, next_token) = page(&mut c, &q.next_token, &q.max_results, keyed);
-    c.finish()?;
+    let (list, next_token) = page(&op.paging, keyed);
     Ok(Json(api::ListAssociatedPackagesResult {
         packages: Some(list),
         next_token,

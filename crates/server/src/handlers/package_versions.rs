@@ -2,95 +2,106 @@
 //! GetPackageVersionAsset, UpdatePackageVersionsStatus, DeletePackageVersions,
 //! DisposePackageVersions.
 
-use super::packages::checked;
+mod batch;
+
+pub use batch::{
+    DeletePackageVersions, DisposePackageVersions, UpdatePackageVersionsStatus, VersionsBatch,
+    delete_package_versions, dispose_package_versions, update_package_versions_status,
+};
+
+use super::packages::target;
+use crate::authz::Target;
 use crate::error::ApiError;
-use crate::extract::{AwsJson, AwsQuery};
-use crate::params::{self, Checks};
+use crate::operation::{Cx, NoBody, Operation};
+use crate::params::{self, Checks, PackageRef, package_query};
 use crate::state::AppState;
 use crate::store::VersionQuery;
 use crate::store::assets::AssetKey;
-use crate::store::batch::{BatchOp, Selection};
 use axum::Json;
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use futures::TryStreamExt;
-use std::collections::BTreeMap;
-use wharf_core::api::{
-    self, LicenseInfo, PackageVersionOriginType, PackageVersionSummary, PackageVersionsOutcome,
-};
+use wharf_core::api::{self, LicenseInfo, PackageVersionOriginType, PackageVersionSummary};
 use wharf_core::error::FieldError;
-use wharf_core::names::{PackageFormat, PackageVersionStatus};
+use wharf_core::names::{AssetName, PackageFormat, PackageVersion, PackageVersionStatus};
 
-/// The members that name a package, taken from any version-level query struct (they all share
-/// `domain`, `domain-owner`, `repository`, `format`, `namespace` and `package`).
-macro_rules! package_query {
-    ($q:expr) => {
-        api::PackageQuery {
-            domain: $q.domain.clone(),
-            domain_owner: $q.domain_owner.clone(),
-            repository: $q.repository.clone(),
-            format: $q.format.clone(),
-            namespace: $q.namespace.clone(),
-            package: $q.package.clone(),
-        }
-    };
+/// ListPackageVersions, read and checked.
+pub struct ListPackageVersions {
+    package: PackageRef,
+    query: VersionQuery,
+}
+
+impl Operation for ListPackageVersions {
+    type Query = api::ListPackageVersionsQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let package = PackageRef::parse(cx, package_query!(q), NoBody)?;
+        let mut c = Checks::default();
+        let status = c
+            .optional(&q.status, "status", PackageVersionStatus::parse_as)
+            .flatten();
+        let newest_first = match q.sort_by.as_deref() {
+            None => false,
+            Some("PUBLISHED_TIME") => true,
+            Some(other) => {
+                c.push(FieldError::constraint(
+                    "sortBy",
+                    other,
+                    "satisfy enum value set: [PUBLISHED_TIME]",
+                ));
+                false
+            }
+        };
+        let origin_type = match q.origin_type.as_deref() {
+            None => None,
+            Some("INTERNAL") => Some(PackageVersionOriginType::Internal),
+            Some("EXTERNAL") => Some(PackageVersionOriginType::External),
+            Some("UNKNOWN") => Some(PackageVersionOriginType::Unknown),
+            Some(other) => {
+                c.push(FieldError::constraint(
+                    "originType",
+                    other,
+                    "satisfy enum value set: [INTERNAL, EXTERNAL, UNKNOWN]",
+                ));
+                None
+            }
+        };
+        let limit = params::max_results(&mut c, &q.max_results);
+        // The token carries the publish time's exact bits: a decimal float may not round-trip.
+        let after: Option<(u64, String)> = params::decode_token(&mut c, &q.next_token);
+        let after = after.map(|(bits, v)| (f64::from_bits(bits), v));
+        c.finish()?;
+        Ok(ListPackageVersions {
+            package,
+            query: VersionQuery {
+                status,
+                origin_type,
+                newest_first,
+                after,
+                limit,
+            },
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(&self.package))
+    }
 }
 
 /// `POST /v1/package/versions`.
 pub async fn list_package_versions(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListPackageVersionsQuery>,
+    state: AppState,
+    ListPackageVersions { package, mut query }: ListPackageVersions,
 ) -> Result<Json<api::ListPackageVersionsResult>, ApiError> {
-    let pq = package_query!(q);
-    let (d, r, p) = checked(&state, &pq)?;
-    let mut c = Checks::default();
-    let status = c
-        .optional(&q.status, "status", PackageVersionStatus::parse_as)
-        .flatten();
-    let newest_first = match q.sort_by.as_deref() {
-        None => false,
-        Some("PUBLISHED_TIME") => true,
-        Some(other) => {
-            c.push(FieldError::constraint(
-                "sortBy",
-                other,
-                "satisfy enum value set: [PUBLISHED_TIME]",
-            ));
-            false
-        }
-    };
-    let origin_type = match q.origin_type.as_deref() {
-        None => None,
-        Some("INTERNAL") => Some(PackageVersionOriginType::Internal),
-        Some("EXTERNAL") => Some(PackageVersionOriginType::External),
-        Some("UNKNOWN") => Some(PackageVersionOriginType::Unknown),
-        Some(other) => {
-            c.push(FieldError::constraint(
-                "originType",
-                other,
-                "satisfy enum value set: [INTERNAL, EXTERNAL, UNKNOWN]",
-            ));
-            None
-        }
-    };
-    let limit = params::max_results(&mut c, &q.max_results);
-    // The token carries the publish time's exact bits: a decimal float may not round-trip.
-    let after: Option<(u64, String)> = params::decode_token(&mut c, &q.next_token);
-    let after = after.map(|(bits, v)| (f64::from_bits(bits), v));
-    c.finish()?;
+    let (d, r, p) = (&package.repo.domain, &package.repo.name, &package.package);
     let (_, pkg) = state
         .store
-        .package(&d.owner, d.name.as_str(), r.as_str(), &p)
+        .package(&d.owner, d.name.as_str(), r.as_str(), p)
         .await?;
-    let query = VersionQuery {
-        status,
-        origin_type,
-        newest_first,
-        after,
-        limit: limit + 1,
-    };
+    let limit = query.limit;
+    query.limit = limit + 1;
     let mut rows = state.store.versions_page(pkg.id, &query).await?;
     let next_token = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
@@ -124,23 +135,58 @@ pub async fn list_package_versions(
     }))
 }
 
+/// A package version named by a query: the package's members, then `version`.
+pub(crate) fn version_ref(
+    cx: &Cx<'_>,
+    package: api::PackageQuery,
+    version: &Option<String>,
+    c: &mut Checks,
+) -> Result<(PackageRef, Option<PackageVersion>), ApiError> {
+    let package = PackageRef::parse(cx, package, NoBody)?;
+    let v = params::version(c, version, "packageVersion", Some(&package.package));
+    Ok((package, v))
+}
+
+/// DescribePackageVersion, read and checked.
+pub struct DescribePackageVersion {
+    package: PackageRef,
+    version: PackageVersion,
+}
+
+impl Operation for DescribePackageVersion {
+    type Query = api::PackageVersionQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let (package, v) = version_ref(cx, package_query!(q), &q.package_version, &mut c)?;
+        c.finish()?;
+        Ok(DescribePackageVersion {
+            package,
+            version: params::validated(v)?,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(&self.package))
+    }
+}
+
 /// `GET /v1/package/version`.
 pub async fn describe_package_version(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::PackageVersionQuery>,
+    state: AppState,
+    op: DescribePackageVersion,
 ) -> Result<Json<api::DescribePackageVersionResult>, ApiError> {
-    let (d, r, p) = checked(&state, &package_query!(q))?;
-    let mut c = Checks::default();
-    let v = params::version(&mut c, &q.package_version, "packageVersion", Some(&p));
-    c.finish()?;
+    let (d, r, p) = (
+        &op.package.repo.domain,
+        &op.package.repo.name,
+        &op.package.package,
+    );
     let (_, pkg) = state
         .store
-        .package(&d.owner, d.name.as_str(), r.as_str(), &p)
+        .package(&d.owner, d.name.as_str(), r.as_str(), p)
         .await?;
-    let (row, _) = state
-        .store
-        .version(pkg.id, &p, params::validated(v)?.as_str())
-        .await?;
+    let (row, _) = state.store.version(pkg.id, p, op.version.as_str()).await?;
     let m = &row.metadata;
     Ok(Json(api::DescribePackageVersionResult {
         package_version: api::PackageVersionDescription {
@@ -168,26 +214,53 @@ pub async fn describe_package_version(
     }))
 }
 
+/// ListPackageVersionAssets, read and checked.
+pub struct ListPackageVersionAssets {
+    package: PackageRef,
+    version: PackageVersion,
+    limit: usize,
+    after: Option<String>,
+}
+
+impl Operation for ListPackageVersionAssets {
+    type Query = api::ListPackageVersionAssetsQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let (package, v) = version_ref(cx, package_query!(q), &q.package_version, &mut c)?;
+        let limit = params::max_results(&mut c, &q.max_results) as usize;
+        let after = params::decode_token(&mut c, &q.next_token);
+        c.finish()?;
+        Ok(ListPackageVersionAssets {
+            package,
+            version: params::validated(v)?,
+            limit,
+            after,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(&self.package))
+    }
+}
+
 /// `POST /v1/package/version/assets`.
 pub async fn list_package_version_assets(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListPackageVersionAssetsQuery>,
+    state: AppState,
+    op: ListPackageVersionAssets,
 ) -> Result<Json<api::ListPackageVersionAssetsResult>, ApiError> {
-    let pq = package_query!(q);
-    let (d, r, p) = checked(&state, &pq)?;
-    let mut c = Checks::default();
-    let v = params::version(&mut c, &q.package_version, "packageVersion", Some(&p));
-    let limit = params::max_results(&mut c, &q.max_results) as usize;
-    let after: Option<String> = params::decode_token(&mut c, &q.next_token);
-    c.finish()?;
+    let (d, r, p) = (
+        &op.package.repo.domain,
+        &op.package.repo.name,
+        &op.package.package,
+    );
+    let (limit, after) = (op.limit, op.after);
     let (_, pkg) = state
         .store
-        .package(&d.owner, d.name.as_str(), r.as_str(), &p)
+        .package(&d.owner, d.name.as_str(), r.as_str(), p)
         .await?;
-    let (row, assets) = state
-        .store
-        .version(pkg.id, &p, params::validated(v)?.as_str())
-        .await?;
+    let (row, assets) = state.store.version(pkg.id, p, op.version.as_str()).await?;
     let rest: Vec<_> = assets
         .iter()
         .filter(|a| after.as_ref().is_none_or(|n| a.name > *n))
@@ -204,32 +277,53 @@ pub async fn list_package_version_assets(
     }))
 }
 
+/// GetPackageVersionAsset, read and checked.
+pub struct GetPackageVersionAsset {
+    package: PackageRef,
+    version: PackageVersion,
+    asset: AssetName,
+    revision: Option<String>,
+}
+
+impl Operation for GetPackageVersionAsset {
+    type Query = api::GetPackageVersionAssetQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let (package, v) = version_ref(cx, package_query!(q), &q.package_version, &mut c)?;
+        let name = c.required(&q.asset_name, "asset", AssetName::parse_as);
+        c.finish()?;
+        Ok(GetPackageVersionAsset {
+            package,
+            version: params::validated(v)?,
+            asset: params::validated(name)?,
+            revision: q.package_version_revision,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(&self.package))
+    }
+}
+
 /// `GET /v1/package/version/asset`: the bytes, streamed, with the version's headers.
 pub async fn get_package_version_asset(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::GetPackageVersionAssetQuery>,
+    state: AppState,
+    op: GetPackageVersionAsset,
 ) -> Result<Response, ApiError> {
-    let pq = package_query!(q);
-    let (d, r, p) = checked(&state, &pq)?;
-    let mut c = Checks::default();
-    let v = params::version(&mut c, &q.package_version, "packageVersion", Some(&p));
-    let name = c.required(
-        &q.asset_name,
-        "asset",
-        wharf_core::names::AssetName::parse_as,
+    let (d, r, p) = (
+        &op.package.repo.domain,
+        &op.package.repo.name,
+        &op.package.package,
     );
-    c.finish()?;
-    let (v, name) = (params::validated(v)?, params::validated(name)?);
+    let (v, name) = (&op.version, &op.asset);
     let (_, pkg) = state
         .store
-        .package(&d.owner, d.name.as_str(), r.as_str(), &p)
+        .package(&d.owner, d.name.as_str(), r.as_str(), p)
         .await?;
-    let (row, assets) = state.store.version(pkg.id, &p, v.as_str()).await?;
-    if let Some(want) = q
-        .package_version_revision
-        .as_ref()
-        .filter(|w| **w != row.revision)
-    {
+    let (row, assets) = state.store.version(pkg.id, p, v.as_str()).await?;
+    if let Some(want) = op.revision.as_ref().filter(|w| **w != row.revision) {
         return Err(ApiError::not_found(
             "package-version",
             v.as_str(),
@@ -272,132 +366,4 @@ pub async fn get_package_version_asset(
         }
     }
     Ok(response)
-}
-
-fn version_list(
-    c: &mut Checks,
-    versions: &Option<Vec<String>>,
-    revisions: &Option<BTreeMap<String, String>>,
-) -> Vec<String> {
-    let mut list: Vec<String> = versions.clone().unwrap_or_default();
-    for v in revisions.iter().flat_map(|m| m.keys()) {
-        if !list.contains(v) {
-            list.push(v.clone());
-        }
-    }
-    if list.is_empty() {
-        c.push(FieldError::missing("versions"));
-    } else if list.len() > 100 {
-        c.push(FieldError::constraint(
-            "versions",
-            &format!("[{} versions]", list.len()),
-            "have length less than or equal to 100",
-        ));
-    }
-    list
-}
-
-async fn run_batch(
-    state: &AppState,
-    q: &api::PackageQuery,
-    op: BatchOp,
-    versions: &Option<Vec<String>>,
-    revisions: &Option<BTreeMap<String, String>>,
-    expected: &Option<String>,
-    mut c: Checks,
-) -> Result<Json<PackageVersionsOutcome>, ApiError> {
-    let (d, r, p) = checked(state, q)?;
-    let list = version_list(&mut c, versions, revisions);
-    let expected = c
-        .optional(expected, "expectedStatus", PackageVersionStatus::parse_as)
-        .flatten();
-    c.finish()?;
-    let selection = Selection {
-        versions: list.iter().map(|v| p.format.normalize_version(v)).collect(),
-        revisions: revisions
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(v, r)| (p.format.normalize_version(&v), r))
-            .collect(),
-        expected,
-    };
-    let outcome = state
-        .store
-        .batch(&d.owner, d.name.as_str(), r.as_str(), &p, op, &selection)
-        .await?;
-    Ok(Json(outcome))
-}
-
-/// `POST /v1/package/versions/update_status`.
-pub async fn update_package_versions_status(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::PackageQuery>,
-    AwsJson(b): AwsJson<api::UpdatePackageVersionsStatusBody>,
-) -> Result<Json<PackageVersionsOutcome>, ApiError> {
-    let mut c = Checks::default();
-    let target = c.required(
-        &b.target_status,
-        "targetStatus",
-        PackageVersionStatus::parse_as,
-    );
-    let target = match target {
-        Some(
-            t @ (PackageVersionStatus::Published
-            | PackageVersionStatus::Unlisted
-            | PackageVersionStatus::Archived),
-        ) => Some(t),
-        Some(t) => {
-            c.push(FieldError::constraint("targetStatus", t.as_str(), "be one of Published, Unlisted, Archived (use DisposePackageVersions or DeletePackageVersions)"));
-            None
-        }
-        None => None,
-    };
-    let op = BatchOp::SetStatus(target.unwrap_or(PackageVersionStatus::Published));
-    run_batch(
-        &state,
-        &q,
-        op,
-        &b.versions,
-        &b.version_revisions,
-        &b.expected_status,
-        c,
-    )
-    .await
-}
-
-/// `POST /v1/package/versions/delete`.
-pub async fn delete_package_versions(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::PackageQuery>,
-    AwsJson(b): AwsJson<api::DeletePackageVersionsBody>,
-) -> Result<Json<PackageVersionsOutcome>, ApiError> {
-    run_batch(
-        &state,
-        &q,
-        BatchOp::Delete,
-        &b.versions,
-        &None,
-        &b.expected_status,
-        Checks::default(),
-    )
-    .await
-}
-
-/// `POST /v1/package/versions/dispose`.
-pub async fn dispose_package_versions(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::PackageQuery>,
-    AwsJson(b): AwsJson<api::DisposePackageVersionsBody>,
-) -> Result<Json<PackageVersionsOutcome>, ApiError> {
-    run_batch(
-        &state,
-        &q,
-        BatchOp::Dispose,
-        &b.versions,
-        &b.version_revisions,
-        &b.expected_status,
-        Checks::default(),
-    )
-    .await
 }

@@ -1,18 +1,19 @@
 //! ListPackages, DescribePackage, DeletePackage, PutPackageOriginConfiguration.
 
+use crate::authz::Target;
 use crate::error::ApiError;
-use crate::extract::{AwsJson, AwsQuery};
-use crate::params::{self, Checks, DomainRef};
+use crate::extract::AwsJson;
+use crate::operation::{Cx, NoBody, Operation};
+use crate::params::{self, Checks, PackageRef, RepositoryRef};
 use crate::state::AppState;
 use crate::store::{PackageFilter, PackageRow};
 use axum::Json;
-use axum::extract::State;
 use wharf_core::api::{
     self, AllowPublish, AllowUpstream, PackageOriginConfiguration, PackageOriginRestrictions,
     PackageSummary,
 };
 use wharf_core::error::FieldError;
-use wharf_core::names::{PackageCoordinate, PackageFormat, RepositoryName};
+use wharf_core::names::PackageFormat;
 
 fn origin(p: &PackageRow) -> PackageOriginConfiguration {
     PackageOriginConfiguration {
@@ -40,21 +41,25 @@ fn summary(p: &PackageRow) -> PackageSummary {
     }
 }
 
-/// Checks the members that name one package in one repository.
-pub(crate) fn checked(
-    state: &AppState,
-    q: &api::PackageQuery,
-) -> Result<(DomainRef, RepositoryName, PackageCoordinate), ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let r = params::repository(&mut c, &q.repository);
-    let p = params::package(&mut c, &q.format, &q.namespace, &q.package);
-    c.finish()?;
-    Ok((
-        params::validated(d)?,
-        params::validated(r)?,
-        params::validated(p)?,
-    ))
+impl Operation for PackageRef {
+    type Query = api::PackageQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let p = params::package_ref(&mut c, cx.account(), &q);
+        c.finish()?;
+        params::validated(p)
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(self))
+    }
+}
+
+/// The identifiers of a request on one package.
+pub(crate) fn target(p: &PackageRef) -> Target {
+    Target::package(&p.repo.domain, &p.repo.name, &p.package)
 }
 
 fn allow_block(c: &mut Checks, field: &str, v: &Option<String>) -> Option<String> {
@@ -72,35 +77,60 @@ fn allow_block(c: &mut Checks, field: &str, v: &Option<String>) -> Option<String
     }
 }
 
+/// ListPackages, read and checked.
+pub struct ListPackages {
+    repo: RepositoryRef,
+    filter: PackageFilter,
+    limit: i64,
+    after: Option<(String, String, String)>,
+}
+
+impl Operation for ListPackages {
+    type Query = api::ListPackagesQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let r = cx.repository(&mut c, &q.domain, &q.domain_owner, &q.repository);
+        let format = c
+            .optional(&q.format, "format", PackageFormat::parse_as)
+            .flatten();
+        let limit = params::max_results(&mut c, &q.max_results);
+        let after = params::decode_token(&mut c, &q.next_token);
+        let filter = PackageFilter {
+            format,
+            namespace_prefix: q.namespace.clone(),
+            name_prefix: q.package_prefix.clone(),
+            publish: allow_block(&mut c, "publish", &q.publish),
+            upstream: allow_block(&mut c, "upstream", &q.upstream),
+        };
+        c.finish()?;
+        Ok(ListPackages {
+            repo: params::validated(r)?,
+            filter,
+            limit,
+            after,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::repository(&self.repo.domain, &self.repo.name))
+    }
+}
+
 /// `POST /v1/packages`.
 pub async fn list_packages(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListPackagesQuery>,
+    state: AppState,
+    op: ListPackages,
 ) -> Result<Json<api::ListPackagesResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let r = params::repository(&mut c, &q.repository);
-    let format = c
-        .optional(&q.format, "format", PackageFormat::parse_as)
-        .flatten();
-    let limit = params::max_results(&mut c, &q.max_results);
-    let after: Option<(String, String, String)> = params::decode_token(&mut c, &q.next_token);
-    let filter = PackageFilter {
-        format,
-        namespace_prefix: q.namespace.clone(),
-        name_prefix: q.package_prefix.clone(),
-        publish: allow_block(&mut c, "publish", &q.publish),
-        upstream: allow_block(&mut c, "upstream", &q.upstream),
-    };
-    c.finish()?;
-    let (d, r) = (params::validated(d)?, params::validated(r)?);
+    let (d, r, limit) = (&op.repo.domain, &op.repo.name, op.limit);
     let repo = state
         .store
         .repository(&d.owner, d.name.as_str(), r.as_str())
         .await?;
     let mut rows = state
         .store
-        .packages(repo.id, &filter, after, limit + 1)
+        .packages(repo.id, &op.filter, op.after, limit + 1)
         .await?;
     let next_token = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
@@ -119,10 +149,10 @@ pub async fn list_packages(
 
 /// `GET /v1/package`.
 pub async fn describe_package(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::PackageQuery>,
+    state: AppState,
+    PackageRef { repo, package: p }: PackageRef,
 ) -> Result<Json<api::DescribePackageResult>, ApiError> {
-    let (d, r, p) = checked(&state, &q)?;
+    let (d, r) = (&repo.domain, &repo.name);
     let (_, row) = state
         .store
         .package(&d.owner, d.name.as_str(), r.as_str(), &p)
@@ -139,10 +169,10 @@ pub async fn describe_package(
 
 /// `DELETE /v1/package`.
 pub async fn delete_package(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::PackageQuery>,
+    state: AppState,
+    PackageRef { repo, package: p }: PackageRef,
 ) -> Result<Json<api::DeletePackageResult>, ApiError> {
-    let (d, r, p) = checked(&state, &q)?;
+    let (d, r) = (&repo.domain, &repo.name);
     let row = state
         .store
         .delete_package(&d.owner, d.name.as_str(), r.as_str(), &p)
@@ -152,33 +182,61 @@ pub async fn delete_package(
     }))
 }
 
+/// PutPackageOriginConfiguration, read and checked.
+pub struct PutPackageOriginConfiguration {
+    package: PackageRef,
+    publish: String,
+    upstream: String,
+}
+
+impl Operation for PutPackageOriginConfiguration {
+    type Query = api::PackageQuery;
+    type Body = AwsJson<api::PutPackageOriginConfigurationBody>;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, AwsJson(b): Self::Body) -> Result<Self, ApiError> {
+        let package = PackageRef::parse(cx, q, NoBody)?;
+        let mut c = Checks::default();
+        let restrictions = b.restrictions.unwrap_or_default();
+        let publish = allow_block(&mut c, "restrictions.publish", &restrictions.publish);
+        let upstream = allow_block(&mut c, "restrictions.upstream", &restrictions.upstream);
+        if publish.is_none() && restrictions.publish.is_none() {
+            c.push(FieldError::missing("restrictions.publish"));
+        }
+        if upstream.is_none() && restrictions.upstream.is_none() {
+            c.push(FieldError::missing("restrictions.upstream"));
+        }
+        c.finish()?;
+        Ok(PutPackageOriginConfiguration {
+            package,
+            publish: params::validated(publish)?,
+            upstream: params::validated(upstream)?,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(&self.package))
+    }
+}
+
 /// `POST /v1/package`.
 pub async fn put_package_origin_configuration(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::PackageQuery>,
-    AwsJson(b): AwsJson<api::PutPackageOriginConfigurationBody>,
+    state: AppState,
+    op: PutPackageOriginConfiguration,
 ) -> Result<Json<api::PutPackageOriginConfigurationResult>, ApiError> {
-    let (d, r, p) = checked(&state, &q)?;
-    let mut c = Checks::default();
-    let restrictions = b.restrictions.unwrap_or_default();
-    let publish = allow_block(&mut c, "restrictions.publish", &restrictions.publish);
-    let upstream = allow_block(&mut c, "restrictions.upstream", &restrictions.upstream);
-    if publish.is_none() && restrictions.publish.is_none() {
-        c.push(FieldError::missing("restrictions.publish"));
-    }
-    if upstream.is_none() && restrictions.upstream.is_none() {
-        c.push(FieldError::missing("restrictions.upstream"));
-    }
-    c.finish()?;
+    let (d, r, p) = (
+        &op.package.repo.domain,
+        &op.package.repo.name,
+        &op.package.package,
+    );
     let row = state
         .store
         .put_origin_configuration(
             &d.owner,
             d.name.as_str(),
             r.as_str(),
-            &p,
-            &params::validated(publish)?,
-            &params::validated(upstream)?,
+            p,
+            &op.publish,
+            &op.upstream,
         )
         .await?;
     Ok(Json(api::PutPackageOriginConfigurationResult {

@@ -4,16 +4,16 @@
 //! gives a new revision, which `policyRevision` must match when given (`ConflictException`).
 
 use super::arn;
+use crate::authz::Target;
 use crate::error::ApiError;
-use crate::extract::{AwsJson, AwsQuery};
-use crate::params::{self, Checks, DomainRef};
+use crate::extract::AwsJson;
+use crate::operation::{Cx, NoBody, NoQuery, Operation};
+use crate::params::{self, Checks, DomainRef, RepositoryRef};
 use crate::state::AppState;
 use crate::store::iam::{PolicyRow, PolicyTarget};
 use axum::Json;
-use axum::extract::State;
 use wharf_core::api::{self, ResourcePolicy, ResourcePolicyResult};
 use wharf_core::error::FieldError;
-use wharf_core::names::RepositoryName;
 use wharf_policy::PolicyDocument;
 
 /// The longest `policyDocument` the model accepts.
@@ -73,52 +73,61 @@ fn parse(document: &str) -> Result<(), ApiError> {
         .map_err(|e| ApiError::validation(e.to_string()))
 }
 
-fn repository_checked(
-    state: &AppState,
-    domain: &Option<String>,
-    owner: &Option<String>,
-    repository: &Option<String>,
-    c: &mut Checks,
-) -> (Option<DomainRef>, Option<RepositoryName>) {
-    let d = params::domain(c, &state.config.account_id, domain, owner);
-    let r = params::repository(c, repository);
-    (d, r)
+/// PutDomainPermissionsPolicy, read and checked (every member travels in the body).
+pub struct PutDomainPermissionsPolicy {
+    domain: DomainRef,
+    revision: Option<String>,
+    document: String,
+}
+
+impl Operation for PutDomainPermissionsPolicy {
+    type Query = NoQuery;
+    type Body = AwsJson<api::PutDomainPermissionsPolicyBody>;
+
+    fn parse(cx: &Cx<'_>, _: NoQuery, AwsJson(b): Self::Body) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let d = cx.domain(&mut c, &b.domain, &b.domain_owner);
+        let revision = revision(&mut c, &b.policy_revision);
+        let doc = document(&mut c, &b.policy_document);
+        c.finish()?;
+        let (domain, document) = (params::validated(d)?, params::validated(doc)?);
+        parse(&document)?;
+        Ok(PutDomainPermissionsPolicy {
+            domain,
+            revision,
+            document,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::domain(&self.domain))
+    }
 }
 
 /// `PUT /v1/domain/permissions/policy` (every member in the body).
 pub async fn put_domain_permissions_policy(
-    State(state): State<AppState>,
-    AwsJson(b): AwsJson<api::PutDomainPermissionsPolicyBody>,
+    state: AppState,
+    op: PutDomainPermissionsPolicy,
 ) -> Result<Json<ResourcePolicyResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &b.domain, &b.domain_owner);
-    let rev = revision(&mut c, &b.policy_revision);
-    let doc = document(&mut c, &b.policy_document);
-    c.finish()?;
-    let (d, doc) = (params::validated(d)?, params::validated(doc)?);
-    parse(&doc)?;
+    let d = &op.domain;
     let p = state
         .store
         .put_resource_policy(
             &d.owner,
             d.name.as_str(),
             PolicyTarget::Domain,
-            &doc,
-            rev.as_deref(),
+            &op.document,
+            op.revision.as_deref(),
         )
         .await?;
-    Ok(Json(result(&state, &d, None, p)))
+    Ok(Json(result(&state, d, None, p)))
 }
 
 /// `GET /v1/domain/permissions/policy`.
 pub async fn get_domain_permissions_policy(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::DomainQuery>,
+    state: AppState,
+    d: DomainRef,
 ) -> Result<Json<ResourcePolicyResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    c.finish()?;
-    let d = params::validated(d)?;
     let p = state
         .store
         .resource_policy(&d.owner, d.name.as_str(), PolicyTarget::Domain)
@@ -127,67 +136,105 @@ pub async fn get_domain_permissions_policy(
     Ok(Json(result(&state, &d, None, p)))
 }
 
+/// DeleteDomainPermissionsPolicy, read and checked.
+pub struct DeleteDomainPermissionsPolicy {
+    domain: DomainRef,
+    revision: Option<String>,
+}
+
+impl Operation for DeleteDomainPermissionsPolicy {
+    type Query = api::DeleteDomainPermissionsPolicyQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let d = cx.domain(&mut c, &q.domain, &q.domain_owner);
+        let revision = revision(&mut c, &q.policy_revision);
+        c.finish()?;
+        Ok(DeleteDomainPermissionsPolicy {
+            domain: params::validated(d)?,
+            revision,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::domain(&self.domain))
+    }
+}
+
 /// `DELETE /v1/domain/permissions/policy`.
 pub async fn delete_domain_permissions_policy(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::DeleteDomainPermissionsPolicyQuery>,
+    state: AppState,
+    op: DeleteDomainPermissionsPolicy,
 ) -> Result<Json<ResourcePolicyResult>, ApiError> {
-    let mut c = Checks::default();
-    let d = params::domain(&mut c, &state.config.account_id, &q.domain, &q.domain_owner);
-    let rev = revision(&mut c, &q.policy_revision);
-    c.finish()?;
-    let d = params::validated(d)?;
+    let d = &op.domain;
     let p = state
         .store
         .delete_resource_policy(
             &d.owner,
             d.name.as_str(),
             PolicyTarget::Domain,
-            rev.as_deref(),
+            op.revision.as_deref(),
         )
         .await?;
-    Ok(Json(result(&state, &d, None, p)))
+    Ok(Json(result(&state, d, None, p)))
+}
+
+/// PutRepositoryPermissionsPolicy, read and checked.
+pub struct PutRepositoryPermissionsPolicy {
+    repo: RepositoryRef,
+    revision: Option<String>,
+    document: String,
+}
+
+impl Operation for PutRepositoryPermissionsPolicy {
+    type Query = api::RepositoryQuery;
+    type Body = AwsJson<api::PutRepositoryPermissionsPolicyBody>;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, AwsJson(b): Self::Body) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let r = cx.repository(&mut c, &q.domain, &q.domain_owner, &q.repository);
+        let revision = revision(&mut c, &b.policy_revision);
+        let doc = document(&mut c, &b.policy_document);
+        c.finish()?;
+        let (repo, document) = (params::validated(r)?, params::validated(doc)?);
+        parse(&document)?;
+        Ok(PutRepositoryPermissionsPolicy {
+            repo,
+            revision,
+            document,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::repository(&self.repo.domain, &self.repo.name))
+    }
 }
 
 /// `PUT /v1/repository/permissions/policy`.
 pub async fn put_repository_permissions_policy(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::RepositoryQuery>,
-    AwsJson(b): AwsJson<api::PutRepositoryPermissionsPolicyBody>,
+    state: AppState,
+    op: PutRepositoryPermissionsPolicy,
 ) -> Result<Json<ResourcePolicyResult>, ApiError> {
-    let mut c = Checks::default();
-    let (d, r) = repository_checked(&state, &q.domain, &q.domain_owner, &q.repository, &mut c);
-    let rev = revision(&mut c, &b.policy_revision);
-    let doc = document(&mut c, &b.policy_document);
-    c.finish()?;
-    let (d, r, doc) = (
-        params::validated(d)?,
-        params::validated(r)?,
-        params::validated(doc)?,
-    );
-    parse(&doc)?;
+    let (d, r) = (&op.repo.domain, &op.repo.name);
     let p = state
         .store
         .put_resource_policy(
             &d.owner,
             d.name.as_str(),
             PolicyTarget::Repository(r.as_str()),
-            &doc,
-            rev.as_deref(),
+            &op.document,
+            op.revision.as_deref(),
         )
         .await?;
-    Ok(Json(result(&state, &d, Some(r.as_str()), p)))
+    Ok(Json(result(&state, d, Some(r.as_str()), p)))
 }
 
 /// `GET /v1/repository/permissions/policy`.
 pub async fn get_repository_permissions_policy(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::RepositoryQuery>,
+    state: AppState,
+    RepositoryRef { domain: d, name: r }: RepositoryRef,
 ) -> Result<Json<ResourcePolicyResult>, ApiError> {
-    let mut c = Checks::default();
-    let (d, r) = repository_checked(&state, &q.domain, &q.domain_owner, &q.repository, &mut c);
-    c.finish()?;
-    let (d, r) = (params::validated(d)?, params::validated(r)?);
     let p = state
         .store
         .resource_policy(
@@ -200,26 +247,48 @@ pub async fn get_repository_permissions_policy(
     Ok(Json(result(&state, &d, Some(r.as_str()), p)))
 }
 
+/// DeleteRepositoryPermissionsPolicy, read and checked.
+pub struct DeleteRepositoryPermissionsPolicy {
+    repo: RepositoryRef,
+    revision: Option<String>,
+}
+
+impl Operation for DeleteRepositoryPermissionsPolicy {
+    type Query = api::DeleteRepositoryPermissionsPolicyQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        let mut c = Checks::default();
+        let r = cx.repository(&mut c, &q.domain, &q.domain_owner, &q.repository);
+        let revision = revision(&mut c, &q.policy_revision);
+        c.finish()?;
+        Ok(DeleteRepositoryPermissionsPolicy {
+            repo: params::validated(r)?,
+            revision,
+        })
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(Target::repository(&self.repo.domain, &self.repo.name))
+    }
+}
+
 /// `DELETE /v1/repository/permissions/policies` (the model's plural path).
 pub async fn delete_repository_permissions_policy(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::DeleteRepositoryPermissionsPolicyQuery>,
+    state: AppState,
+    op: DeleteRepositoryPermissionsPolicy,
 ) -> Result<Json<ResourcePolicyResult>, ApiError> {
-    let mut c = Checks::default();
-    let (d, r) = repository_checked(&state, &q.domain, &q.domain_owner, &q.repository, &mut c);
-    let rev = revision(&mut c, &q.policy_revision);
-    c.finish()?;
-    let (d, r) = (params::validated(d)?, params::validated(r)?);
+    let (d, r) = (&op.repo.domain, &op.repo.name);
     let p = state
         .store
         .delete_resource_policy(
             &d.owner,
             d.name.as_str(),
             PolicyTarget::Repository(r.as_str()),
-            rev.as_deref(),
+            op.revision.as_deref(),
         )
         .await?;
-    Ok(Json(result(&state, &d, Some(r.as_str()), p)))
+    Ok(Json(result(&state, d, Some(r.as_str()), p)))
 }
 
 fn missing(kind: &'static str, name: &str) -> ApiError {

@@ -3,18 +3,20 @@
 //! for the readme, falls back to the tarball's `README*`; other formats have no readme and no
 //! dependencies in Wharf yet.
 
+use super::package_versions::version_ref;
+use super::packages::target;
+use crate::authz::Target;
 use crate::error::ApiError;
-use crate::extract::AwsQuery;
-use crate::params::{self, Checks, DomainRef};
+use crate::operation::{Cx, NoBody, Operation};
+use crate::params::{self, Checks, PackageRef, package_query};
 use crate::state::AppState;
 use crate::store::VersionRow;
 use crate::store::assets::AssetKey;
 use axum::Json;
-use axum::extract::State;
 use serde_json::Value;
 use wharf_core::api;
 use wharf_core::error::FieldError;
-use wharf_core::names::{PackageCoordinate, PackageFormat, RepositoryName};
+use wharf_core::names::{PackageCoordinate, PackageFormat, PackageVersion};
 use wharf_npm::docs;
 use wharf_npm::tarball::TarballLimits;
 
@@ -26,29 +28,78 @@ struct Found {
     tarball_sha256: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// GetPackageVersionReadme or ListPackageVersionDependencies, read and checked: one stored
+/// version.
+pub struct VersionDocs {
+    package: PackageRef,
+    version: PackageVersion,
+}
+
+impl VersionDocs {
+    fn parse(
+        cx: &Cx<'_>,
+        package: api::PackageQuery,
+        version: &Option<String>,
+        mut c: Checks,
+    ) -> Result<Self, ApiError> {
+        let (package, v) = version_ref(cx, package, version, &mut c)?;
+        c.finish()?;
+        Ok(VersionDocs {
+            package,
+            version: params::validated(v)?,
+        })
+    }
+}
+
+/// GetPackageVersionReadme, read and checked.
+pub struct GetPackageVersionReadme(VersionDocs);
+
+impl Operation for GetPackageVersionReadme {
+    type Query = api::GetPackageVersionReadmeQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        VersionDocs::parse(cx, package_query!(q), &q.package_version, Checks::default()).map(Self)
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(&self.0.package))
+    }
+}
+
+/// ListPackageVersionDependencies, read and checked.
+pub struct ListPackageVersionDependencies(VersionDocs);
+
+impl Operation for ListPackageVersionDependencies {
+    type Query = api::ListPackageVersionDependenciesQuery;
+    type Body = NoBody;
+
+    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
+        if let Some(t) = &q.next_token {
+            let mut c = Checks::default();
+            c.push(FieldError::constraint(
+                "nextToken",
+                t,
+                "be a token returned by a previous call (dependencies come in one page)",
+            ));
+            c.finish()?;
+        }
+        VersionDocs::parse(cx, package_query!(q), &q.package_version, Checks::default()).map(Self)
+    }
+
+    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
+        Ok(target(&self.0.package))
+    }
+}
+
 async fn find(
     state: &AppState,
-    domain: &Option<String>,
-    owner: &Option<String>,
-    repository: &Option<String>,
-    format: &Option<String>,
-    namespace: &Option<String>,
-    package: &Option<String>,
-    version: &Option<String>,
+    VersionDocs {
+        package: PackageRef { repo, package: p },
+        version: v,
+    }: VersionDocs,
 ) -> Result<Found, ApiError> {
-    let mut c = Checks::default();
-    let d: Option<DomainRef> = params::domain(&mut c, &state.config.account_id, domain, owner);
-    let r: Option<RepositoryName> = params::repository(&mut c, repository);
-    let p = params::package(&mut c, format, namespace, package);
-    let v = params::version(&mut c, version, "packageVersion", p.as_ref());
-    c.finish()?;
-    let (d, r, p, v) = (
-        params::validated(d)?,
-        params::validated(r)?,
-        params::validated(p)?,
-        params::validated(v)?,
-    );
+    let (d, r) = (&repo.domain, &repo.name);
     let (_, pkg) = state
         .store
         .package(&d.owner, d.name.as_str(), r.as_str(), &p)
@@ -80,20 +131,10 @@ async fn find(
 
 /// `GET /v1/package/version/readme`: `readme` is left out when the version has none.
 pub async fn get_package_version_readme(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::GetPackageVersionReadmeQuery>,
+    state: AppState,
+    GetPackageVersionReadme(docs): GetPackageVersionReadme,
 ) -> Result<Json<api::GetPackageVersionReadmeResult>, ApiError> {
-    let f = find(
-        &state,
-        &q.domain,
-        &q.domain_owner,
-        &q.repository,
-        &q.format,
-        &q.namespace,
-        &q.package,
-        &q.package_version,
-    )
-    .await?;
+    let f = find(&state, docs).await?;
     let mut readme = f.manifest.as_ref().and_then(docs::manifest_readme);
     if readme.is_none()
         && f.p.format == PackageFormat::Npm
@@ -128,29 +169,10 @@ pub async fn get_package_version_readme(
 
 /// `POST /v1/package/version/dependencies`: one page, the direct dependencies as declared.
 pub async fn list_package_version_dependencies(
-    State(state): State<AppState>,
-    AwsQuery(q): AwsQuery<api::ListPackageVersionDependenciesQuery>,
+    state: AppState,
+    ListPackageVersionDependencies(docs): ListPackageVersionDependencies,
 ) -> Result<Json<api::ListPackageVersionDependenciesResult>, ApiError> {
-    if let Some(t) = &q.next_token {
-        let mut c = Checks::default();
-        c.push(FieldError::constraint(
-            "nextToken",
-            t,
-            "be a token returned by a previous call (dependencies come in one page)",
-        ));
-        c.finish()?;
-    }
-    let f = find(
-        &state,
-        &q.domain,
-        &q.domain_owner,
-        &q.repository,
-        &q.format,
-        &q.namespace,
-        &q.package,
-        &q.package_version,
-    )
-    .await?;
+    let f = find(&state, docs).await?;
     let dependencies = f
         .manifest
         .as_ref()

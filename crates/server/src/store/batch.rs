@@ -7,10 +7,6 @@ use super::{Store, StoreResult};
 use async_trait::async_trait;
 use sqlx::Row;
 use std::collections::BTreeMap;
-use wharf_core::api::{
-    PackageVersionError, PackageVersionErrorCode as Code, PackageVersionsOutcome,
-    SuccessfulPackageVersionInfo,
-};
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus as Status};
 
 /// Which batch operation.
@@ -25,7 +21,7 @@ pub enum BatchOp {
 }
 
 /// A version's current state, as the batch decision needs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Current {
     /// Its revision.
     pub revision: String,
@@ -33,48 +29,71 @@ pub struct Current {
     pub status: Status,
 }
 
-/// Decides every version's outcome: `NOT_FOUND`, `MISMATCHED_REVISION`, `MISMATCHED_STATUS`,
-/// else success; when anything fails the others are `SKIPPED` (`version X is skipped`).
+/// Why a version of a batch was left as it is (the handler words it for the wire).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such version.
+    NotFound,
+    /// `versionRevisions` expected another revision.
+    MismatchedRevision {
+        /// The stored revision.
+        current: String,
+        /// The revision the request expected.
+        expected: String,
+    },
+    /// `expectedStatus` expected another status, or the status cannot change (Disposed and
+    /// Unfinished versions take no new status).
+    MismatchedStatus {
+        /// The stored status.
+        current: Status,
+        /// The status the request expected, if that was the mismatch.
+        expected: Option<Status>,
+    },
+    /// Another version of the batch failed, so this one was not changed either.
+    Skipped,
+}
+
+/// What a batch did (or, when anything failed, did not do) to each version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// The versions changed, with their revision and new status.
+    pub succeeded: BTreeMap<String, Current>,
+    /// The versions left as they are, and why.
+    pub failed: BTreeMap<String, Refusal>,
+}
+
+/// Decides every version's outcome: not found, mismatched revision, mismatched status, else
+/// success; when anything fails the others are skipped.
 pub fn decide(
     op: BatchOp,
     versions: &[String],
     revisions: &BTreeMap<String, String>,
     expected: Option<Status>,
     current: &BTreeMap<String, Current>,
-) -> PackageVersionsOutcome {
-    let mut out = PackageVersionsOutcome::default();
-    let fail = |code, message: String| PackageVersionError {
-        error_code: code,
-        error_message: message,
-    };
+) -> BatchOutcome {
+    let mut out = BatchOutcome::default();
     for v in versions {
         let Some(cur) = current.get(v) else {
-            out.failed_versions.insert(
-                v.clone(),
-                fail(Code::NotFound, format!("Could not find version {v}")),
-            );
+            out.failed.insert(v.clone(), Refusal::NotFound);
             continue;
         };
         if let Some(want) = revisions.get(v).filter(|r| **r != cur.revision) {
-            out.failed_versions.insert(
+            out.failed.insert(
                 v.clone(),
-                fail(
-                    Code::MismatchedRevision,
-                    format!(
-                        "current revision: {}, expected revision: {want}",
-                        cur.revision
-                    ),
-                ),
+                Refusal::MismatchedRevision {
+                    current: cur.revision.clone(),
+                    expected: want.clone(),
+                },
             );
             continue;
         }
         if let Some(e) = expected.filter(|e| *e != cur.status) {
-            out.failed_versions.insert(
+            out.failed.insert(
                 v.clone(),
-                fail(
-                    Code::MismatchedStatus,
-                    format!("current status: {}, expected status: {e}", cur.status),
-                ),
+                Refusal::MismatchedStatus {
+                    current: cur.status,
+                    expected: Some(e),
+                },
             );
             continue;
         }
@@ -82,12 +101,12 @@ pub fn decide(
             BatchOp::SetStatus(_)
                 if cur.status == Status::Disposed || cur.status == Status::Unfinished =>
             {
-                out.failed_versions.insert(
+                out.failed.insert(
                     v.clone(),
-                    fail(
-                        Code::MismatchedStatus,
-                        format!("current status: {}", cur.status),
-                    ),
+                    Refusal::MismatchedStatus {
+                        current: cur.status,
+                        expected: None,
+                    },
                 );
                 continue;
             }
@@ -95,20 +114,17 @@ pub fn decide(
             BatchOp::Delete => Status::Deleted,
             BatchOp::Dispose => Status::Disposed,
         };
-        out.successful_versions.insert(
+        out.succeeded.insert(
             v.clone(),
-            SuccessfulPackageVersionInfo {
+            Current {
                 revision: cur.revision.clone(),
                 status: target,
             },
         );
     }
-    if !out.failed_versions.is_empty() {
-        for (v, _) in std::mem::take(&mut out.successful_versions) {
-            out.failed_versions.insert(
-                v.clone(),
-                fail(Code::Skipped, format!("version {v} is skipped")),
-            );
+    if !out.failed.is_empty() {
+        for (v, _) in std::mem::take(&mut out.succeeded) {
+            out.failed.insert(v, Refusal::Skipped);
         }
     }
     out
@@ -137,7 +153,7 @@ pub trait BatchStore: Send + Sync {
         c: &PackageCoordinate,
         op: BatchOp,
         selection: &Selection,
-    ) -> StoreResult<PackageVersionsOutcome>;
+    ) -> StoreResult<BatchOutcome>;
 }
 
 #[async_trait]
@@ -150,7 +166,7 @@ impl BatchStore for Store {
         c: &PackageCoordinate,
         op: BatchOp,
         selection: &Selection,
-    ) -> StoreResult<PackageVersionsOutcome> {
+    ) -> StoreResult<BatchOutcome> {
         let Selection {
             versions,
             revisions,
@@ -184,7 +200,7 @@ impl BatchStore for Store {
             }
         }
         let outcome = decide(op, versions, revisions, *expected, &current);
-        for (v, ok) in &outcome.successful_versions {
+        for (v, ok) in &outcome.succeeded {
             let id = ids[v];
             match op {
                 BatchOp::SetStatus(_) => {
@@ -234,7 +250,7 @@ mod tests {
     }
 
     #[test]
-    fn failures_skip_the_rest_with_the_lowercase_message() {
+    fn failures_skip_the_rest() {
         let current = BTreeMap::from([
             ("1.0".to_owned(), cur("r1", Status::Published)),
             ("2.0".to_owned(), cur("r2", Status::Unlisted)),
@@ -247,14 +263,14 @@ mod tests {
             &current,
         );
         assert_eq!(
-            out.failed_versions["2.0"].error_message,
-            "current status: Unlisted, expected status: Published"
+            out.failed["2.0"],
+            Refusal::MismatchedStatus {
+                current: Status::Unlisted,
+                expected: Some(Status::Published)
+            }
         );
-        assert_eq!(
-            out.failed_versions["1.0"].error_message,
-            "version 1.0 is skipped"
-        );
-        assert!(out.successful_versions.is_empty());
+        assert_eq!(out.failed["1.0"], Refusal::Skipped);
+        assert!(out.succeeded.is_empty());
     }
 
     #[test]
@@ -267,7 +283,8 @@ mod tests {
             None,
             &current,
         );
-        assert_eq!(out.successful_versions["1.0"].status, Status::Deleted);
+        assert_eq!(out.succeeded["1.0"].status, Status::Deleted);
+        assert_eq!(out.succeeded["1.0"].revision, "r1");
         let out = decide(
             BatchOp::Dispose,
             &["1.0".into(), "9.9".into()],
@@ -275,7 +292,7 @@ mod tests {
             None,
             &current,
         );
-        assert_eq!(out.failed_versions["9.9"].error_code, Code::NotFound);
+        assert_eq!(out.failed["9.9"], Refusal::NotFound);
         let revs = BTreeMap::from([("1.0".to_owned(), "old".to_owned())]);
         let out = decide(
             BatchOp::SetStatus(Status::Unlisted),
@@ -285,8 +302,11 @@ mod tests {
             &current,
         );
         assert_eq!(
-            out.failed_versions["1.0"].error_message,
-            "current revision: r1, expected revision: old"
+            out.failed["1.0"],
+            Refusal::MismatchedRevision {
+                current: "r1".into(),
+                expected: "old".into()
+            }
         );
     }
 }

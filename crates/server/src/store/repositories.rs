@@ -24,6 +24,18 @@ fn domain_row(r: &sqlx::any::AnyRow) -> DomainRow {
     }
 }
 
+/// Why a repository's new upstream list is refused (the API words it; see
+/// `crate::error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpstreamRefusal {
+    /// More than [`MAX_UPSTREAMS`].
+    TooMany,
+    /// This repository is listed twice.
+    Repeated(String),
+    /// This repository would be its own upstream.
+    Cycle(String),
+}
+
 pub(crate) fn domain_missing(name: &str) -> StoreError {
     StoreError::not_found("domain", name, format!("Domain {name} not found"))
 }
@@ -443,15 +455,11 @@ async fn set_upstreams(
     upstreams: &[String],
 ) -> StoreResult<()> {
     if upstreams.len() > MAX_UPSTREAMS {
-        return Err(StoreError::Invalid(format!(
-            "1 validation error detected: Value at 'upstreams' failed to satisfy constraint: Member must have length less than or equal to {MAX_UPSTREAMS}"
-        )));
+        return Err(StoreError::Upstreams(UpstreamRefusal::TooMany));
     }
     for (position, up) in upstreams.iter().enumerate() {
         if upstreams[..position].contains(up) {
-            return Err(StoreError::Invalid(format!(
-                "Upstream {up} is listed more than once"
-            )));
+            return Err(StoreError::Upstreams(UpstreamRefusal::Repeated(up.clone())));
         }
         let up_id = find_repository(conn, domain_id, up)
             .await?
@@ -475,8 +483,8 @@ async fn set_upstreams(
     .fetch_optional(&mut *conn)
     .await?;
     if cycle.is_some() {
-        return Err(StoreError::Invalid(format!(
-            "Upstreams of {name} would create a cycle: {name} would be its own upstream"
+        return Err(StoreError::Upstreams(UpstreamRefusal::Cycle(
+            name.to_owned(),
         )));
     }
     Ok(())
