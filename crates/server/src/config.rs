@@ -42,6 +42,10 @@ pub struct Config {
     pub external_connections: BTreeMap<String, String>,
     /// How long package metadata fetched through an external connection stays fresh.
     pub external_metadata_ttl: Duration,
+    /// What the audit trail records and keeps (`--audit-reads`, `--audit-retention-days`).
+    pub audit: crate::audit::AuditSettings,
+    /// How webhook deliveries are made (`--webhook-*`).
+    pub webhooks: crate::webhooks::DeliverySettings,
 }
 
 impl Config {
@@ -63,6 +67,8 @@ impl Config {
             tls: false,
             external_connections: BTreeMap::new(),
             external_metadata_ttl: Duration::from_secs(30 * 60),
+            audit: Default::default(),
+            webhooks: Default::default(),
         }
     }
 

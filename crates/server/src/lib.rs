@@ -7,6 +7,7 @@
 //! runs it.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod config;
@@ -30,6 +31,7 @@ pub mod signed_client;
 pub mod state;
 pub mod store;
 pub mod tls;
+pub mod webhooks;
 
 use crate::auth::Keys;
 use crate::config::Config;
@@ -69,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(admin::service::routes(&state))
         .merge(handlers::promotions::routes(&state))
+        .merge(handlers::activity::routes(&state))
         .merge(npm::routes());
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(
@@ -83,6 +86,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(error::catch_panics())
+        .layer(middleware::from_fn_with_state(state.clone(), audit::record))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
@@ -202,6 +206,8 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     on_listening(listener.local_addr()?);
     let limits = state.config.limits;
+    webhooks::spawn_worker(state.clone());
+    audit::spawn_retention(state.clone());
     serve::run(listener, app(state), limits, tls, shutdown()).await?;
     Ok(())
 }

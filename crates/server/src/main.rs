@@ -114,6 +114,25 @@ struct ServeArgs {
     /// Seconds package metadata fetched through an external connection stays fresh.
     #[arg(long, env = "WHARF_EXTERNAL_METADATA_TTL", default_value = "1800", value_parser = seconds)]
     external_metadata_ttl: Duration,
+    /// Record reads in the audit trail too (writes and refusals are always recorded).
+    #[arg(long, env = "WHARF_AUDIT_READS")]
+    audit_reads: bool,
+    /// Days audit records are kept; older ones are pruned in small batches.
+    #[arg(long, env = "WHARF_AUDIT_RETENTION_DAYS", default_value_t = 365,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    audit_retention_days: u32,
+    /// Do not deliver webhooks from this process (another process on the same database does).
+    #[arg(long, env = "WHARF_NO_WEBHOOK_DELIVERY")]
+    no_webhook_delivery: bool,
+    /// Seconds one webhook delivery attempt may take.
+    #[arg(long, env = "WHARF_WEBHOOK_TIMEOUT", default_value = "15", value_parser = seconds)]
+    webhook_timeout: Duration,
+    /// Seconds before the first retry of a failed delivery; each further retry doubles it.
+    #[arg(long, env = "WHARF_WEBHOOK_RETRY_BASE", default_value = "5", value_parser = seconds)]
+    webhook_retry_base: Duration,
+    /// Seconds after the first attempt that a failing delivery is retried before it is failed.
+    #[arg(long, env = "WHARF_WEBHOOK_RETRY_WINDOW", default_value = "86400", value_parser = seconds)]
+    webhook_retry_window: Duration,
 }
 
 /// A positive number of seconds (fractions allowed).
@@ -176,6 +195,17 @@ async fn main() -> anyhow::Result<()> {
         tls: args.tls_cert.is_some(),
         external_connections,
         external_metadata_ttl: args.external_metadata_ttl,
+        audit: wharf_server::audit::AuditSettings {
+            reads: args.audit_reads,
+            retention_days: args.audit_retention_days,
+        },
+        webhooks: wharf_server::webhooks::DeliverySettings {
+            enabled: !args.no_webhook_delivery,
+            timeout: args.webhook_timeout,
+            retry_base: args.webhook_retry_base,
+            retry_window: args.webhook_retry_window,
+            ..Default::default()
+        },
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {

@@ -607,6 +607,7 @@ impl PromotionStore for Store {
         }
         let id = new_id();
         apply_in(&mut w.tx, p, &planned, &result, &id).await?;
+        super::events::note_promotion(&mut w.notes, planned.destination.id, &planned.plan);
         w.commit().await?;
         result.promotion_id = Some(id);
         Ok(Outcome::Done(result))
