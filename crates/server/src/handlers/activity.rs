@@ -103,12 +103,15 @@ pub async fn list_events(
     AwsQuery(q): AwsQuery<api::ListAuditEventsQuery>,
 ) -> Result<Json<api::ListAuditEventsResult>, ApiError> {
     authorize(&state, &identity, "ListAuditEvents").await?;
-    Ok(Json(query_events(&state, q).await?))
+    let (region, account) = (&state.config.region, &state.config.account_id);
+    Ok(Json(query_events(&*state.store, region, account, q).await?))
 }
 
 /// Runs a ListAuditEvents query (the API and `wharf admin events` share it).
 pub async fn query_events(
-    state: &AppState,
+    store: &dyn crate::store::MetadataStore,
+    region: &str,
+    account: &str,
     q: api::ListAuditEventsQuery,
 ) -> Result<api::ListAuditEventsResult, ApiError> {
     let limit = q.max_results.unwrap_or(100);
@@ -144,7 +147,7 @@ pub async fn query_events(
         before_id,
         limit: i64::from(limit) + 1,
     };
-    let mut rows = state.store.audit_events(&filter).await?;
+    let mut rows = store.audit_events(&filter).await?;
     let next_token = (rows.len() > limit as usize).then(|| {
         rows.truncate(limit as usize);
         rows.last()
@@ -153,7 +156,7 @@ pub async fn query_events(
     });
     let events = rows
         .into_iter()
-        .map(|(_, r)| crate::audit::to_api(r, &state.config.region, &state.config.account_id))
+        .map(|(_, r)| crate::audit::to_api(r, region, account))
         .collect();
     Ok(api::ListAuditEventsResult { events, next_token })
 }
