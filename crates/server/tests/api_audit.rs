@@ -447,3 +447,71 @@ async fn status_changes_deletes_and_disposals_each_emit_one_event_per_version() 
         "secrets are never listed"
     );
 }
+
+#[tokio::test]
+async fn a_promotion_emits_its_versions_and_its_own_event_with_its_id() {
+    let svc = setup().await;
+    let whole = root_ok(
+        &svc,
+        "POST",
+        "/wharf/v1/webhooks",
+        json!({"url": "http://127.0.0.1:9/p", "filter": {"eventTypes": ["Wharf Promotion State Change"]}})
+            .to_string()
+            .as_bytes(),
+    )
+    .await["webhook"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let versions = root_ok(
+        &svc,
+        "POST",
+        "/wharf/v1/webhooks",
+        json!({"url": "http://127.0.0.1:9/v", "filter": {"repository": "release"}})
+            .to_string()
+            .as_bytes(),
+    )
+    .await["webhook"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for v in ["1.0.0", "1.0.1"] {
+        publish(&svc, &Creds::root(), "staging", v).await;
+    }
+    let body = json!({"domain": "dom", "sourceRepository": "staging", "destinationRepository": "release",
+        "packages": [{"format": "generic", "namespace": "ns", "package": "pkg", "versions": ["1.0.0", "1.0.1"]}]});
+    let result = root_ok(
+        &svc,
+        "POST",
+        "/wharf/v1/promotions",
+        body.to_string().as_bytes(),
+    )
+    .await;
+    let id = result["promotionId"].as_str().expect("applied").to_owned();
+    let count = |hook: String| {
+        let svc = svc.clone();
+        async move {
+            root_ok(
+                &svc,
+                "GET",
+                &format!("/wharf/v1/webhooks/{hook}/deliveries"),
+                b"",
+            )
+            .await["deliveries"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(count(whole).await, 1, "one promotion event");
+    // Two versions into release, plus the promotion event (whose destination is release).
+    assert_eq!(count(versions).await, 3);
+    let recorded = events(&svc, "event-name=Promote").await;
+    let written = recorded["events"][0]["responseElements"]["versionsWritten"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(written.len(), 3, "{recorded}");
+    assert!(written.iter().any(|w| w["promotionId"] == id.as_str()));
+    assert_eq!(recorded["events"][0]["eventSource"], "wharf");
+}

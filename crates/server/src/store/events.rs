@@ -36,6 +36,8 @@ pub(crate) enum Change {
     Disposed,
     /// It is gone (facts taken before).
     Deleted,
+    /// Not a version: a promotion's own event, ready but for its sequence number (spec §4).
+    Promotion(Box<serde_json::Value>),
 }
 
 /// A version's state as events report it.
@@ -185,6 +187,77 @@ pub(crate) async fn note_batch(
     }
 }
 
+/// The "Wharf Promotion State Change" detail-type.
+pub const PROMOTION_DETAIL_TYPE: &str = "Wharf Promotion State Change";
+
+/// Notes an applied promotion's own event (`Succeeded`, with its id), next to the per-version
+/// events of its copies.
+pub(crate) fn note_promotion_succeeded(
+    notes: &mut Vec<Note>,
+    owner: &str,
+    principal: &str,
+    id: &str,
+    result: &wharf_core::api::PromotionResult,
+    started: f64,
+) {
+    let time = now();
+    let packages: Vec<serde_json::Value> = result
+        .packages
+        .iter()
+        .take(50)
+        .map(|p| {
+            let written: serde_json::Map<String, serde_json::Value> = p
+                .versions
+                .iter()
+                .filter(|v| v.error_code.is_none())
+                .map(|v| {
+                    let state = serde_json::json!({"revision": v.revision, "status": v.status});
+                    (v.version.clone(), state)
+                })
+                .collect();
+            serde_json::json!({"packageFormat": p.format, "packageNamespace": p.namespace,
+                "packageName": p.package, "successfulVersions": written, "failedVersions": {}})
+        })
+        .collect();
+    let s = &result.summary;
+    let body = serde_json::json!({
+        "version": "0",
+        "id": event_id(),
+        "detail-type": PROMOTION_DETAIL_TYPE,
+        "source": "wharf",
+        "account": owner,
+        "time": iso_time(time),
+        "region": "",
+        "resources": [],
+        "detail": {
+            "promotionId": id,
+            "state": "Succeeded",
+            "domainName": result.destination.domain,
+            "domainOwner": owner,
+            "sourceDomain": result.source.domain,
+            "sourceRepository": result.source.repository,
+            "destinationRepository": result.destination.repository,
+            "requestID": crate::request_id::current().map(|r| r.0),
+            "initiatedBy": {"arn": principal, "accountId": owner},
+            "startedAt": iso_time(started),
+            "completedAt": iso_time(time),
+            "summary": {"packages": s.packages, "versionsCopied": s.copied + s.overwritten,
+                        "versionsUnchanged": s.noop, "versionsFailed": s.failed},
+            "packages": packages,
+            "packagesTruncated": result.packages.len() > 50,
+            "sequenceNumber": 0,
+            "eventDeduplicationId": "",
+        }
+    });
+    notes.push(Note {
+        repository_id: 0,
+        coordinate: Default::default(),
+        version: String::new(),
+        change: Change::Promotion(Box::new(body)),
+        before: None,
+    });
+}
+
 /// Notes the versions a promotion writes into `repository_id` (as copies would).
 pub(crate) fn note_promotion(
     notes: &mut Vec<Note>,
@@ -273,7 +346,7 @@ fn envelope(f: &Facts, note: &Note, time: f64) -> serde_json::Value {
             assets_added,
         } => ("Updated", *assets_added, 0, *status_changed),
         Change::Disposed => ("Updated", 0, f.assets, true),
-        Change::Deleted => ("Deleted", 0, 0, false),
+        Change::Deleted | Change::Promotion(_) => ("Deleted", 0, 0, false),
     };
     let status = if note.change == Change::Disposed {
         "Disposed"
@@ -328,6 +401,22 @@ pub(crate) async fn flush(
     let hooks = super::webhooks::filters_in(conn).await?;
     let time = now();
     for note in notes {
+        if let Change::Promotion(body) = &note.change {
+            let mut body = (**body).clone();
+            let seq = insert(conn, &body).await?;
+            let dedup = format!("promotion|{}|{seq}", body["detail"]["promotionId"]);
+            body["detail"]["sequenceNumber"] = seq.into();
+            body["detail"]["eventDeduplicationId"] = base64::engine::general_purpose::STANDARD
+                .encode(Sha256::digest(dedup.as_bytes()))
+                .into();
+            finish(conn, &body, seq, &hooks, time).await?;
+            written.push(serde_json::json!({
+                "promotionId": body["detail"]["promotionId"],
+                "state": "Succeeded",
+                "eventID": body["id"],
+            }));
+            continue;
+        }
         let f = match &note.before {
             Some(f) => f.clone(),
             None => match facts(conn, note.repository_id, &note.coordinate, &note.version).await? {
@@ -336,36 +425,11 @@ pub(crate) async fn flush(
             },
         };
         let mut body = envelope(&f, note, time);
-        let id = body["id"].as_str().unwrap_or_default().to_owned();
-        let seq: i64 = sqlx::query(
-            "INSERT INTO outbox_events (event_id, created_time, body) VALUES ($1, $2, '') \
-             RETURNING id",
-        )
-        .bind(&id)
-        .bind(time)
-        .fetch_one(&mut *conn)
-        .await?
-        .get("id");
+        let seq = insert(conn, &body).await?;
         body["detail"]["sequenceNumber"] = seq.into();
         body["detail"]["eventDeduplicationId"] = dedup_id(&f, seq).into();
-        sqlx::query("UPDATE outbox_events SET body = $1 WHERE id = $2")
-            .bind(body.to_string())
-            .bind(seq)
-            .execute(&mut *conn)
-            .await?;
-        for (hook, filter) in &hooks {
-            if super::webhooks::matches(filter, &body) {
-                sqlx::query(
-                    "INSERT INTO webhook_deliveries (webhook_id, event_seq, status, \
-                     next_attempt_time) VALUES ($1, $2, 'pending', $3)",
-                )
-                .bind(hook)
-                .bind(seq)
-                .bind(time)
-                .execute(&mut *conn)
-                .await?;
-            }
-        }
+        finish(conn, &body, seq, &hooks, time).await?;
+        let id = body["id"].clone();
         let detail = &body["detail"];
         written.push(serde_json::json!({
             "repositoryName": f.repository,
@@ -379,6 +443,49 @@ pub(crate) async fn flush(
         }));
     }
     Ok(written)
+}
+
+/// Inserts an outbox row for `body` (its final text comes with [`finish`]); returns its id, the
+/// event's `sequenceNumber`.
+async fn insert(conn: &mut AnyConnection, body: &serde_json::Value) -> StoreResult<i64> {
+    let id = body["id"].as_str().unwrap_or_default();
+    Ok(sqlx::query(
+        "INSERT INTO outbox_events (event_id, created_time, body) VALUES ($1, $2, '') RETURNING id",
+    )
+    .bind(id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?
+    .get("id"))
+}
+
+/// Stores the event's final text and queues one delivery per webhook whose filter it passes.
+async fn finish(
+    conn: &mut AnyConnection,
+    body: &serde_json::Value,
+    seq: i64,
+    hooks: &[(String, wharf_core::api::WebhookFilter)],
+    time: f64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE outbox_events SET body = $1 WHERE id = $2")
+        .bind(body.to_string())
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    for (hook, filter) in hooks {
+        if super::webhooks::matches(filter, body) {
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (webhook_id, event_seq, status, next_attempt_time) \
+                 VALUES ($1, $2, 'pending', $3)",
+            )
+            .bind(hook)
+            .bind(seq)
+            .bind(time)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Wakes the delivery worker of this process (after a commit that wrote events).
