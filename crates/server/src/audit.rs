@@ -266,7 +266,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     if method == "OPTIONS" {
         return next.run(request).await;
     }
-    let (mut parts, body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     let header = |name: &str| {
         parts
             .headers
@@ -319,14 +319,25 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         let json_body = header("content-type").contains("json");
         let length = body.size_hint().exact();
         if json_body && length.is_some_and(|n| n > 0 && n <= MAX_RECORDED_BODY) {
-            match axum::body::to_bytes(body, MAX_RECORDED_BODY as usize).await {
+            // Read under the body timeout, as the routes' own body limits would.
+            let limits = &state.config.limits;
+            let read = axum::body::to_bytes(body, MAX_RECORDED_BODY as usize);
+            let read = match tokio::time::timeout(limits.body_timeout, read).await {
+                Ok(Ok(bytes)) => Ok(bytes),
+                Ok(Err(e)) => Err(crate::limits::BodyFailure::of(&e)),
+                Err(_) => Err(crate::limits::BodyFailure::Stalled),
+            };
+            match read {
                 Ok(bytes) => {
                     if let Ok(Value::Object(members)) = serde_json::from_slice(&bytes) {
                         params.extend(members);
                     }
                     body = Body::from(bytes);
                 }
-                Err(_) => body = Body::empty(),
+                Err(failure) => {
+                    let error = failure.into_api_error(state.config.max_body_bytes, limits);
+                    return axum::response::IntoResponse::into_response(error);
+                }
             }
         } else if let Some(n) = length.filter(|n| *n > 0) {
             params.insert("contentLength".into(), n.into());
@@ -368,7 +379,6 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         &row.event_name,
         if operation.is_some() { "" } else { &method },
     );
-    parts.extensions.remove::<Scope>();
     let scope = Arc::new(Scope {
         pending: Mutex::new(Pending {
             row,
