@@ -158,7 +158,7 @@ fn classify(method: &str, path: &str) -> Option<(&'static str, Option<String>)> 
         let op = crate::authz::operation_of(method, path).unwrap_or("UnknownOperation");
         return Some((CA, Some(op.to_owned())));
     }
-    if path.starts_with("/npm/") {
+    if package_manager(path).is_some() {
         return Some((CA, None));
     }
     if path.starts_with(crate::admin::wire::ADMIN_PREFIX) {
@@ -181,6 +181,20 @@ fn classify(method: &str, path: &str) -> Option<(&'static str, Option<String>)> 
         return Some(("wharf", Some(op.to_owned())));
     }
     None
+}
+
+/// The package-manager endpoints (`/FORMAT/DOMAIN/REPO/…`): their requests are recorded without
+/// query string or body, and named by the IAM action their authorization checks.
+pub const PACKAGE_MANAGER_PREFIXES: &[&str] = &["npm", "pypi", "maven", "nuget"];
+
+/// The format and the rest of the path (`DOMAIN/REPO/…`) of a package-manager request.
+fn package_manager(path: &str) -> Option<(&'static str, &str)> {
+    PACKAGE_MANAGER_PREFIXES.iter().find_map(|f| {
+        path.strip_prefix('/')
+            .and_then(|p| p.strip_prefix(f))
+            .and_then(|p| p.strip_prefix('/'))
+            .map(|rest| (*f, rest))
+    })
 }
 
 /// Replaces secret-looking members (recursively) by [`HIDDEN`].
@@ -294,7 +308,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         ..AuditRow::default()
     };
     let mut body = body;
-    if let Some(rest) = path.strip_prefix("/npm/") {
+    if let Some((format, rest)) = package_manager(&path) {
         let mut it = rest.splitn(3, '/');
         let (domain, repo, rest) = (
             it.next().unwrap_or(""),
@@ -303,10 +317,15 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         );
         row.domain = domain.to_owned();
         row.repository = repo.to_owned();
-        row.package = npm_package(rest);
+        // Other formats' package names come from authorization (`note_operation`).
+        row.package = if format == "npm" {
+            npm_package(rest)
+        } else {
+            String::new()
+        };
         params.insert("domainName".into(), domain.into());
         params.insert("repositoryName".into(), repo.into());
-        params.insert("packageFormat".into(), "npm".into());
+        params.insert("packageFormat".into(), format.into());
         if !row.package.is_empty() {
             params.insert("packageName".into(), row.package.clone().into());
         }
@@ -544,6 +563,17 @@ mod tests {
         assert_eq!(v["X-Amz-Signature"], HIDDEN);
         assert_eq!(v["nextToken"], "n");
         assert_eq!(v["domain"], "d");
+    }
+
+    #[test]
+    fn package_manager_paths_are_recognised_by_prefix() {
+        assert_eq!(package_manager("/npm/d/r/x"), Some(("npm", "d/r/x")));
+        assert_eq!(
+            package_manager("/pypi/d/r/simple/x/"),
+            Some(("pypi", "d/r/simple/x/"))
+        );
+        assert_eq!(package_manager("/npmx/d"), None);
+        assert_eq!(package_manager("/v1/domain"), None);
     }
 
     #[test]
