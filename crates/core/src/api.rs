@@ -7,6 +7,7 @@
 //! responses are camelCase (`versionRevisions`). Maps are `BTreeMap` so output is deterministic.
 //! Validation happens when a DTO is converted into a domain type (`TryFrom`), never here.
 
+pub mod activity;
 pub mod auth;
 pub mod common;
 pub mod copy;
@@ -20,6 +21,7 @@ pub mod repository;
 pub mod tags;
 pub mod version_docs;
 
+pub use activity::*;
 pub use auth::*;
 pub use common::*;
 pub use copy::*;

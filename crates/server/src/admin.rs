@@ -18,6 +18,7 @@
 //! wharf admin --endpoint-url http://127.0.0.1:7878 user list
 //! ```
 
+pub mod activity;
 pub mod backup;
 pub mod cli;
 pub mod ops;
@@ -58,6 +59,7 @@ async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
         AdminCommand::Restore(r) => {
             return run_backup(&args, &r.from, &r.blob_store, false).await;
         }
+        AdminCommand::Events(_) | AdminCommand::Webhook(_) => return run_activity(args).await,
         _ => {}
     }
     let op = args.command.into_op()?;
@@ -97,6 +99,36 @@ async fn run_command(args: AdminArgs) -> anyhow::Result<Value> {
             ApiError::Internal(source) => source,
             refused => anyhow::anyhow!("{}: {refused}", refused.code()),
         })
+}
+
+/// `wharf admin events` and `wharf admin webhook`: against `--endpoint-url`, or on the store
+/// (opened with the root key pair, which seals webhook secrets).
+async fn run_activity(args: AdminArgs) -> anyhow::Result<Value> {
+    let store = match &args.endpoint_url {
+        Some(_) => None,
+        None => {
+            crate::datadir::make_private(&args.data_dir)?;
+            let keys = crate::auth::Keys::load(&args.data_dir, crate::auth::Keys::pair_from_env())?
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the service's root key pair is needed to seal webhook secrets: set \
+                             WHARF_ROOT_ACCESS_KEY_ID and WHARF_ROOT_SECRET_ACCESS_KEY"
+                    )
+                })?;
+            Some(
+                crate::open_store(args.database_url.as_deref(), &args.data_dir, keys.sealer())
+                    .await?,
+            )
+        }
+    };
+    let store = store
+        .as_ref()
+        .map(|s| s as &dyn crate::store::MetadataStore);
+    match &args.command {
+        AdminCommand::Events(e) => activity::run_events(&args, e, store).await,
+        AdminCommand::Webhook(w) => activity::run_webhook(&args, w, store).await,
+        _ => unreachable!("only activity commands come here"),
+    }
 }
 
 /// `wharf admin gc`: blob garbage collection on the data directory (or `--database-url` and

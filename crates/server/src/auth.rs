@@ -103,6 +103,7 @@ pub async fn verify_bearer(state: &AppState, token: &str) -> Result<(Caller, Ide
     let (identity, _) = key_owner(state, &caller.access_key_id)
         .await?
         .ok_or_else(invalid_token)?;
+    crate::audit::note_caller(&caller, &identity);
     Ok((caller, identity))
 }
 
@@ -386,6 +387,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
                 .map(|(_, identity, _)| identity)
                 .ok_or_else(invalid_token)?;
             let caller = Caller::signed(verified.access_key_id);
+            crate::audit::note_caller(&caller, &identity);
             parts.extensions.insert(caller);
             parts.extensions.insert(identity);
             parts.extensions.insert(PayloadSha256(payload));

@@ -112,6 +112,7 @@ pub async fn check_operation(
     operation: &str,
     target: &Target,
 ) -> Result<(), ApiError> {
+    crate::audit::note_operation(operation, target);
     let Identity::User(_) = identity else {
         return Ok(());
     };

@@ -44,6 +44,10 @@ pub struct Config {
     pub external_metadata_ttl: Duration,
     /// The periodic blob sweep (`--gc-interval`, `--gc-grace`); off when `None`.
     pub gc_sweep: Option<crate::sweep::SweepSchedule>,
+    /// What the audit trail records and keeps (`--audit-reads`, `--audit-retention-days`).
+    pub audit: crate::audit::AuditSettings,
+    /// How webhook deliveries are made (`--webhook-*`).
+    pub webhooks: crate::webhooks::DeliverySettings,
 }
 
 impl Config {
@@ -66,6 +70,8 @@ impl Config {
             external_connections: BTreeMap::new(),
             external_metadata_ttl: Duration::from_secs(30 * 60),
             gc_sweep: None,
+            audit: Default::default(),
+            webhooks: Default::default(),
         }
     }
 

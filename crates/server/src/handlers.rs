@@ -1,6 +1,7 @@
 //! One handler per CodeArtifact operation, grouped by resource. Each is thin: check the
 //! members, call the store (and the core), map the rows to the wire shape.
 
+pub mod activity;
 pub mod copy;
 pub mod domains;
 pub mod external;

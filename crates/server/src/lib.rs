@@ -7,6 +7,7 @@
 //! runs it.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod config;
@@ -32,6 +33,7 @@ pub mod state;
 pub mod store;
 pub mod sweep;
 pub mod tls;
+pub mod webhooks;
 
 use crate::auth::Keys;
 use crate::config::Config;
@@ -67,6 +69,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(admin::service::routes(&state))
         .merge(handlers::promotions::routes(&state))
+        .merge(handlers::activity::routes(&state))
         .merge(npm::routes());
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(
@@ -81,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(error::catch_panics())
+        .layer(middleware::from_fn_with_state(state.clone(), audit::record))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
@@ -208,6 +212,8 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     on_listening(listener.local_addr()?);
     let limits = state.config.limits;
+    webhooks::spawn_worker(state.clone());
+    audit::spawn_retention(state.clone());
     serve::run(listener, app(state), limits, tls, shutdown()).await?;
     Ok(())
 }

@@ -123,6 +123,25 @@ struct ServeArgs {
     #[arg(long, env = "WHARF_GC_GRACE", value_name = "DURATION", default_value = "1h",
           value_parser = humantime::parse_duration, requires = "gc_interval")]
     gc_grace: Duration,
+    /// Record reads in the audit trail too (writes and refusals are always recorded).
+    #[arg(long, env = "WHARF_AUDIT_READS")]
+    audit_reads: bool,
+    /// Days audit records are kept; older ones are pruned in small batches.
+    #[arg(long, env = "WHARF_AUDIT_RETENTION_DAYS", default_value_t = 365,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    audit_retention_days: u32,
+    /// Do not deliver webhooks from this process (another process on the same database does).
+    #[arg(long, env = "WHARF_NO_WEBHOOK_DELIVERY")]
+    no_webhook_delivery: bool,
+    /// Seconds one webhook delivery attempt may take.
+    #[arg(long, env = "WHARF_WEBHOOK_TIMEOUT", default_value = "15", value_parser = seconds)]
+    webhook_timeout: Duration,
+    /// Seconds before the first retry of a failed delivery; each further retry doubles it.
+    #[arg(long, env = "WHARF_WEBHOOK_RETRY_BASE", default_value = "5", value_parser = seconds)]
+    webhook_retry_base: Duration,
+    /// Seconds after the first attempt that a failing delivery is retried before it is failed.
+    #[arg(long, env = "WHARF_WEBHOOK_RETRY_WINDOW", default_value = "86400", value_parser = seconds)]
+    webhook_retry_window: Duration,
 }
 
 /// A positive duration in humantime's form (`90s`, `30m`, `6h`).
@@ -200,6 +219,17 @@ async fn main() -> anyhow::Result<()> {
                 interval,
                 grace: args.gc_grace,
             }),
+        audit: wharf_server::audit::AuditSettings {
+            reads: args.audit_reads,
+            retention_days: args.audit_retention_days,
+        },
+        webhooks: wharf_server::webhooks::DeliverySettings {
+            enabled: !args.no_webhook_delivery,
+            timeout: args.webhook_timeout,
+            retry_base: args.webhook_retry_base,
+            retry_window: args.webhook_retry_window,
+            ..Default::default()
+        },
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {

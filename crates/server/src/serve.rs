@@ -58,10 +58,10 @@ pub async fn run(
     let (closing_tx, closing_rx) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok((stream, peer)) => (stream, peer),
                 Err(e) if is_connection_error(&e) => continue,
                 Err(e) => {
                     tracing::warn!("accepting a connection failed: {e}");
@@ -78,6 +78,7 @@ pub async fn run(
             (Admission::Serve(slot), None) => {
                 tokio::spawn(serve_connection(
                     stream,
+                    peer,
                     app.clone(),
                     slot,
                     limits,
@@ -89,7 +90,7 @@ pub async fn run(
                 tokio::spawn(async move {
                     // The handshake counts against the header-read timeout.
                     if let Some(stream) = handshake(&tls, stream, limits).await {
-                        serve_connection(stream, app, slot, limits, closing).await;
+                        serve_connection(stream, peer, app, slot, limits, closing).await;
                     }
                 });
             }
@@ -273,6 +274,7 @@ async fn handshake(
 /// the service shuts down.
 async fn serve_connection<S>(
     stream: S,
+    peer: std::net::SocketAddr,
     app: Router,
     slot: Slot,
     limits: ConnectionLimits,
@@ -283,7 +285,11 @@ async fn serve_connection<S>(
     let state = slot.state.clone();
     let service = {
         let state = state.clone();
-        hyper::service::service_fn(move |request: Request<Incoming>| {
+        hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            // The client's address, for the audit trail.
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
             let active = state.begin();
             let app = app.clone();
             async move {

@@ -8,7 +8,9 @@
 //! in the object store under [`assets::AssetKey`], written before the rows that reference them.
 
 pub mod assets;
+pub mod audit;
 pub mod batch;
+pub mod events;
 pub mod external;
 pub mod gc;
 pub mod groups;
@@ -22,7 +24,9 @@ mod rows;
 mod snapshot;
 pub mod tags;
 mod versions;
+pub mod webhooks;
 
+pub use audit::AuditStore;
 pub use batch::BatchStore;
 pub use external::ExternalStore;
 pub use groups::PackageGroupStore;
@@ -37,6 +41,7 @@ pub use repositories::{MAX_UPSTREAMS, RepositoryStore, UpstreamRefusal};
 pub use rows::*;
 pub use tags::TagStore;
 pub use versions::{CopyPlanner, PublishAsset, VersionQuery, VersionStore};
+pub use webhooks::WebhookStore;
 
 /// Everything the service keeps besides asset bytes, as one object: `AppState` holds an
 /// `Arc<dyn MetadataStore>`. Each part is its own trait, defined next to its SQL in
@@ -56,6 +61,8 @@ pub trait MetadataStore:
     + PackageGroupStore
     + ExternalStore
     + TagStore
+    + AuditStore
+    + WebhookStore
     + 'static
 {
 }
@@ -74,6 +81,8 @@ impl<T> MetadataStore for T where
         + PackageGroupStore
         + ExternalStore
         + TagStore
+        + AuditStore
+        + WebhookStore
         + 'static
 {
 }
@@ -275,7 +284,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx {
+            tx,
+            notes: Vec::new(),
+            _guard: guard,
+        })
     }
 
     /// The pool, for reads.
@@ -301,13 +314,22 @@ pub fn redact_url(url: &str) -> String {
 /// A write transaction; dropping it without `commit` rolls back.
 pub(crate) struct WriteTx<'a> {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// The version changes made so far, for the outbox and the audit record ([`events`]).
+    pub(crate) notes: Vec<events::Note>,
     _guard: tokio::sync::MutexGuard<'a, ()>,
 }
 
 impl WriteTx<'_> {
-    /// Commits the transaction.
-    pub(crate) async fn commit(self) -> StoreResult<()> {
+    /// Commits the transaction, with the outbox events of the versions it changed and the
+    /// audit record of the request it serves (if any): both are written in this transaction,
+    /// so they exist exactly when the change does.
+    pub(crate) async fn commit(mut self) -> StoreResult<()> {
+        let written = events::flush(&mut self.tx, &self.notes).await?;
+        crate::audit::on_commit(&mut self.tx, &written).await?;
         self.tx.commit().await?;
+        if !written.is_empty() {
+            events::wake();
+        }
         Ok(())
     }
 }

@@ -332,3 +332,109 @@ async fn run_matrix(res: &str) {
     }
     assert_eq!(checked, PRINCIPALS.len() * operations(res).len());
 }
+
+/// Wharf's activity API (audit trail and webhooks): each operation needs its own
+/// `wharf:{Operation}` action; `codeartifact:*` grants none of them.
+#[tokio::test]
+async fn every_principal_and_activity_operation() {
+    let (svc, mut creds) = setup().await;
+    creds.push((
+        "auditor",
+        user(
+            &svc,
+            "auditor",
+            &[policy(
+                json!([{"Effect": "Allow", "Action": "wharf:ListAuditEvents", "Resource": "*"}]),
+            )],
+        )
+        .await,
+    ));
+    creds.push((
+        "hooks",
+        user(
+            &svc,
+            "hooks",
+            &[policy(
+                json!([{"Effect": "Allow", "Action": "wharf:*Webhook*", "Resource": "*"}]),
+            )],
+        )
+        .await,
+    ));
+    let hook = root_ok(
+        &svc,
+        "POST",
+        "/wharf/v1/webhooks",
+        json!({"url": "http://127.0.0.1:9/h"})
+            .to_string()
+            .as_bytes(),
+    )
+    .await;
+    let id = hook["webhook"]["id"].as_str().unwrap().to_owned();
+    let ops: Vec<(&str, &str, String, Vec<u8>)> = vec![
+        ("ListAuditEvents", "GET", "/wharf/v1/events".into(), vec![]),
+        ("ListAuditEvents", "POST", "/wharf/v1/events".into(), vec![]),
+        (
+            "CreateWebhook",
+            "POST",
+            "/wharf/v1/webhooks".into(),
+            json!({"url": "http://127.0.0.1:9/x"})
+                .to_string()
+                .into_bytes(),
+        ),
+        ("ListWebhooks", "GET", "/wharf/v1/webhooks".into(), vec![]),
+        (
+            "ListWebhookDeliveries",
+            "GET",
+            format!("/wharf/v1/webhooks/{id}/deliveries"),
+            vec![],
+        ),
+        (
+            "RedeliverWebhookDelivery",
+            "POST",
+            format!("/wharf/v1/webhooks/{id}/deliveries/1/redeliver"),
+            vec![],
+        ),
+        (
+            "DeleteWebhook",
+            "DELETE",
+            "/wharf/v1/webhooks/wh_none".into(),
+            vec![],
+        ),
+    ];
+    let hooks_before = root_ok(&svc, "GET", "/wharf/v1/webhooks", b"").await;
+    let mut checked = 0;
+    for (op, method, uri, body) in &ops {
+        for (principal, who) in &creds {
+            let allowed = match *principal {
+                "root" => true,
+                "auditor" => *op == "ListAuditEvents",
+                "hooks" => op.contains("Webhook"),
+                _ => false,
+            };
+            let reply = call(&svc, who, method, uri, body).await;
+            let cell = format!("{principal} {op}: {reply:?}");
+            if allowed {
+                assert_ne!(reply.error, "AccessDeniedException", "{cell}");
+            } else {
+                assert_eq!(reply.status.as_u16(), 403, "{cell}");
+                assert_eq!(reply.error, "AccessDeniedException", "{cell}");
+                assert_eq!(
+                    reply.message(),
+                    format!(
+                        "User: {} is not authorized to perform: wharf:{op} on resource: *",
+                        user_arn(principal)
+                    ),
+                    "{cell}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, ops.len() * (PRINCIPALS.len() + 2));
+    // Allowed creations by root and "hooks" added two; no refused request changed anything.
+    let hooks_after = root_ok(&svc, "GET", "/wharf/v1/webhooks", b"").await;
+    assert_eq!(
+        hooks_after["webhooks"].as_array().unwrap().len(),
+        hooks_before["webhooks"].as_array().unwrap().len() + 2
+    );
+}

@@ -73,6 +73,12 @@ pub enum AdminCommand {
     Backup(BackupArgs),
     /// Restores a backup into a data directory that has no database yet (service stopped).
     Restore(RestoreArgs),
+    /// The audit trail, newest first (filters: time range, principal, operation, domain,
+    /// repository, package).
+    Events(super::activity::EventsArgs),
+    /// Webhooks that receive package-version events.
+    #[command(subcommand)]
+    Webhook(super::activity::WebhookCommand),
 }
 
 /// `wharf admin backup --to DIR`.
@@ -200,6 +206,9 @@ impl AdminCommand {
             }
             AdminCommand::Gc(_) | AdminCommand::Backup(_) | AdminCommand::Restore(_) => {
                 anyhow::bail!("this command runs on the data directory")
+            }
+            AdminCommand::Events(_) | AdminCommand::Webhook(_) => {
+                anyhow::bail!("this command is no admin operation: see admin::activity")
             }
         })
     }

@@ -202,6 +202,7 @@ impl BatchStore for Store {
         let outcome = decide(op, versions, revisions, *expected, &current);
         for (v, ok) in &outcome.succeeded {
             let id = ids[v];
+            super::events::note_batch(&mut w, repo.id, c, v, op).await?;
             match op {
                 BatchOp::SetStatus(_) => {
                     sqlx::query("UPDATE package_versions SET status = $1 WHERE id = $2")

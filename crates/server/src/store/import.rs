@@ -85,6 +85,13 @@ impl ImportStore for Store {
         for a in &v.assets {
             insert_asset(&mut w.tx, id, a).await?;
         }
+        super::events::note(
+            &mut w,
+            repo.id,
+            c,
+            &v.version,
+            super::events::Change::Created,
+        );
         let row = find_version(&mut w.tx, package_id, &v.version)
             .await?
             .ok_or_else(|| StoreError::Backend(anyhow::anyhow!("imported version vanished")))?;

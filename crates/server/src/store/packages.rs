@@ -183,6 +183,7 @@ impl PackageStore for Store {
         let pkg = find_package(&mut w.tx, repo.id, c)
             .await?
             .ok_or_else(|| package_missing(repository, c))?;
+        super::events::note_package_deleted(&mut w, repo.id, c).await?;
         sqlx::query("DELETE FROM packages WHERE id = $1")
             .bind(pkg.id)
             .execute(&mut *w.tx)

@@ -590,6 +590,7 @@ impl PromotionStore for Store {
             }
             return Ok(Outcome::Done(planned.plan.result(true)));
         }
+        let started = super::now();
         let mut w = self.write().await?;
         let planned = plan_in(&mut w.tx, p.owner, p.spec).await?;
         let keys: Vec<PackageCoordinate> = planned
@@ -607,6 +608,9 @@ impl PromotionStore for Store {
         }
         let id = new_id();
         apply_in(&mut w.tx, p, &planned, &result, &id).await?;
+        super::events::note_promotion(&mut w.notes, planned.destination.id, &planned.plan);
+        let (owner, who) = (p.owner, p.principal);
+        super::events::note_promotion_succeeded(&mut w.notes, owner, who, &id, &result, started);
         w.commit().await?;
         result.promotion_id = Some(id);
         Ok(Outcome::Done(result))

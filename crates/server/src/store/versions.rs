@@ -1,5 +1,6 @@
 //! Package versions: listing, publishing assets, applying copy plans and status changes.
 
+use super::events::Change;
 use super::packages::{ensure_package, find_package, package_missing};
 use super::repositories::{repository_in, search_order_in};
 use super::{
@@ -393,6 +394,14 @@ impl VersionStore for Store {
             .bind(version_id)
             .execute(&mut *w.tx)
             .await?;
+        let change = match existing {
+            None => Change::Created,
+            Some(_) => Change::Updated {
+                status_changed: !p.unfinished,
+                assets_added: 1,
+            },
+        };
+        super::events::note(&mut w, repo.id, c, &p.version, change);
         let row = find_version(&mut w.tx, package_id, &p.version)
             .await?
             .ok_or_else(|| version_missing(c, &p.version))?;
@@ -424,6 +433,7 @@ impl VersionStore for Store {
         };
         if plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty()) {
             apply_copy(&mut w.tx, &repos, &dest, c, &plan).await?;
+            super::events::note_copies(&mut w.notes, dest.id, c, &plan);
             w.commit().await?;
         }
         Ok(Ok(plan))

@@ -1,6 +1,7 @@
 //! npm writes, each in one write transaction: publish, retaining a version fetched through an
 //! upstream, dist-tags, deprecation and unpublish.
 
+use super::super::events;
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::{AssetRow, Store, StoreError, StoreResult, now};
@@ -317,6 +318,7 @@ impl NpmWriteStore for Store {
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
         if outcome.is_none() {
             insert_npm_version(&mut w.tx, package_id, p, "INTERNAL", &repo.name).await?;
+            events::note(&mut w, repo.id, c, &p.version, events::Change::Created);
         }
         for (tag, version) in &p.dist_tags {
             upsert_tag(&mut w.tx, package_id, tag, version).await?;
@@ -391,6 +393,7 @@ impl NpmWriteStore for Store {
         .bind(src_id)
         .execute(&mut *w.tx)
         .await?;
+        events::note(&mut w, dest.id, c, version, events::Change::Created);
         w.commit().await?;
         Ok(true)
     }
@@ -493,6 +496,7 @@ impl NpmWriteStore for Store {
                     .fetch_all(&mut *w.tx)
                     .await?;
             moved.extend(pointing.iter().map(|r| r.get::<String, _>("tag")));
+            events::note_removed(&mut w, repo.id, c, v, events::Change::Deleted).await?;
             sqlx::query("DELETE FROM package_versions WHERE package_id = $1 AND version = $2")
                 .bind(pkg.id)
                 .bind(v)
