@@ -42,6 +42,8 @@ pub struct Config {
     pub external_connections: BTreeMap<String, String>,
     /// How long package metadata fetched through an external connection stays fresh.
     pub external_metadata_ttl: Duration,
+    /// Where `/metrics` is served (`--metrics`, `--metrics-listen`).
+    pub metrics: crate::metrics::Exposure,
 }
 
 impl Config {
@@ -63,6 +65,7 @@ impl Config {
             tls: false,
             external_connections: BTreeMap::new(),
             external_metadata_ttl: Duration::from_secs(30 * 60),
+            metrics: crate::metrics::Exposure::MainPort,
         }
     }
 

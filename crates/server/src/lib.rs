@@ -18,7 +18,9 @@ pub mod external;
 pub mod extract;
 pub mod handlers;
 pub mod limits;
+pub mod metrics;
 pub mod npm;
+pub mod observe;
 pub mod params;
 pub mod promote_cli;
 pub mod public_url;
@@ -69,7 +71,8 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(admin::service::routes(&state))
         .merge(handlers::promotions::routes(&state))
-        .merge(npm::routes());
+        .merge(npm::routes())
+        .merge(metrics::routes(&state));
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(
             tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
@@ -81,8 +84,11 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             public_url::check_host,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(error::catch_panics())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::record,
+        ))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
@@ -126,6 +132,8 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
     .await?;
     store.seal_plaintext_secrets().await?.log();
     let blobs = open_blobs(&config)?;
+    let metrics = metrics::Metrics::new();
+    metrics.watch_pool(store.pool().clone());
     tracing::info!(
         database = ?store.backend(),
         blobs = %blobs,
@@ -137,6 +145,7 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
         config: Arc::new(config),
         keys: Arc::new(keys),
         external: Arc::new(external::ExternalRegistries::new()),
+        metrics: Arc::new(metrics),
     })
 }
 
