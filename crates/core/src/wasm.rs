@@ -141,8 +141,8 @@ fn validation_error(e: &ValidationErrors) -> JsValue {
 }
 
 /// Reads a JavaScript value as `T`. The value crosses the boundary as one JSON text
-/// (`JSON.stringify`, then serde_json in wasm) rather than member by member: for the large
-/// inputs of `planCopy` and `diffVersions` that is several times faster (BENCHMARKS.md).
+/// (`JSON.stringify`, then serde_json in wasm) rather than member by member: one boundary call
+/// for the large inputs of `planCopy` and `diffVersions`, and no second serde back end.
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     let invalid = |detail: &str| {
         let field = FieldError::rule(what, format!("{what} is not valid: {detail}"));
