@@ -64,5 +64,7 @@ console.log(JSON.stringify({
   validate_100_versions: time(() => core.validateCopyRequest(request)),
   preview_100_into_10000: time(() => core.planCopy(planInput)),
   diff_10000_assets: time(() => core.diffVersions(a, b)),
+  // The JavaScript half of diffVersions' boundary crossing (the façade stringifies its inputs).
+  js_stringify_10000_assets_x2: time(() => JSON.stringify(a).length + JSON.stringify(b).length),
   promotion_1000_over_200: time(() => core.planPromotion(promoInput)),
 }));

@@ -12,6 +12,7 @@ use crate::names::Revision;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// The hash key the revision covers, as `AssetSummary.hashes` names it.
@@ -75,20 +76,39 @@ fn put_opt(buf: &mut Vec<u8>, tag: u8, s: &Option<String>) {
     }
 }
 
+/// The assets in name order; assets of equal names keep their order (a stable sort).
+fn by_name(assets: &[AssetSummary]) -> Vec<&AssetSummary> {
+    let mut sorted: Vec<&AssetSummary> = assets.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    sorted
+}
+
 /// The canonical byte encoding a revision hashes. Stable across releases: changing it changes
 /// every revision.
 pub fn canonical_encoding(content: &VersionContent) -> Vec<u8> {
-    let mut buf = b"wharf-revision/1\0".to_vec();
-    let mut assets: Vec<&AssetSummary> = content.assets.iter().collect();
-    assets.sort_by(|a, b| a.name.cmp(&b.name));
+    encode_sorted(&by_name(&content.assets), &content.metadata)
+}
+
+/// [`canonical_encoding`] of assets already in name order. Written straight into one buffer:
+/// hashes are lowercased byte by byte rather than copied first.
+fn encode_sorted(assets: &[&AssetSummary], m: &VersionMetadata) -> Vec<u8> {
+    // Tag, length and size, then a name and a 64-character hash, for most assets.
+    let per_asset: usize = assets.iter().map(|a| a.name.len() + 99).sum();
+    let mut buf = Vec::with_capacity(64 + per_asset);
+    buf.extend_from_slice(b"wharf-revision/1\0");
     buf.extend_from_slice(&(assets.len() as u64).to_be_bytes());
     for a in assets {
         put_str(&mut buf, b'n', &a.name);
         buf.extend_from_slice(&a.size.unwrap_or(0).to_be_bytes());
-        let sha = a.hashes.get(SHA256).map(|h| h.to_ascii_lowercase());
-        put_opt(&mut buf, b'h', &sha);
+        match a.hashes.get(SHA256) {
+            Some(h) => {
+                buf.push(b'h');
+                buf.extend_from_slice(&(h.len() as u64).to_be_bytes());
+                buf.extend(h.bytes().map(|b| b.to_ascii_lowercase()));
+            }
+            None => buf.push(0),
+        }
     }
-    let m = &content.metadata;
     put_opt(&mut buf, b's', &m.summary);
     put_opt(&mut buf, b'p', &m.home_page);
     put_opt(&mut buf, b'r', &m.source_code_repository);
@@ -105,11 +125,15 @@ pub fn canonical_encoding(content: &VersionContent) -> Vec<u8> {
     buf
 }
 
-/// Computes a version's revision: base64 of SHA-256 over [`canonical_encoding`].
-pub fn compute_revision(content: &VersionContent) -> Revision {
-    let digest = Sha256::digest(canonical_encoding(content));
+fn revision_of(encoding: &[u8]) -> Revision {
+    let digest = Sha256::digest(encoding);
     let text = base64::engine::general_purpose::STANDARD.encode(digest);
     Revision::parse(&text).expect("a 44-character base64 digest is a valid revision")
+}
+
+/// Computes a version's revision: base64 of SHA-256 over [`canonical_encoding`].
+pub fn compute_revision(content: &VersionContent) -> Revision {
+    revision_of(&canonical_encoding(content))
 }
 
 /// The verdict of a diff.
@@ -224,48 +248,108 @@ fn diff_metadata(a: &VersionMetadata, b: &VersionMetadata) -> Vec<MetadataChange
     out
 }
 
+/// One asset per name, in name order, from assets in name order: the last of equal names wins
+/// (as the last of them would in a map keyed by name).
+fn last_per_name<'a>(sorted: &[&'a AssetSummary]) -> Vec<&'a AssetSummary> {
+    let mut out: Vec<&AssetSummary> = Vec::with_capacity(sorted.len());
+    for a in sorted {
+        match out.last_mut() {
+            Some(last) if last.name == a.name => *last = a,
+            _ => out.push(a),
+        }
+    }
+    out
+}
+
+/// The hash algorithms whose values differ between two assets (case-insensitively, as hex
+/// digests compare), sorted: one walk over both sorted maps.
+fn changed_hashes(l: &AssetSummary, r: &AssetSummary) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut left, mut right) = (l.hashes.iter().peekable(), r.hashes.iter().peekable());
+    loop {
+        let alg = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some((la, _)), None) => {
+                let la = *la;
+                left.next();
+                la
+            }
+            (None, Some((ra, _))) => {
+                let ra = *ra;
+                right.next();
+                ra
+            }
+            (Some((la, lv)), Some((ra, rv))) => match la.cmp(ra) {
+                Ordering::Less => {
+                    let la = *la;
+                    left.next();
+                    la
+                }
+                Ordering::Greater => {
+                    let ra = *ra;
+                    right.next();
+                    ra
+                }
+                Ordering::Equal => {
+                    let (la, same) = (*la, lv.eq_ignore_ascii_case(rv));
+                    left.next();
+                    right.next();
+                    if same {
+                        continue;
+                    }
+                    la
+                }
+            },
+        };
+        out.push(alg.clone());
+    }
+    out
+}
+
 /// Compares two versions: which assets were added, removed or changed (and which hash), which
 /// metadata fields changed, and whether they are identical.
+///
+/// Both sides are sorted by name once, and that order serves both the merge that finds the
+/// changes and the revisions' encodings.
 pub fn diff_versions(before: &VersionContent, after: &VersionContent) -> VersionDiff {
-    let left: BTreeMap<&str, &AssetSummary> =
-        before.assets.iter().map(|a| (a.name.as_str(), a)).collect();
-    let right: BTreeMap<&str, &AssetSummary> =
-        after.assets.iter().map(|a| (a.name.as_str(), a)).collect();
-    let assets_added = right
-        .iter()
-        .filter(|(n, _)| !left.contains_key(*n))
-        .map(|(_, a)| (*a).clone())
-        .collect();
-    let assets_removed = left
-        .iter()
-        .filter(|(n, _)| !right.contains_key(*n))
-        .map(|(_, a)| (*a).clone())
-        .collect();
-    let mut assets_changed = Vec::new();
-    for (name, l) in &left {
-        let Some(r) = right.get(name) else { continue };
-        let algs: std::collections::BTreeSet<&String> =
-            l.hashes.keys().chain(r.hashes.keys()).collect();
-        let changed_hashes: Vec<String> = algs
-            .into_iter()
-            .filter(|alg| {
-                let norm = |h: Option<&String>| h.map(|s| s.to_ascii_lowercase());
-                norm(l.hashes.get(*alg)) != norm(r.hashes.get(*alg))
-            })
-            .cloned()
-            .collect();
-        if l.size != r.size || !changed_hashes.is_empty() {
-            assets_changed.push(AssetChange {
-                name: (*name).to_owned(),
-                size_before: l.size,
-                size_after: r.size,
-                changed_hashes,
-            });
+    let (left_sorted, right_sorted) = (by_name(&before.assets), by_name(&after.assets));
+    let (left, right) = (last_per_name(&left_sorted), last_per_name(&right_sorted));
+    let (mut assets_added, mut assets_removed, mut assets_changed) = (vec![], vec![], vec![]);
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() || j < right.len() {
+        let order = match (left.get(i), right.get(j)) {
+            (Some(l), Some(r)) => l.name.cmp(&r.name),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        match order {
+            Ordering::Less => {
+                assets_removed.push(left[i].clone());
+                i += 1;
+            }
+            Ordering::Greater => {
+                assets_added.push(right[j].clone());
+                j += 1;
+            }
+            Ordering::Equal => {
+                let (l, r) = (left[i], right[j]);
+                let changed = changed_hashes(l, r);
+                if l.size != r.size || !changed.is_empty() {
+                    assets_changed.push(AssetChange {
+                        name: l.name.clone(),
+                        size_before: l.size,
+                        size_after: r.size,
+                        changed_hashes: changed,
+                    });
+                }
+                i += 1;
+                j += 1;
+            }
         }
     }
     let metadata_changed = diff_metadata(&before.metadata, &after.metadata);
-    let revision_before = compute_revision(before);
-    let revision_after = compute_revision(after);
+    let revision_before = revision_of(&encode_sorted(&left_sorted, &before.metadata));
+    let revision_after = revision_of(&encode_sorted(&right_sorted, &after.metadata));
     let verdict = if revision_before == revision_after {
         DiffVerdict::Identical
     } else {

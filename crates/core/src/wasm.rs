@@ -1,6 +1,6 @@
 //! The JavaScript façade (feature `wasm`): six functions over the same JSON the REST API
-//! speaks. No logic lives here; each function converts its input with serde-wasm-bindgen,
-//! calls the core, and converts the result back with `json_compatible` output.
+//! speaks. No logic lives here; each function converts its input from a JavaScript value,
+//! calls the core, and converts the result back, both through one JSON text (`from_js`, `to_js`).
 //!
 //! Failures throw a JavaScript `Error` whose `code` is the CodeArtifact exception name
 //! (`ValidationException`, `ResourceNotFoundException`), whose `field` names the first
@@ -140,21 +140,31 @@ fn validation_error(e: &ValidationErrors) -> JsValue {
     js_error("ValidationException", &e.to_string(), &e.errors)
 }
 
+/// Reads a JavaScript value as `T`. The value crosses the boundary as one JSON text
+/// (`JSON.stringify`, then serde_json in wasm) rather than member by member: one boundary call
+/// for the large inputs of `planCopy` and `diffVersions`, and no second serde back end.
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        let field = FieldError::rule(what, format!("{what} is not valid: {e}"));
+    let invalid = |detail: &str| {
+        let field = FieldError::rule(what, format!("{what} is not valid: {detail}"));
         js_error(
             "ValidationException",
             &field.message,
             std::slice::from_ref(&field),
         )
-    })
+    };
+    let text = js_sys::JSON::stringify(&value)
+        .map_err(|_| invalid("it cannot be written as JSON"))?
+        .as_string()
+        // `undefined` (and functions) stringify to `undefined`.
+        .unwrap_or_else(|| "null".to_owned());
+    serde_json::from_str(&text).map_err(|e| invalid(&e.to_string()))
 }
 
+/// Writes `value` as a plain JavaScript value, through one JSON text (`JSON.parse`).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// Checks a CopyPackageVersions request against every rule the service applies and returns it

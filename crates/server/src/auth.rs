@@ -103,8 +103,17 @@ pub async fn verify_bearer(state: &AppState, token: &str) -> Result<(Caller, Ide
     let (identity, _) = key_owner(state, &caller.access_key_id)
         .await?
         .ok_or_else(invalid_token)?;
-    crate::audit::note_caller(&caller, &identity);
+    noted(state, &caller, &identity);
     Ok((caller, identity))
+}
+
+/// Tells the request's log line who called ([`crate::observe::note_principal`]).
+fn noted(state: &AppState, caller: &Caller, identity: &Identity) {
+    crate::audit::note_caller(caller, identity);
+    crate::observe::note_principal(
+        identity.principal(&state.config.account_id).arn,
+        &caller.access_key_id,
+    );
 }
 
 /// A new key pair in AWS's shapes: `AKIA` + 16 base32 characters, and a 40-character secret.
@@ -387,7 +396,7 @@ async fn check(state: &AppState, request: Request) -> Result<Request, ApiError> 
                 .map(|(_, identity, _)| identity)
                 .ok_or_else(invalid_token)?;
             let caller = Caller::signed(verified.access_key_id);
-            crate::audit::note_caller(&caller, &identity);
+            noted(state, &caller, &identity);
             parts.extensions.insert(caller);
             parts.extensions.insert(identity);
             parts.extensions.insert(PayloadSha256(payload));

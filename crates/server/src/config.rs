@@ -48,6 +48,8 @@ pub struct Config {
     pub audit: crate::audit::AuditSettings,
     /// How webhook deliveries are made (`--webhook-*`).
     pub webhooks: crate::webhooks::DeliverySettings,
+    /// Where `/metrics` is served (`--metrics`, `--metrics-listen`).
+    pub metrics: crate::metrics::Exposure,
 }
 
 impl Config {
@@ -72,6 +74,7 @@ impl Config {
             gc_sweep: None,
             audit: Default::default(),
             webhooks: Default::default(),
+            metrics: crate::metrics::Exposure::MainPort,
         }
     }
 

@@ -277,6 +277,7 @@ mod tests {
             config: Arc::new(config),
             keys: Arc::new(Keys::new("AKIADEMO".into(), "secret".into())),
             external: Default::default(),
+            metrics: Default::default(),
         };
         let demo = prepare(&state).await.expect("first seed");
         assert!(demo.seeded);

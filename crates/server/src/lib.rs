@@ -19,8 +19,10 @@ pub mod external;
 pub mod extract;
 pub mod handlers;
 pub mod limits;
+pub mod metrics;
 pub mod npm;
 pub mod operation;
+pub mod observe;
 pub mod params;
 pub mod promote_cli;
 pub mod public_url;
@@ -70,7 +72,8 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::service::routes(&state))
         .merge(handlers::promotions::routes(&state))
         .merge(handlers::activity::routes(&state))
-        .merge(npm::routes());
+        .merge(npm::routes())
+        .merge(metrics::routes(&state));
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(
             tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),
@@ -82,9 +85,12 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             public_url::check_host,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(error::catch_panics())
         .layer(middleware::from_fn_with_state(state.clone(), audit::record))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::record,
+        ))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
@@ -128,6 +134,8 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
     .await?;
     store.seal_plaintext_secrets().await?.log();
     let blobs = open_blobs(&config)?;
+    let metrics = metrics::Metrics::new();
+    metrics.watch_pool(store.pool().clone());
     tracing::info!(
         database = ?store.backend(),
         blobs = %blobs,
@@ -147,6 +155,7 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
         config: Arc::new(config),
         keys: Arc::new(keys),
         external: Arc::new(external::ExternalRegistries::new()),
+        metrics: Arc::new(metrics),
     })
 }
 

@@ -9,6 +9,8 @@ use std::time::Duration;
 use wharf_server::auth::Keys;
 use wharf_server::config::Config;
 use wharf_server::limits::ConnectionLimits;
+use wharf_server::metrics::Exposure;
+use wharf_server::observe::LogFormat;
 
 /// Wharf: a self-hosted service that speaks the AWS CodeArtifact API.
 #[derive(Parser)]
@@ -142,6 +144,18 @@ struct ServeArgs {
     /// Seconds after the first attempt that a failing delivery is retried before it is failed.
     #[arg(long, env = "WHARF_WEBHOOK_RETRY_WINDOW", default_value = "86400", value_parser = seconds)]
     webhook_retry_window: Duration,
+    /// Serve /metrics (Prometheus text format): `on` (the default: on the main port, to the
+    /// root principal only, unless --metrics-listen moves it) or `off`.
+    #[arg(long, env = "WHARF_METRICS", default_value = "on", value_parser = ["on", "off"])]
+    metrics: String,
+    /// Serve /metrics on this address instead of the main port, without authentication (bind
+    /// it to loopback or a private network).
+    #[arg(long, env = "WHARF_METRICS_LISTEN", value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
+    /// How log lines are written: `text` for people, `json` for one JSON object per line
+    /// (with one line per request: request id, principal, operation, status, latency).
+    #[arg(long, env = "WHARF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
 }
 
 /// A positive duration in humantime's form (`90s`, `30m`, `6h`).
@@ -163,14 +177,12 @@ fn seconds(text: &str) -> Result<Duration, String> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("WHARF_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| "info".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
-    let args = match Cli::parse().command {
+    let cli = Cli::parse();
+    init_logging(match &cli.command {
+        Command::Serve(args) => args.log_format,
+        _ => LogFormat::Text,
+    });
+    let args = match cli.command {
         Command::Serve(args) => args,
         Command::Admin(args) => return wharf_server::admin::run(args).await,
         Command::Promote(args) => wharf_server::promote_cli::run_promote(args).await,
@@ -179,6 +191,14 @@ async fn main() -> anyhow::Result<()> {
     if args.account_id.len() != 12 || !args.account_id.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--account-id must be 12 digits, not {:?}", args.account_id);
     }
+    let metrics = match (args.metrics.as_str(), args.metrics_listen) {
+        ("off", Some(_)) => {
+            anyhow::bail!("--metrics off and --metrics-listen contradict each other")
+        }
+        ("off", None) => Exposure::Off,
+        (_, Some(addr)) => Exposure::Separate(addr),
+        (_, None) => Exposure::MainPort,
+    };
     let external_connections =
         wharf_server::config::external_connection_urls(&args.external_connections)?;
     // Before anything is created: the data directory and its files are private (0700/0600).
@@ -230,6 +250,7 @@ async fn main() -> anyhow::Result<()> {
             retry_window: args.webhook_retry_window,
             ..Default::default()
         },
+        metrics,
     };
     let state = wharf_server::open_state(config, keys.clone()).await?;
     let demo = if args.demo {
@@ -237,10 +258,19 @@ async fn main() -> anyhow::Result<()> {
     } else {
         None
     };
+    let metrics_addr = match metrics {
+        Exposure::Separate(addr) => {
+            Some(wharf_server::metrics::serve_separately(&state, addr).await?)
+        }
+        _ => None,
+    };
     let demo_state = state.clone();
     wharf_server::serve(state, tls, |addr| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "wharf listening on {scheme}://{addr}");
+        if let Some(m) = metrics_addr {
+            let _ = writeln!(out, "wharf metrics on http://{m}/metrics");
+        }
         if generated {
             let _ = writeln!(
                 out,
@@ -275,4 +305,24 @@ async fn main() -> anyhow::Result<()> {
         let _ = out.flush();
     })
     .await
+}
+
+/// Logs to standard error, filtered by `WHARF_LOG` (or `RUST_LOG`; `info` by default), as text
+/// or as one JSON object per line with the event's fields at the top level.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WHARF_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
+    }
 }

@@ -19,4 +19,6 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// The client and metadata cache of external connections.
     pub external: Arc<crate::external::ExternalRegistries>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -3,7 +3,6 @@
 use crate::error::FieldError;
 use crate::names::{NamespaceRule, PackageFormat, escape_other_category, is_other_category};
 use std::fmt;
-use unicode_general_category::{GeneralCategory, get_general_category};
 
 /// How strongly a package matches a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,21 +73,10 @@ const FORMS: &str = "/*, /{format}/*, /{format}/{namespace-prefix}~, /{format}/{
 
 /// `\p{L}`, `\p{N}` or `\p{M}`: the characters a word is made of.
 pub fn is_word_char(c: char) -> bool {
-    use GeneralCategory::*;
-    matches!(
-        get_general_category(c),
-        UppercaseLetter
-            | LowercaseLetter
-            | TitlecaseLetter
-            | ModifierLetter
-            | OtherLetter
-            | DecimalNumber
-            | LetterNumber
-            | OtherNumber
-            | NonspacingMark
-            | SpacingMark
-            | EnclosingMark
-    )
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    crate::names::in_ranges(crate::names::WORD_CATEGORY, c)
 }
 
 /// Whether `value` begins with `prefix`, and, with `boundary`, the next character (if any) is

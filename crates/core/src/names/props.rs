@@ -75,3 +75,47 @@ proptest! {
         }
     }
 }
+
+/// The generated tables (build.rs) agree with unicode-general-category on every code point.
+#[test]
+fn generated_category_tables_agree_with_the_crate_everywhere() {
+    use unicode_general_category::{GeneralCategory::*, get_general_category};
+    for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+        let category = get_general_category(c);
+        let other = matches!(
+            category,
+            Control | Format | Surrogate | PrivateUse | Unassigned
+        );
+        assert_eq!(is_other_category(c), other, "{c:?} ({category:?})");
+        let word = matches!(
+            category,
+            UppercaseLetter
+                | LowercaseLetter
+                | TitlecaseLetter
+                | ModifierLetter
+                | OtherLetter
+                | DecimalNumber
+                | LetterNumber
+                | OtherNumber
+                | NonspacingMark
+                | SpacingMark
+                | EnclosingMark
+        );
+        assert_eq!(crate::groups::is_word_char(c), word, "{c:?} ({category:?})");
+        let letter_or_digit = matches!(
+            category,
+            LowercaseLetter
+                | ModifierLetter
+                | OtherLetter
+                | TitlecaseLetter
+                | UppercaseLetter
+                | LetterNumber
+                | DecimalNumber
+        );
+        if c.is_ascii() {
+            assert_eq!(c.is_ascii_alphanumeric(), letter_or_digit, "{c:?}");
+        } else {
+            assert_eq!(in_ranges(LETTER_OR_DIGIT, c), letter_or_digit, "{c:?}");
+        }
+    }
+}

@@ -94,5 +94,9 @@ pub async fn copy_package_versions(
                 ApiError::not_found("package", req.package.name.as_str(), e.to_string())
             }
         })?;
-    Ok(Json((&plan).into()))
+    let result: api::CopyPackageVersionsResult = (&plan).into();
+    state
+        .metrics
+        .versions_copied(result.successful_versions.len());
+    Ok(Json(result))
 }

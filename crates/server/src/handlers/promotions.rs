@@ -83,7 +83,13 @@ pub async fn promote(
         gate: &gate,
     };
     match state.store.promote(&p).await? {
-        Outcome::Done(result) => Ok(Json(result)),
+        Outcome::Done(result) => {
+            if result.status == api::PromotionStatus::Applied {
+                let s = &result.summary;
+                state.metrics.versions_promoted(s.copied + s.overwritten);
+            }
+            Ok(Json(result))
+        }
         Outcome::Refused(message) => Err(refused(message)),
     }
 }

@@ -186,9 +186,11 @@ pub async fn publish_package_version(
         })
         .await
     };
+    let size = body.len();
     assets::put_blob(&*state.blobs, &row.sha256, body)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
+    state.metrics.blob_bytes_written(size);
     let publish = PublishAsset {
         version: v.to_string(),
         asset: row,

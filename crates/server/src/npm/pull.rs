@@ -198,6 +198,7 @@ pub(crate) async fn fetch_tarball(
             tracing::error!("storing a tarball fetched through {NPM_CONNECTION}: {e}");
             Failure::new(500, "The tarball could not be stored")
         })?;
+    ctx.state.metrics.blob_bytes_written(bytes.len());
     let store = &ctx.state.store;
     let c = name.coordinate();
     let stored = store

@@ -36,6 +36,7 @@ async fn state() -> AppState {
         config: Arc::new(config),
         keys: Arc::new(keys),
         external: Default::default(),
+        metrics: Default::default(),
     }
 }
 

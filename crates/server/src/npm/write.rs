@@ -102,6 +102,7 @@ async fn publish(ctx: &Ctx, name: &NpmName, p: Publish) -> Result<Response, Fail
         .await?;
     refuse(name, &version, before.as_ref())?;
     if before.is_none() {
+        let size = p.tarball.len();
         put_blob(
             &*ctx.state.blobs,
             &row.tarball.sha256,
@@ -112,6 +113,7 @@ async fn publish(ctx: &Ctx, name: &NpmName, p: Publish) -> Result<Response, Fail
             tracing::error!("storing tarball: {e}");
             Failure::new(500, "The tarball could not be stored")
         })?;
+        ctx.state.metrics.blob_bytes_written(size);
     }
     let outcome = store
         .npm_publish(&ctx.owner, &ctx.domain, &ctx.repo, &c, &row)
