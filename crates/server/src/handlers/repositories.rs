@@ -76,14 +76,16 @@ fn upstream_names(
     if list.len() > MAX_UPSTREAMS {
         c.push(FieldError::rule(
             "upstreams",
-            format!("Member must have length less than or equal to {MAX_UPSTREAMS}"),
+            format!(
+                "Value at 'upstreams' failed to satisfy constraint: Member must have length less than or equal to {MAX_UPSTREAMS}"
+            ),
         ));
     }
     for (i, up) in names.iter().enumerate() {
         if names[..i].contains(up) {
             c.push(FieldError::rule(
                 "upstreams",
-                format!("Upstream {up} is listed more than once"),
+                format!("Value at 'upstreams' failed to satisfy constraint: Upstream {up} is listed more than once"),
             ));
         }
     }
