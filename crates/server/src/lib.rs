@@ -13,6 +13,7 @@ pub mod config;
 pub mod cpu;
 pub mod datadir;
 pub mod demo;
+mod download;
 pub mod error;
 pub mod external;
 pub mod extract;

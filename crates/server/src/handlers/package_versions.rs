@@ -3,19 +3,17 @@
 //! DisposePackageVersions.
 
 use super::packages::checked;
+use crate::download::{self, Freshness};
 use crate::error::ApiError;
 use crate::extract::{AwsJson, AwsQuery};
 use crate::params::{self, Checks};
 use crate::state::AppState;
 use crate::store::VersionQuery;
-use crate::store::assets::AssetKey;
 use crate::store::batch::{BatchOp, Selection};
 use axum::Json;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
-use futures::TryStreamExt;
 use std::collections::BTreeMap;
 use wharf_core::api::{
     self, LicenseInfo, PackageVersionOriginType, PackageVersionSummary, PackageVersionsOutcome,
@@ -204,9 +202,11 @@ pub async fn list_package_version_assets(
     }))
 }
 
-/// `GET /v1/package/version/asset`: the bytes, streamed, with the version's headers.
+/// `GET /v1/package/version/asset`: the bytes, streamed, with the version's headers; `ETag`,
+/// `If-None-Match` and single `Range`s as [`download`] describes.
 pub async fn get_package_version_asset(
     State(state): State<AppState>,
+    headers: HeaderMap,
     AwsQuery(q): AwsQuery<api::GetPackageVersionAssetQuery>,
 ) -> Result<Response, ApiError> {
     let pq = package_query!(q);
@@ -246,19 +246,21 @@ pub async fn get_package_version_asset(
                 format!("Asset {name} not found in version {v}"),
             )
         })?;
-    let got = state
-        .blobs
-        .get(&AssetKey::sha256(&asset.sha256).path())
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let stream = got.into_stream().map_err(std::io::Error::other);
-    let mut response = Response::new(Body::from_stream(stream));
+    let freshness = if q.package_version_revision.is_some() {
+        Freshness::Pinned
+    } else {
+        Freshness::Revalidate
+    };
+    let mut response = download::respond(
+        &*state.blobs,
+        &headers,
+        &asset.sha256,
+        asset.size as u64,
+        freshness,
+    )
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(asset.size as u64));
     for (k, v) in [
         (api::HEADER_ASSET_NAME, asset.name.as_str()),
         (api::HEADER_PACKAGE_VERSION, row.version.as_str()),
