@@ -1,6 +1,7 @@
 //! npm writes, each in one write transaction: publish, retaining a version fetched through an
 //! upstream, dist-tags, deprecation and unpublish.
 
+use super::super::WriteScope;
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::{AssetRow, Store, StoreError, StoreResult, now};
@@ -293,7 +294,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         p: &NpmPublishRow,
     ) -> StoreResult<NpmPublishOutcome> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let outcome = decide_with_groups(
             &mut w.tx,
@@ -334,7 +337,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         version: &str,
     ) -> StoreResult<bool> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let dest = repository_in(&mut w.tx, owner, domain, into).await?;
         let src = repository_in(&mut w.tx, owner, domain, from).await?;
         // Package groups may forbid retaining upstream versions here (npm reads leave such
@@ -404,7 +409,9 @@ impl NpmWriteStore for Store {
         tag: &str,
         version: &str,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
         upsert_tag(&mut w.tx, package_id, tag, version).await?;
@@ -419,7 +426,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         tag: &str,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
             sqlx::query("DELETE FROM dist_tags WHERE package_id = $1 AND tag = $2")
@@ -439,7 +448,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         changes: &[(String, Option<String>)],
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let pkg = find_package(&mut w.tx, repo.id, c)
             .await?
@@ -479,7 +490,9 @@ impl NpmWriteStore for Store {
         versions: &[String],
         tags: &BTreeMap<String, String>,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let pkg = find_package(&mut w.tx, repo.id, c)
             .await?
