@@ -26,6 +26,7 @@ pub mod public_url;
 pub mod routes;
 pub mod secrets;
 pub mod serve;
+pub mod server_timing;
 pub mod signed_client;
 pub mod state;
 pub mod store;
@@ -82,6 +83,7 @@ pub fn app(state: AppState) -> Router {
             public_url::check_host,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(middleware::from_fn(server_timing::stamp))
         .layer(error::catch_panics())
         .with_state(state)
 }
