@@ -25,13 +25,29 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from conftest import Wharf, publish  # noqa: E402
-from npm_ci import publish_body, put, start_verdaccio, tarball  # noqa: E402
+from npm_ci import publish_body, put, start_verdaccio  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 SEQ = 300 if QUICK else 2000
 WRK_SECONDS = 5 if QUICK else 15
 NAME = "bench-dl"
 VERSIONS = [f"1.0.{i}" for i in range(30)]
+
+
+def tarball(name, version):
+    """An npm tarball of about 10 KB that gzip cannot shrink (package.json and 10 KB of random bytes)."""
+    import gzip
+    import io
+    import tarfile
+    files = {"package/package.json": json.dumps({"name": name, "version": version}).encode(),
+             "package/data.bin": os.urandom(10 * 1024)}
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as t:
+        for path, data in files.items():
+            info = tarfile.TarInfo(path)
+            info.size, info.mode, info.mtime = len(data), 0o644, 499162500
+            t.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue(), mtime=0)
 
 
 def pct(xs, p):
