@@ -75,7 +75,7 @@ async fn disjoint_packages_write_at_once_and_the_deployment_waits() {
         .await
         .unwrap();
     let s2 = s.clone();
-    let everything = tokio::spawn(async move { s2.write().await.map(|w| drop(w)) });
+    let everything = tokio::spawn(async move { s2.write().await.map(drop) });
     until_someone_waits(&s).await;
     assert!(!everything.is_finished());
     b.commit().await.unwrap();
