@@ -62,6 +62,86 @@ def copy_latency(w, package, n, runs):
     return pct(times, 50), pct(times, 99)
 
 
+def raw_copy_vs_floor(w, runs=15):
+    """CopyPackageVersions of 100 versions × 5 assets as raw HTTP (bearer token, one kept-alive
+    connection): client p50 and the server's own p50 (Server-Timing). On SQLite, the floor: Python's
+    sqlite3 inserting the same rows (a package, 100 versions, 500 assets) in one transaction into a
+    copy of the database with the same settings (WAL, synchronous=FULL), p50 over as many runs."""
+    import http.client
+    import urllib.parse
+    c = w.client()
+    token = c.get_authorization_token(domain="bench")["authorizationToken"]
+    versions = [f"1.0.{i}" for i in range(100)]
+    u = urllib.parse.urlsplit(w.endpoint)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    client, server = [], []
+    for r in range(runs):
+        dest = f"raw-{r}"
+        c.create_repository(domain="bench", repository=dest)
+        q = urllib.parse.urlencode(dict(domain="bench", format="generic", namespace="ns", package="small",
+                                        **{"source-repository": "src", "destination-repository": dest}))
+        body = json.dumps({"versions": versions})
+        t = time.perf_counter()
+        conn.request("POST", f"/v1/package/versions/copy?{q}", body=body,
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        resp = conn.getresponse()
+        out = json.loads(resp.read())
+        client.append((time.perf_counter() - t) * 1000)
+        assert resp.status == 200 and len(out["successfulVersions"]) == 100, out
+        server.append(float(resp.getheader("server-timing").split("dur=")[1]))
+    conn.close()
+    floor = None
+    db_path = w.data_dir / "wharf.db"
+    if db_path.exists():
+        work = Path(tempfile.mkdtemp(prefix="wharf-floor-"))
+        try:
+            src = sqlite3.connect(db_path)
+            db = sqlite3.connect(work / "floor.db", isolation_level=None)
+            src.backup(db)
+            src.close()
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            pkg = db.execute("SELECT * FROM packages WHERE name = 'small' LIMIT 1")
+            pcols = [d[0] for d in pkg.description]
+            prow = dict(zip(pcols, pkg.fetchone()))
+            marks = ",".join("?" * len(versions))
+            vcur = db.execute(f"SELECT * FROM package_versions WHERE package_id = ? AND version IN ({marks})",
+                              [prow["id"], *versions])
+            vcols = [d[0] for d in vcur.description]
+            vrows = [dict(zip(vcols, r)) for r in vcur.fetchall()]
+            acur = db.execute(f"SELECT * FROM assets WHERE version_id IN ({','.join('?' * len(vrows))})",
+                              [v["id"] for v in vrows])
+            acols = [d[0] for d in acur.description]
+            arows = [dict(zip(acols, r)) for r in acur.fetchall()]
+            repo_ids = [r[0] for r in db.execute("SELECT id FROM repositories")]
+            floor_times = []
+            for r in range(runs):
+                t = time.perf_counter()
+                db.execute("BEGIN")
+                pc = [k for k in pcols if k not in ("id", "repository_id")]
+                # one new package per run (a fresh name keeps the unique index happy)
+                new_pkg = db.execute(
+                    f"INSERT INTO packages (repository_id, {', '.join(pc)}) VALUES (?{', ?' * len(pc)})",
+                    [repo_ids[0], *[(f"floor-{r}" if k == "name" else prow[k]) for k in pc]]).lastrowid
+                vc = [k for k in vcols if k not in ("id", "package_id")]
+                ac = [k for k in acols if k not in ("id", "version_id")]
+                for v in vrows:
+                    vid = db.execute(
+                        f"INSERT INTO package_versions (package_id, {', '.join(vc)}) VALUES (?{', ?' * len(vc)})",
+                        [new_pkg, *[v[k] for k in vc]]).lastrowid
+                    db.executemany(
+                        f"INSERT INTO assets (version_id, {', '.join(ac)}) VALUES (?{', ?' * len(ac)})",
+                        [[vid, *[a[k] for k in ac]] for a in arows if a["version_id"] == v["id"]])
+                db.execute("COMMIT")
+                floor_times.append((time.perf_counter() - t) * 1000)
+            db.close()
+            floor = pct(floor_times, 50)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return pct(client, 50), pct(server, 50), floor
+
+
 def seed_100k(w, database_url=None):
     """Inserts 100,000 versions directly into the database (publishing them one by one would take minutes)."""
     w.stop()
@@ -84,20 +164,28 @@ def seed_100k(w, database_url=None):
     w.start()
 
 
+def server_ms(page):
+    """The service's own time for a response (its `Server-Timing: app;dur=MS` header)."""
+    return float(page["ResponseMetadata"]["HTTPHeaders"]["server-timing"].split("dur=")[1])
+
+
 def list_latency(w, runs=30):
+    """Client-side p50/p99 of the first page and of pages 2–51, and the server's own p50/p99 over all pages."""
     c = w.client()
-    first, deep, token = [], [], None
+    first, deep, server, token = [], [], [], None
     for _ in range(runs):
         t = time.perf_counter()
         page = c.list_package_versions(repository="src", package="small", maxResults=1000, **ARGS)
         first.append((time.perf_counter() - t) * 1000)
+        server.append(server_ms(page))
         token = page["nextToken"]
     for _ in range(50):  # walk 50 pages deep, timing each page
         t = time.perf_counter()
         page = c.list_package_versions(repository="src", package="small", maxResults=1000, nextToken=token, **ARGS)
         deep.append((time.perf_counter() - t) * 1000)
+        server.append(server_ms(page))
         token = page["nextToken"]
-    return pct(first, 50), pct(first, 99), pct(deep, 50), pct(deep, 99)
+    return pct(first, 50), pct(first, 99), pct(deep, 50), pct(deep, 99), pct(server, 50), pct(server, 99)
 
 
 WRK_LUA = r"""
@@ -154,12 +242,20 @@ def main():
         for n, runs in [(1, 30), (10, 15)]:
             p50, p99 = copy_latency(w, "large", n, runs)
             print(f"| {runs} runs | {n} | 100 MB + 4 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
+        c50, s50, floor = raw_copy_vs_floor(w)
+        print("\n| CopyPackageVersions, 100 versions × 5 assets, raw HTTP, 15 runs | p50 |\n|---|---|")
+        print(f"| client (bearer token, kept-alive) | {c50:.1f} ms |\n| at the server (Server-Timing) | {s50:.1f} ms |")
+        if floor is not None:
+            print(f"| floor: Python's sqlite3, same 601 rows, one transaction | {floor:.1f} ms |")
+            print(f"\nRatio server / floor: {s50 / floor:.1f}×; client / floor: {c50 / floor:.1f}× "
+                  f"({100 / (s50 / 1000):,.0f} versions/s at the server).")
         du = subprocess.run(["du", "-sm", str(w.data_dir / "blobs")], capture_output=True, text=True).stdout.split()[0]
         print(f"\nBlob store after all copies: {du} MB (10 × 100 MB published once; copies add no bytes).")
         seed_100k(w, database_url)
-        f50, f99, d50, d99 = list_latency(w)
+        f50, f99, d50, d99, s50, s99 = list_latency(w)
         print("\n| ListPackageVersions, 100,100 versions, max-results 1000 | p50 | p99 |\n|---|---|---|")
-        print(f"| first page | {f50:.1f} ms | {f99:.1f} ms |\n| pages 2–51 | {d50:.1f} ms | {d99:.1f} ms |")
+        print(f"| first page (boto3) | {f50:.1f} ms | {f99:.1f} ms |\n| pages 2–51 (boto3) | {d50:.1f} ms | {d99:.1f} ms |")
+        print(f"| all 80 pages, at the server (Server-Timing) | {s50:.1f} ms | {s99:.1f} ms |")
         rps, p50, p99, non2xx = mixed_rps(w)
         print("\n| wrk, 16 connections, 15 s, 3 lists : 1 copy (bearer token) | requests/s | p50 | p99 |\n|---|---|---|---|")
         print(f"| mixed read/copy | {rps:.0f} | {p50} | {p99} |")

@@ -14,6 +14,7 @@ pub mod config;
 pub mod cpu;
 pub mod datadir;
 pub mod demo;
+mod download;
 pub mod error;
 pub mod external;
 pub mod extract;
@@ -30,6 +31,7 @@ pub mod request_id;
 pub mod routes;
 pub mod secrets;
 pub mod serve;
+pub mod server_timing;
 pub mod signed_client;
 pub mod state;
 pub mod store;
@@ -85,6 +87,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             public_url::check_host,
         ))
+        .layer(middleware::from_fn(server_timing::stamp))
         .layer(error::catch_panics())
         .layer(middleware::from_fn_with_state(state.clone(), audit::record))
         .layer(middleware::from_fn_with_state(

@@ -274,7 +274,7 @@ async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure
         .and_then(|h| h.to_str().ok());
     match route {
         NpmRoute::Packument(name) => read::packument(&ctx, &name, accept).await,
-        NpmRoute::Tarball(t) => read::tarball(&ctx, &t).await,
+        NpmRoute::Tarball(t) => read::tarball(&ctx, &t, &parts.headers).await,
         NpmRoute::DistTags(name) => read::dist_tags(&ctx, &name).await,
         NpmRoute::PutPackage(name) => {
             let bytes = read_body(&ctx, &parts.headers, body).await?;

@@ -2,9 +2,9 @@
 //! dist-tags, and the errors storage reports by kind.
 //!
 //! [`Store`] runs on SQLite (one file, WAL) or PostgreSQL through sqlx's `Any` driver, with
-//! embedded migrations per backend. Every write runs in
-//! one transaction under a process-wide write lock, so a copy, a publish or a status change is
-//! all or nothing and concurrent writers never interleave. Asset bytes are not here: they live
+//! embedded migrations per backend. Every write runs in one transaction under the write locks
+//! of its [`WriteScope`] (one package, or the whole deployment), so a copy, a publish or a
+//! status change is all or nothing and concurrent writers act as if serial. Asset bytes are not here: they live
 //! in the object store under [`assets::AssetKey`], written before the rows that reference them.
 
 pub mod assets;
@@ -89,6 +89,7 @@ impl<T> MetadataStore for T where
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
+use wharf_core::names::PackageCoordinate;
 
 /// What went wrong in storage, by kind (never by operation).
 #[derive(Debug, thiserror::Error)]
@@ -172,8 +173,8 @@ impl StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Which SQL database a [`Store`] runs on. The SQL is written once, in the dialect both accept
-/// (`$N` parameters, `RETURNING`, `ON CONFLICT`); only the schema migrations and the cross-process
-/// write lock differ.
+/// (`$N` parameters, `RETURNING`, `ON CONFLICT`); only the schema migrations and the write locks
+/// differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// SQLite: one file in the data directory (WAL), or memory for tests.
@@ -187,15 +188,74 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite's one writer in this process (PostgreSQL uses advisory locks, see [`WriteScope`]).
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Seals users' secret access keys before they are written, and opens them when read.
     sealer: crate::secrets::Sealer,
 }
 
-/// The key of the PostgreSQL advisory lock every write transaction takes, so that writers in
-/// different Wharf processes run one after another as they do within one process ("WHARF" in
-/// ASCII).
+/// The key of the PostgreSQL advisory lock that stands for the whole deployment ("WHARF" in
+/// ASCII): a package write holds it shared, any other write exclusive.
 const PG_WRITE_LOCK_KEY: i64 = 0x0057_4841_5246;
+
+/// What a write transaction locks on PostgreSQL (SQLite has one writer at a time anyway).
+///
+/// A package write names its packages: it holds the deployment key shared and each package's
+/// key exclusive, so writes to different packages run at once, in one process or many. Any other
+/// write (domains, repositories, IAM, policies, package groups, tags, garbage collection,
+/// promotions) holds the deployment key exclusive and so runs alone. A package's key is
+/// derived from its domain and coordinate, not its repository: a copy, or an npm read that
+/// retains a version from an upstream, reads and writes one coordinate in several repositories
+/// of a domain under one key. Keys are taken in one order (the deployment key, then package
+/// keys sorted), so two writers never wait for each other in a cycle.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct WriteScope {
+    /// Sorted, without duplicates; empty means the whole deployment.
+    packages: Vec<i64>,
+}
+
+impl WriteScope {
+    /// Everything: the deployment key, exclusive.
+    pub(crate) fn deployment() -> Self {
+        WriteScope::default()
+    }
+
+    /// The package `c` of `domain` (in every repository of the domain).
+    pub(crate) fn package(owner: &str, domain: &str, c: &PackageCoordinate) -> Self {
+        WriteScope::default().and_package(owner, domain, c)
+    }
+
+    /// This scope and the package `c` of `domain`.
+    pub(crate) fn and_package(mut self, owner: &str, domain: &str, c: &PackageCoordinate) -> Self {
+        let key = package_lock_key(owner, domain, c);
+        if let Err(at) = self.packages.binary_search(&key) {
+            self.packages.insert(at, key);
+        }
+        self
+    }
+}
+
+/// The advisory-lock key of a package: the first 8 bytes of the SHA-256 of its domain and
+/// coordinate, lower-cased (two spellings of one package must not get two keys; a collision
+/// only serializes two packages).
+fn package_lock_key(owner: &str, domain: &str, c: &PackageCoordinate) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [
+        owner,
+        domain,
+        c.format.as_str(),
+        c.namespace.as_ref().map_or("", |n| n.as_str()),
+        c.name.as_str(),
+    ] {
+        h.update(part.to_lowercase().as_bytes());
+        h.update([0]);
+    }
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
 
 impl Store {
     /// Opens (creating if needed) the SQLite database at `path` and applies migrations. Users'
@@ -273,21 +333,46 @@ impl Store {
         self.backend
     }
 
-    /// Starts a write transaction while holding the write lock: the process-wide mutex and,
-    /// on PostgreSQL, a transaction-scoped advisory lock shared by every Wharf process.
+    /// Starts a write transaction that may touch anything: [`Store::write_scoped`] with
+    /// [`WriteScope::deployment`].
     pub(crate) async fn write(&self) -> StoreResult<WriteTx<'_>> {
-        let guard = self.write_lock.lock().await;
+        self.write_scoped(WriteScope::deployment()).await
+    }
+
+    /// Starts a write transaction holding the locks of `scope`. On SQLite: the process-wide
+    /// mutex (SQLite has one writer at a time; other processes wait on the database's own
+    /// lock). On PostgreSQL: transaction-scoped advisory locks shared by every Wharf process,
+    /// as [`WriteScope`] describes; no mutex, so disjoint package writes run at once.
+    pub(crate) async fn write_scoped(&self, scope: WriteScope) -> StoreResult<WriteTx<'_>> {
+        if self.backend == Backend::Sqlite {
+            let guard = self.write_lock.lock().await;
+            let tx = self.pool.begin().await?;
+            return Ok(WriteTx {
+                tx,
+                notes: Vec::new(),
+                _guard: Some(guard),
+            });
+        }
         let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
+        let deployment = if scope.packages.is_empty() {
+            "SELECT pg_advisory_xact_lock($1)"
+        } else {
+            "SELECT pg_advisory_xact_lock_shared($1)"
+        };
+        sqlx::query(deployment)
+            .bind(PG_WRITE_LOCK_KEY)
+            .execute(&mut *tx)
+            .await?;
+        for key in &scope.packages {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(PG_WRITE_LOCK_KEY)
+                .bind(*key)
                 .execute(&mut *tx)
                 .await?;
         }
         Ok(WriteTx {
             tx,
             notes: Vec::new(),
-            _guard: guard,
+            _guard: None,
         })
     }
 
@@ -316,7 +401,8 @@ pub(crate) struct WriteTx<'a> {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
     /// The version changes made so far, for the outbox and the audit record ([`events`]).
     pub(crate) notes: Vec<events::Note>,
-    _guard: tokio::sync::MutexGuard<'a, ()>,
+    /// The process-wide mutex, on SQLite.
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
 }
 
 impl WriteTx<'_> {
@@ -341,3 +427,7 @@ pub fn now() -> f64 {
         .map(|d| d.as_secs_f64())
         .unwrap_or(0.0)
 }
+
+#[cfg(test)]
+#[path = "store/write_scope_tests.rs"]
+mod write_scope_tests;

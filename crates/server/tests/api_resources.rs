@@ -45,6 +45,21 @@ async fn every_response_carries_a_fresh_request_id_and_errors_name_the_same_one(
 }
 
 #[tokio::test]
+async fn every_answer_says_the_servers_own_time() {
+    let app = TestApp::new().await;
+    for (path, auth) in [
+        ("/health", common::Auth::None),
+        ("/v1/domains", common::Auth::Root),
+        ("/v1/domains", common::Auth::None),
+    ] {
+        let r = app.send("POST", path, "", Vec::new(), &[], auth).await;
+        let v = r.headers["server-timing"].to_str().unwrap();
+        let ms: f64 = v.strip_prefix("app;dur=").unwrap().parse().unwrap();
+        assert!(ms >= 0.0, "{path}: {v}");
+    }
+}
+
+#[tokio::test]
 async fn domains_are_created_described_listed_and_deleted() {
     let app = TestApp::new().await;
     let d = app.create_domain("acme").await;

@@ -11,17 +11,15 @@ pub use batch::{
 
 use super::packages::target;
 use crate::authz::Target;
+use crate::download::{self, Freshness};
 use crate::error::ApiError;
 use crate::operation::{Cx, NoBody, Operation};
 use crate::params::{self, Checks, PackageRef, package_query};
 use crate::state::AppState;
 use crate::store::VersionQuery;
-use crate::store::assets::AssetKey;
 use axum::Json;
-use axum::body::Body;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
-use futures::TryStreamExt;
 use wharf_core::api::{self, LicenseInfo, PackageVersionOriginType, PackageVersionSummary};
 use wharf_core::error::FieldError;
 use wharf_core::names::{AssetName, PackageFormat, PackageVersion, PackageVersionStatus};
@@ -283,6 +281,8 @@ pub struct GetPackageVersionAsset {
     version: PackageVersion,
     asset: AssetName,
     revision: Option<String>,
+    /// The request's headers, for `If-None-Match`, `Range` and `If-Range`.
+    conditions: HeaderMap,
 }
 
 impl Operation for GetPackageVersionAsset {
@@ -299,6 +299,7 @@ impl Operation for GetPackageVersionAsset {
             version: params::validated(v)?,
             asset: params::validated(name)?,
             revision: q.package_version_revision,
+            conditions: cx.parts.headers.clone(),
         })
     }
 
@@ -307,7 +308,8 @@ impl Operation for GetPackageVersionAsset {
     }
 }
 
-/// `GET /v1/package/version/asset`: the bytes, streamed, with the version's headers.
+/// `GET /v1/package/version/asset`: the bytes, streamed, with the version's headers; `ETag`,
+/// `If-None-Match` and single `Range`s as [`download`] describes.
 pub async fn get_package_version_asset(
     state: AppState,
     op: GetPackageVersionAsset,
@@ -340,19 +342,21 @@ pub async fn get_package_version_asset(
                 format!("Asset {name} not found in version {v}"),
             )
         })?;
-    let got = state
-        .blobs
-        .get(&AssetKey::sha256(&asset.sha256).path())
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let stream = got.into_stream().map_err(std::io::Error::other);
-    let mut response = Response::new(Body::from_stream(stream));
+    let freshness = if op.revision.is_some() {
+        Freshness::Pinned
+    } else {
+        Freshness::Revalidate
+    };
+    let mut response = download::respond(
+        &*state.blobs,
+        &op.conditions,
+        &asset.sha256,
+        asset.size as u64,
+        freshness,
+    )
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(asset.size as u64));
     for (k, v) in [
         (api::HEADER_ASSET_NAME, asset.name.as_str()),
         (api::HEADER_PACKAGE_VERSION, row.version.as_str()),

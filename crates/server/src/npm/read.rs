@@ -3,12 +3,11 @@
 //! the repository read, or fetching it through the external connection), and `dist-tag ls`.
 
 use super::{Ctx, Failure, json_response};
-use crate::store::assets::AssetKey;
+use crate::download::{self, Freshness};
 use crate::store::npm::{NpmPackageView, NpmVersionRow};
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use futures::TryStreamExt;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -157,8 +156,13 @@ pub(crate) async fn packument(
 }
 
 /// `GET /{name}/-/{file}.tgz`: the first installable copy along the search order. A version
-/// found upstream is retained in the repository read (spec §3.5), keeping its origin.
-pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failure> {
+/// found upstream is retained in the repository read (spec §3.5), keeping its origin. A stored
+/// tarball honours `If-None-Match` and a single `Range` ([`crate::download`]).
+pub(crate) async fn tarball(
+    ctx: &Ctx,
+    t: &TarballRef,
+    headers: &HeaderMap,
+) -> Result<Response, Failure> {
     let views = stored_views(ctx, &t.name).await?;
     let version = t.version.to_string();
     let found = views.iter().find_map(|view| {
@@ -200,20 +204,21 @@ pub(crate) async fn tarball(ctx: &Ctx, t: &TarballRef) -> Result<Response, Failu
     {
         tracing::warn!("retaining {}@{version} from {from}: {e}", t.name.display());
     }
-    let got = ctx
-        .state
-        .blobs
-        .get(&AssetKey::sha256(&asset.sha256).path())
-        .await
-        .map_err(|e| {
-            tracing::error!("reading tarball {}: {e}", asset.sha256);
-            Failure::new(500, "The tarball could not be read")
-        })?;
-    let stream = got.into_stream().map_err(std::io::Error::other);
-    Ok(tarball_response(Body::from_stream(stream), &asset))
+    download::respond(
+        &*ctx.state.blobs,
+        headers,
+        &asset.sha256,
+        asset.size as u64,
+        Freshness::Revalidate,
+    )
+    .await
+    .map_err(|e| {
+        tracing::error!("reading tarball {}: {e}", asset.sha256);
+        Failure::new(500, "The tarball could not be read")
+    })
 }
 
-/// A tarball answer: its bytes, length and caching headers.
+/// A tarball fetched from an external connection just now: its bytes, length and validators.
 fn tarball_response(body: Body, asset: &crate::store::AssetRow) -> Response {
     let mut r = Response::new(body);
     let h = r.headers_mut();
@@ -222,9 +227,12 @@ fn tarball_response(body: Body, asset: &crate::store::AssetRow) -> Response {
         HeaderValue::from_static("application/octet-stream"),
     );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(asset.size as u64));
+    if let Ok(v) = HeaderValue::from_str(&download::etag(&asset.sha256)) {
+        h.insert(header::ETAG, v);
+    }
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+        HeaderValue::from_static("private, no-cache"),
     );
     r
 }

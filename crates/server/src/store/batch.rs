@@ -1,6 +1,7 @@
 //! UpdatePackageVersionsStatus, DeletePackageVersions and DisposePackageVersions: one decision
 //! per version, all or nothing, applied in one transaction.
 
+use super::WriteScope;
 use super::packages::{find_package, package_missing};
 use super::repositories::repository_in;
 use super::{Store, StoreResult};
@@ -172,7 +173,9 @@ impl BatchStore for Store {
             revisions,
             expected,
         } = selection;
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let pkg = find_package(&mut w.tx, repo.id, c)
             .await?

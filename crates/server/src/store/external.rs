@@ -1,6 +1,7 @@
 //! External connections of repositories (one per repository) and the versions ingested
 //! through them.
 
+use super::WriteScope;
 use super::npm::NpmPublishRow;
 use super::npm::write::{insert_npm_version, upsert_tag};
 use super::packages::{ensure_package, find_package};
@@ -109,7 +110,9 @@ impl ExternalStore for Store {
         p: &NpmPublishRow,
         connection: &str,
     ) -> StoreResult<bool> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let group_refuses = super::groups::origin_refusal(
             &mut w.tx,

@@ -1,6 +1,7 @@
 //! Recording a version whose asset bytes are already in the object store, in any format:
 //! seeding, imports and tests. PublishPackageVersion goes through `publish_asset` instead.
 
+use super::WriteScope;
 use super::packages::ensure_package;
 use super::repositories::repository_in;
 use super::versions::{find_version, insert_asset, new_package_origin, revision_of};
@@ -56,7 +57,9 @@ impl ImportStore for Store {
         c: &PackageCoordinate,
         v: ImportVersion,
     ) -> StoreResult<VersionRow> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let (publish, upstream) = new_package_origin(v.origin_type);
         let package_id = ensure_package(&mut w.tx, repo.id, c, publish, upstream).await?;

@@ -1,5 +1,6 @@
 //! Packages within a repository: lookup, listing, deletion and origin controls.
 
+use super::WriteScope;
 use super::repositories::repository_in;
 use super::{PackageRow, RepositoryRow, Store, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -178,7 +179,9 @@ impl PackageStore for Store {
     ) -> StoreResult<PackageRow> {
         // Looked up inside the write transaction: a package read before it could be gone (or
         // re-created under a new id) by the time the DELETE runs.
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let pkg = find_package(&mut w.tx, repo.id, c)
             .await?

@@ -1,6 +1,7 @@
 //! Package versions: listing, publishing assets, applying copy plans and status changes.
 
 use super::events::Change;
+use super::WriteScope;
 use super::packages::{ensure_package, find_package, package_missing};
 use super::repositories::{repository_in, search_order_in};
 use super::{
@@ -305,7 +306,9 @@ impl VersionStore for Store {
         c: &PackageCoordinate,
         p: PublishAsset,
     ) -> StoreResult<(VersionRow, AssetRow)> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         // A package first published here allows publishing and blocks upstream versions, as
         // CodeArtifact sets it for the first version published directly.
@@ -420,7 +423,9 @@ impl VersionStore for Store {
         wanted: &[String],
         plan: CopyPlanner<'_>,
     ) -> StoreResult<Result<CopyPlan, PlanError>> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
         let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
         let views = Self::package_views(&mut w.tx, &repos, c, wanted).await?;

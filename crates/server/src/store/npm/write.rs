@@ -2,6 +2,7 @@
 //! upstream, dist-tags, deprecation and unpublish.
 
 use super::super::events;
+use super::super::WriteScope;
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::{AssetRow, Store, StoreError, StoreResult, now};
@@ -294,7 +295,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         p: &NpmPublishRow,
     ) -> StoreResult<NpmPublishOutcome> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let outcome = decide_with_groups(
             &mut w.tx,
@@ -336,7 +339,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         version: &str,
     ) -> StoreResult<bool> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let dest = repository_in(&mut w.tx, owner, domain, into).await?;
         let src = repository_in(&mut w.tx, owner, domain, from).await?;
         // Package groups may forbid retaining upstream versions here (npm reads leave such
@@ -407,7 +412,9 @@ impl NpmWriteStore for Store {
         tag: &str,
         version: &str,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "ALLOW").await?;
         upsert_tag(&mut w.tx, package_id, tag, version).await?;
@@ -422,7 +429,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         tag: &str,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
             sqlx::query("DELETE FROM dist_tags WHERE package_id = $1 AND tag = $2")
@@ -442,7 +451,9 @@ impl NpmWriteStore for Store {
         c: &PackageCoordinate,
         changes: &[(String, Option<String>)],
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let pkg = find_package(&mut w.tx, repo.id, c)
             .await?
@@ -482,7 +493,9 @@ impl NpmWriteStore for Store {
         versions: &[String],
         tags: &BTreeMap<String, String>,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         let pkg = find_package(&mut w.tx, repo.id, c)
             .await?
