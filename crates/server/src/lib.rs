@@ -22,6 +22,7 @@ pub mod npm;
 pub mod params;
 pub mod promote_cli;
 pub mod public_url;
+pub mod pypi;
 pub mod routes;
 pub mod secrets;
 pub mod serve;
@@ -68,7 +69,8 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(admin::service::routes(&state))
         .merge(handlers::promotions::routes(&state))
-        .merge(npm::routes());
+        .merge(npm::routes())
+        .merge(pypi::routes());
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(
             tower_http::services::ServeDir::new(dir).append_index_html_on_directories(true),

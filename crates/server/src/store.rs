@@ -17,6 +17,7 @@ mod import;
 pub mod npm;
 mod packages;
 pub mod promotions;
+pub mod pypi;
 mod repositories;
 mod rows;
 mod snapshot;
@@ -33,6 +34,7 @@ pub use npm::NpmReadStore;
 pub use npm::NpmWriteStore;
 pub use packages::{PackageFilter, PackageStore};
 pub use promotions::PromotionStore;
+pub use pypi::{PypiReadStore, PypiWriteStore};
 pub use repositories::RepositoryStore;
 pub use rows::*;
 pub use tags::TagStore;
@@ -52,6 +54,8 @@ pub trait MetadataStore:
     + ResourcePolicyStore
     + NpmReadStore
     + NpmWriteStore
+    + PypiReadStore
+    + PypiWriteStore
     + PromotionStore
     + PackageGroupStore
     + ExternalStore
@@ -70,6 +74,8 @@ impl<T> MetadataStore for T where
         + ResourcePolicyStore
         + NpmReadStore
         + NpmWriteStore
+        + PypiReadStore
+        + PypiWriteStore
         + PromotionStore
         + PackageGroupStore
         + ExternalStore
