@@ -15,6 +15,7 @@
 //! HTTP reason phrase, where twine prints it.
 
 mod read;
+pub(crate) mod versions;
 mod write;
 
 use crate::auth::{Caller, Identity};
@@ -112,7 +113,13 @@ impl From<ApiError> for Failure {
 fn reason_phrase(message: &str) -> Option<hyper::ext::ReasonPhrase> {
     let safe: String = message
         .chars()
-        .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c
+            } else {
+                '?'
+            }
+        })
         .take(1000)
         .collect();
     hyper::ext::ReasonPhrase::try_from(safe.into_bytes()).ok()
@@ -133,7 +140,10 @@ impl IntoResponse for Failure {
             });
             ("application/json", body.to_string())
         } else {
-            ("text/plain; charset=utf-8", format!("{code}\n\n{}\n", self.message))
+            (
+                "text/plain; charset=utf-8",
+                format!("{code}\n\n{}\n", self.message),
+            )
         };
         let mut r = (self.status, body).into_response();
         let h = r.headers_mut();
@@ -170,12 +180,19 @@ impl Ctx {
         let name = wharf_pypi::name::normalize(project);
         PackageCoordinate::parse("pypi", None, &name).map_err(|errors| {
             let why: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            Failure::new(400, format!("Invalid project name {project}: {}", why.join("; ")))
+            Failure::new(
+                400,
+                format!("Invalid project name {project}: {}", why.join("; ")),
+            )
         })
     }
 
     /// Checks that the caller may perform `operation` here (on the project when given).
-    pub(crate) async fn authorise(&self, operation: &str, project: Option<&str>) -> Result<(), Failure> {
+    pub(crate) async fn authorise(
+        &self,
+        operation: &str,
+        project: Option<&str>,
+    ) -> Result<(), Failure> {
         let target = Target {
             owner: self.owner.clone(),
             domain: self.domain.clone(),
@@ -230,7 +247,9 @@ impl PypiRequest {
         if !read {
             return PypiRequest::Refused(
                 405,
-                format!("{method} is not allowed on the index (simple/); upload to the repository URL"),
+                format!(
+                    "{method} is not allowed on the index (simple/); upload to the repository URL"
+                ),
             );
         }
         let parts: Vec<&str> = under.split('/').collect();
@@ -256,7 +275,10 @@ impl PypiRequest {
 
 /// The token of a request: `Bearer T`, or Basic `aws:T`. `Err` for Basic with another user.
 fn token_of(headers: &HeaderMap) -> Result<Option<String>, String> {
-    let Some(h) = headers.get(header::AUTHORIZATION).and_then(|h| h.to_str().ok()) else {
+    let Some(h) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+    else {
         return Ok(None);
     };
     let h = h.trim();
@@ -310,8 +332,12 @@ fn realm_of(path: &str) -> Option<String> {
 
 async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure> {
     let path = request.uri().path().to_owned();
-    let rest = path.strip_prefix("/pypi/").ok_or_else(|| Failure::not_found(&path))?;
-    let (domain, rest) = rest.split_once('/').ok_or_else(|| Failure::not_found(&path))?;
+    let rest = path
+        .strip_prefix("/pypi/")
+        .ok_or_else(|| Failure::not_found(&path))?;
+    let (domain, rest) = rest
+        .split_once('/')
+        .ok_or_else(|| Failure::not_found(&path))?;
     let (repo, rest) = match rest.split_once('/') {
         Some(split) => split,
         // `POST E` without the slash is served (twine aborts on redirects).
@@ -326,7 +352,8 @@ async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure
                  (aws codeartifact login --tool pip, or --tool twine)",
             )
         })?;
-    let (_caller, identity): (Caller, Identity) = crate::auth::verify_bearer(&state, &token).await?;
+    let (_caller, identity): (Caller, Identity) =
+        crate::auth::verify_bearer(&state, &token).await?;
     let base = crate::public_url::base(&state.config, request.headers());
     let ctx = Ctx {
         owner: state.config.account_id.clone(),
@@ -379,7 +406,10 @@ mod tests {
     #[test]
     fn classifies_the_routes() {
         let get = Method::GET;
-        assert_eq!(PypiRequest::classify(&Method::POST, ""), PypiRequest::Upload);
+        assert_eq!(
+            PypiRequest::classify(&Method::POST, ""),
+            PypiRequest::Upload
+        );
         assert_eq!(
             PypiRequest::classify(&get, "simple/demo/"),
             PypiRequest::Page("demo".into())
@@ -413,9 +443,15 @@ mod tests {
     fn basic_auth_needs_user_aws() {
         let mut h = HeaderMap::new();
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        h.insert(header::AUTHORIZATION, format!("Basic {}", b64("aws:tok")).parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Basic {}", b64("aws:tok")).parse().unwrap(),
+        );
         assert_eq!(token_of(&h), Ok(Some("tok".into())));
-        h.insert(header::AUTHORIZATION, format!("Basic {}", b64("bob:tok")).parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Basic {}", b64("bob:tok")).parse().unwrap(),
+        );
         assert!(token_of(&h).unwrap_err().contains("'bob'"));
         h.insert(header::AUTHORIZATION, "Bearer tok2".parse().unwrap());
         assert_eq!(token_of(&h), Ok(Some("tok2".into())));

@@ -29,13 +29,22 @@ async fn views(ctx: &Ctx, project: &str) -> Result<Vec<PypiPackageView>, Failure
     Ok(ctx
         .state
         .store
-        .pypi_views(&ctx.owner, &ctx.domain, &ctx.repo, &Ctx::coordinate(project)?)
+        .pypi_views(
+            &ctx.owner,
+            &ctx.domain,
+            &ctx.repo,
+            &Ctx::coordinate(project)?,
+        )
         .await?)
 }
 
 /// `GET simple/{project}/`: the page, HTML or JSON by `Accept` (406 when neither is
 /// acceptable), 404 when no repository on the search order has a served file.
-pub(crate) async fn page(ctx: &Ctx, project: &str, accept: Option<&str>) -> Result<Response, Failure> {
+pub(crate) async fn page(
+    ctx: &Ctx,
+    project: &str,
+    accept: Option<&str>,
+) -> Result<Response, Failure> {
     let format = negotiate(accept)?;
     let views = views(ctx, project).await?;
     let mut files: Vec<SimpleFile> = Vec::new();
@@ -61,7 +70,9 @@ pub(crate) async fn page(ctx: &Ctx, project: &str, accept: Option<&str>) -> Resu
         }
     }
     if files.is_empty() {
-        return Err(Failure::not_found(format!("no project {project} in this repository or its upstreams")));
+        return Err(Failure::not_found(format!(
+            "no project {project} in this repository or its upstreams"
+        )));
     }
     let body = render(
         &ProjectPage {
@@ -72,9 +83,15 @@ pub(crate) async fn page(ctx: &Ctx, project: &str, accept: Option<&str>) -> Resu
     );
     let mut r = Response::new(Body::from(body));
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     h.insert(header::VARY, HeaderValue::from_static("Accept"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=0"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=0"),
+    );
     Ok(r)
 }
 
@@ -97,7 +114,9 @@ pub(crate) async fn file(
         Some((view.repository.clone(), f.clone()))
     });
     let Some((from, f)) = found else {
-        return Err(Failure::not_found(format!("{project} {version} has no file {filename}")));
+        return Err(Failure::not_found(format!(
+            "{project} {version} has no file {filename}"
+        )));
     };
     if metadata {
         return core_metadata(ctx, &f, filename).await;
@@ -130,9 +149,18 @@ pub(crate) async fn file(
     let stream = got.into_stream().map_err(std::io::Error::other);
     let mut r = Response::new(Body::from_stream(stream));
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(f.asset.size.max(0) as u64));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, immutable"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    h.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(f.asset.size.max(0) as u64),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, immutable"),
+    );
     Ok(r)
 }
 
@@ -141,11 +169,18 @@ async fn core_metadata(ctx: &Ctx, f: &PypiFileRow, filename: &str) -> Result<Res
         Some(_) => ctx.state.store.pypi_core_metadata(&f.asset.sha256).await?,
         None => None,
     };
-    let text = text.ok_or_else(|| Failure::not_found(format!("no core metadata for {filename}")))?;
+    let text =
+        text.ok_or_else(|| Failure::not_found(format!("no core metadata for {filename}")))?;
     let mut r = Response::new(Body::from(text));
     *r.status_mut() = StatusCode::OK;
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, immutable"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, immutable"),
+    );
     Ok(r)
 }

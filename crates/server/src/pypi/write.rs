@@ -19,7 +19,10 @@ fn multipart_failure(status: StatusCode, text: String) -> Failure {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         Failure::new(413, "The upload is larger than this repository accepts")
     } else {
-        Failure::new(400, format!("The upload is not a valid multipart form: {text}"))
+        Failure::new(
+            400,
+            format!("The upload is not a valid multipart form: {text}"),
+        )
     }
 }
 
@@ -58,15 +61,23 @@ async fn read_form(ctx: &Ctx, request: Request) -> Result<(UploadForm, Bytes), F
 }
 
 /// Turns what storage met into the answer twine expects; `Ok` to go on.
-fn refuse(outcome: Option<&PypiUploadOutcome>, filename: &str, version: &str) -> Result<(), Failure> {
+fn refuse(
+    outcome: Option<&PypiUploadOutcome>,
+    filename: &str,
+    version: &str,
+) -> Result<(), Failure> {
     match outcome {
         Some(PypiUploadOutcome::FileExists) => Err(Failure::new(
             409,
-            format!("File already exists: {filename} is stored with other content; a filename never gets other bytes"),
+            format!(
+                "File already exists: {filename} is stored with other content; a filename never gets other bytes"
+            ),
         )),
         Some(PypiUploadOutcome::VersionClosed(status)) => Err(Failure::new(
             409,
-            format!("Version {version} is {status}; files can be added only to Published or Unlisted versions"),
+            format!(
+                "Version {version} is {status}; files can be added only to Published or Unlisted versions"
+            ),
         )),
         Some(PypiUploadOutcome::TooManyFiles(n)) => Err(Failure::new(
             400,
@@ -123,7 +134,10 @@ pub(crate) async fn upload(ctx: &Ctx, request: Request) -> Result<Response, Fail
         .unwrap_or_else(|| up.version.clone());
     let file = {
         let (name, bytes, sha) = (up.filename.clone(), content.clone(), up.sha256.clone());
-        crate::cpu::run(content.len(), move || asset_row_with_sha256(&name, &bytes, Some(sha))).await
+        crate::cpu::run(content.len(), move || {
+            asset_row_with_sha256(&name, &bytes, Some(sha))
+        })
+        .await
     };
     let core_metadata = (up.kind == DistKind::Wheel)
         .then(|| String::from_utf8(up.core_metadata.clone()).ok())

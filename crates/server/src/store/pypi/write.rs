@@ -50,7 +50,10 @@ async fn files_of(conn: &mut AnyConnection, version_id: i64) -> StoreResult<Vec<
         .bind(version_id)
         .fetch_all(&mut *conn)
         .await?;
-    Ok(rows.iter().map(|r| (r.get("name"), r.get("sha256"))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("name"), r.get("sha256")))
+        .collect())
 }
 
 /// What storing `p` would meet; `None` = it would be stored.
@@ -154,7 +157,6 @@ pub trait PypiWriteStore: Send + Sync {
     /// `from`: the version row as it is upstream (revision, status, origin, publish time,
     /// metadata) when `into` lacks it, and every file `into`'s copy lacks, by reference.
     /// Returns whether anything was written.
-    #[expect(clippy::too_many_arguments, reason = "a repository pair and a coordinate")]
     async fn pypi_retain(
         &self,
         owner: &str,
@@ -208,9 +210,10 @@ impl PypiWriteStore for Store {
                 .bind(&p.version)
                 .bind(&repo.name)
                 .bind(time)
-                .bind(serde_json::to_string(&p.metadata).map_err(|e| {
-                    super::super::StoreError::Backend(e.into())
-                })?)
+                .bind(
+                    serde_json::to_string(&p.metadata)
+                        .map_err(|e| super::super::StoreError::Backend(e.into()))?,
+                )
                 .fetch_one(&mut *w.tx)
                 .await?
                 .get("id");
