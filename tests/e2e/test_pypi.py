@@ -249,6 +249,14 @@ def test_same_filename_with_other_bytes_is_409_and_stores_nothing(wharf, tmp_pat
     assets = wharf.ok("list-package-version-assets", *D, "--repository", "repo", "--format", "pypi",
                       "--package", "demo-pkg", "--package-version", "1.0")["assets"]
     assert [a["hashes"]["SHA-256"] for a in assets] == [sha256(first)]
+    # uv publishes too (its form puts :action first and sends empty fields), with user aws.
+    later = tmp_path / "later"
+    later.mkdir()
+    files = [wheel(later, "demo-pkg", "1.1"), sdist(later, "demo-pkg", "1.1")]
+    py.run(BIN / "uv", "publish", "--publish-url", index(wharf, "repo"), "-u", "aws", "-p", token(wharf), *files)
+    assets = wharf.ok("list-package-version-assets", *D, "--repository", "repo", "--format", "pypi",
+                      "--package", "demo-pkg", "--package-version", "1.1")["assets"]
+    assert sorted(a["name"] for a in assets) == sorted(f.name for f in files)
 
 
 def test_copy_with_the_normalised_name_then_install_from_the_destination(wharf, tmp_path):
