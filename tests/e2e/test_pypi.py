@@ -430,3 +430,36 @@ def test_bad_uploads_are_refused_with_a_reason_and_store_nothing(wharf_factory, 
     # Credentials: no token or another user → 401 with a Basic challenge pip can answer.
     status, headers, _ = http(index(w, "repo") + "simple/demo-pkg/", "not-a-token")
     assert status == 401 and headers["WWW-Authenticate"] == 'Basic realm="my-domain/repo"'
+
+
+def test_a_requirements_file_promotes_its_pins_and_pip_installs_them_with_hashes(wharf, tmp_path):
+    setup(wharf, "staging", "release")
+    demo, app = two_packages(tmp_path)
+    py = Py(wharf, tmp_path)
+    py.login("twine", "staging")
+    py.twine(*demo, *app)
+    req = tmp_path / "requirements.txt"
+    req.write_text("# pip-compile --generate-hashes\n"
+                   f"App_Pkg==1.0 \\\n    --hash=sha256:{sha256(app[0])}\n"
+                   f"demo-pkg==1.0 \\\n    --hash=sha256:{sha256(demo[0])}\n")
+    binary = os.environ.get("WHARF_BIN", str(ROOT / "target" / "debug" / "wharf"))
+    p = subprocess.run([binary, "promote", "--endpoint-url", wharf.endpoint, "--domain", "my-domain",
+                        "--source-repository", "staging", "--destination-repository", "release",
+                        "--requirements", str(req), "--reason", "pins"],
+                       capture_output=True, text=True, env=wharf.env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    result = json.loads(p.stdout)
+    assert result["status"] == "APPLIED", result
+    assert versions(wharf, "release", "app-pkg") == {"1.0": "Published"}
+    assets = wharf.ok("list-package-version-assets", *D, "--repository", "release", "--format", "pypi",
+                      "--package", "demo-pkg", "--package-version", "1.0")["assets"]
+    assert sorted(a["name"] for a in assets) == sorted(f.name for f in demo)
+    py.login("pip", "release")
+    _, site = py.pip_install("--require-hashes", "-r", req)
+    assert imported_from(py, site, "app_pkg") == "1.0"
+    # An unpinned line is refused by its number, and nothing is promoted.
+    req.write_text("demo-pkg==1.0\nflask>=2\n")
+    p = subprocess.run([binary, "promote", "--endpoint-url", wharf.endpoint, "--domain", "my-domain",
+                        "--source-repository", "staging", "--destination-repository", "release",
+                        "--requirements", str(req)], capture_output=True, text=True, env=wharf.env, timeout=120)
+    assert p.returncode != 0 and "Line 2: 'flask>=2' is not pinned" in p.stderr, p.stderr

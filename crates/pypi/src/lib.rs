@@ -20,7 +20,6 @@ pub mod error;
 pub mod filename;
 pub mod metadata;
 pub mod name;
-pub mod requirements;
 pub mod simple;
 pub mod upload;
 pub mod version;
