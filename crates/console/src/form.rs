@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wharf_core::api::CopyPackageVersionsRequest;
 use wharf_core::copy::{MAX_VERSIONS_PER_CALL, validate_copy_request};
+use wharf_core::names::PackageFormat;
 
 /// Everything the copy form holds. Empty strings mean "not filled in".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +157,17 @@ impl CopyForm {
         };
     }
 
+    /// The package name as the service stores it: PyPI names are PEP 503 normalised by the
+    /// core (`My_Package` is planned and shown as `my-package`), since CodeArtifact's API takes
+    /// only that form for pypi; other formats' names are sent as typed (the core normalises
+    /// NuGet and Swift itself).
+    fn stored_name(&self, package: String) -> String {
+        match PackageFormat::parse_as(self.format.trim(), "format") {
+            Ok(f @ PackageFormat::Pypi) => f.normalize_name(&package),
+            _ => package,
+        }
+    }
+
     fn base_request(&self) -> CopyPackageVersionsRequest {
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
         CopyPackageVersionsRequest {
@@ -165,7 +177,7 @@ impl CopyForm {
             destination_repository: opt(&self.destination),
             format: opt(&self.format),
             namespace: opt(&self.namespace),
-            package: opt(&self.package),
+            package: opt(&self.package).map(|p| self.stored_name(p)),
             versions: None,
             version_revisions: None,
             allow_overwrite: Some(self.overwrite),

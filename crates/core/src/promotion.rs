@@ -28,6 +28,7 @@ pub mod lockfile;
 mod plan;
 mod preview;
 mod request;
+pub mod requirements;
 pub mod revert;
 
 pub use plan::{PlannedPackage, PlannedVersion, PromotionOutcome, PromotionPlan, PromotionPlanner};

@@ -67,13 +67,13 @@ export interface VersionDiff {
   assetsAdded: AssetSummary[]; assetsRemoved: AssetSummary[]; assetsChanged: AssetChange[];
   metadataChanged: MetadataChange[];
 }
-/** Wharf's promotion request (POST /wharf/v1/promotions): exactly one of packages, lockfile, select. */
+/** Wharf's promotion request (POST /wharf/v1/promotions): exactly one of packages, lockfile, requirements, select. */
 export interface PackageSelection {
   format?: string; namespace?: string; package?: string; versions?: string[]; versionRevisions?: Record<string, string>;
 }
 export interface PromotionRequest {
   domain?: string; domainOwner?: string; sourceRepository?: string; destinationDomain?: string;
-  destinationRepository?: string; packages?: PackageSelection[]; lockfile?: string;
+  destinationRepository?: string; packages?: PackageSelection[]; lockfile?: string; requirements?: string;
   select?: { format?: string; namespace?: string; packagePrefix?: string; status?: PackageVersionStatus };
   withDependencies?: boolean; allowUnsatisfied?: boolean; allowOverwrite?: boolean;
   includeFromUpstream?: boolean; dryRun?: boolean; reason?: string;

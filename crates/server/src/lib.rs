@@ -27,6 +27,7 @@ pub mod observe;
 pub mod params;
 pub mod promote_cli;
 pub mod public_url;
+pub mod pypi;
 pub mod request_id;
 pub mod routes;
 pub mod secrets;
@@ -75,6 +76,7 @@ pub fn app(state: AppState) -> Router {
         .merge(handlers::promotions::routes(&state))
         .merge(handlers::activity::routes(&state))
         .merge(npm::routes())
+        .merge(pypi::routes())
         .merge(metrics::routes(&state));
     if let Some(dir) = &state.config.console_dir {
         router = router.fallback_service(

@@ -110,10 +110,11 @@ pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
 
 /// Middleware: refuses a body whose declared length is over `--max-body-bytes` before anything
 /// reads it (so `Expect: 100-continue` clients send nothing). The npm routes answer in npm's
-/// shape themselves, after authenticating the token.
+/// shape themselves, after authenticating the token, and so do the PyPI routes.
 async fn refuse_oversized(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let limit = state.config.max_body_bytes;
-    if !request.uri().path().starts_with("/npm/")
+    let path = request.uri().path();
+    if !(path.starts_with("/npm/") || path.starts_with("/pypi/"))
         && declared_length(request.headers()).is_some_and(|n| n > limit as u64)
     {
         return ApiError::TooLarge { limit }.into_response();

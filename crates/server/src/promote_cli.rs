@@ -40,7 +40,7 @@ pub struct Connection {
 
 /// `wharf promote …`: plans (with `--dry-run`) or applies one promotion.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("what").required(true).args(["lockfile", "package", "select"])))]
+#[command(group(ArgGroup::new("what").required(true).args(["lockfile", "requirements", "package", "select"])))]
 pub struct PromoteArgs {
     /// Where the service is.
     #[command(flatten)]
@@ -63,6 +63,9 @@ pub struct PromoteArgs {
     /// Every registry package pinned by this npm lockfile (package-lock.json, v2 or v3).
     #[arg(long, value_name = "FILE")]
     pub lockfile: Option<PathBuf>,
+    /// Every pypi package pinned (`name==version`) by this pip requirements file.
+    #[arg(long, value_name = "FILE")]
+    pub requirements: Option<PathBuf>,
     /// A version to promote, FORMAT/NAMESPACE/NAME@VERSION (repeatable): npm//left-pad@1.3.0,
     /// npm/babel/core@7.0.0 for @babel/core.
     #[arg(long, value_name = "FORMAT/NAMESPACE/NAME@VERSION", value_parser = selection::parse_package)]
@@ -188,6 +191,8 @@ impl PromoteArgs {
         };
         if let Some(path) = &self.lockfile {
             request.lockfile = Some(selection::read_lockfile(path)?);
+        } else if let Some(path) = &self.requirements {
+            request.requirements = Some(selection::read_lockfile(path)?);
         } else if let Some(select) = &self.select {
             request.select = Some(selection::parse_select(select, self.status.as_deref())?);
         } else {

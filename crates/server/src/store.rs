@@ -19,6 +19,7 @@ mod import;
 pub mod npm;
 mod packages;
 pub mod promotions;
+pub mod pypi;
 mod repositories;
 mod rows;
 mod snapshot;
@@ -37,6 +38,7 @@ pub use npm::NpmReadStore;
 pub use npm::NpmWriteStore;
 pub use packages::{PackageFilter, PackageStore};
 pub use promotions::PromotionStore;
+pub use pypi::{PypiReadStore, PypiWriteStore};
 pub use repositories::{MAX_UPSTREAMS, RepositoryStore, UpstreamRefusal};
 pub use rows::*;
 pub use tags::TagStore;
@@ -57,6 +59,8 @@ pub trait MetadataStore:
     + ResourcePolicyStore
     + NpmReadStore
     + NpmWriteStore
+    + PypiReadStore
+    + PypiWriteStore
     + PromotionStore
     + PackageGroupStore
     + ExternalStore
@@ -77,6 +81,8 @@ impl<T> MetadataStore for T where
         + ResourcePolicyStore
         + NpmReadStore
         + NpmWriteStore
+        + PypiReadStore
+        + PypiWriteStore
         + PromotionStore
         + PackageGroupStore
         + ExternalStore

@@ -211,3 +211,22 @@ fn messages_are_plain_language_once_per_field() {
         "no model preamble: {empty:?}"
     );
 }
+
+#[test]
+fn pypi_names_are_planned_in_their_pep_503_form() {
+    let form = CopyForm {
+        format: "pypi".into(),
+        package: "My_Package.Name".into(),
+        ..valid()
+    };
+    assert!(form.validate().is_empty(), "{:?}", form.validate());
+    assert_eq!(
+        form.requests()[0].package.as_deref(),
+        Some("my-package-name")
+    );
+    let npm = CopyForm {
+        package: "My_Package".into(),
+        ..valid()
+    };
+    assert_eq!(npm.requests()[0].package.as_deref(), Some("My_Package"));
+}

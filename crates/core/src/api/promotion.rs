@@ -16,7 +16,7 @@ mod record;
 pub use record::*;
 
 /// `POST /wharf/v1/promotions`: what to promote, from where to where. Exactly one of
-/// `packages`, `lockfile` and `select` names the versions.
+/// `packages`, `lockfile`, `requirements` and `select` names the versions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PromotionRequest {
@@ -42,6 +42,10 @@ pub struct PromotionRequest {
     /// registry package it pins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lockfile: Option<String>,
+    /// The text of a pip `requirements.txt` (at most 20 MB): every `name==version` it pins, as
+    /// pypi packages under their PEP 503 names (`--hash` options accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirements: Option<String>,
     /// Every package of the source repository that matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<PromotionSelect>,

@@ -337,12 +337,13 @@ impl TryFrom<&api::PromotionRequest> for PromotionSpec {
         let given = [
             r.packages.is_some(),
             r.lockfile.is_some(),
+            r.requirements.is_some(),
             r.select.is_some(),
         ];
         let selection = if given.iter().filter(|g| **g).count() != 1 {
             c.push(FieldError::rule(
                 "packages",
-                "Exactly one of packages, lockfile and select must be specified",
+                "Exactly one of packages, lockfile, requirements and select must be specified",
             ));
             None
         } else if let Some(list) = &r.packages {
@@ -361,6 +362,18 @@ impl TryFrom<&api::PromotionRequest> for PromotionSpec {
                 Ok(list) => {
                     let packages = check_packages(&mut c, &list, "lockfile");
                     check_limits(&mut c, "lockfile", &packages);
+                    Some(Selection::Packages(packages))
+                }
+                Err(errors) => {
+                    errors.errors.into_iter().for_each(|e| c.push(e));
+                    None
+                }
+            }
+        } else if let Some(text) = &r.requirements {
+            match super::requirements::parse(text) {
+                Ok(list) => {
+                    let packages = check_packages(&mut c, &list, "requirements");
+                    check_limits(&mut c, "requirements", &packages);
                     Some(Selection::Packages(packages))
                 }
                 Err(errors) => {

@@ -100,12 +100,29 @@ pub async fn list_package_versions(
         .await?;
     let limit = query.limit;
     query.limit = limit + 1;
-    let mut rows = state.store.versions_page(pkg.id, &query).await?;
-    let next_token = (rows.len() as i64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        let last = rows.last().expect("a full page");
-        params::encode_token(&(last.published_time.to_bits(), last.version.clone()))
-    });
+    // PyPI's default order is PEP 440's (`crate::pypi::versions`); its token names the last
+    // version of the page.
+    let pep440 = p.format == PackageFormat::Pypi && !query.newest_first;
+    let (rows, next_token) = if pep440 {
+        let after = query.after.as_ref().map(|(_, v)| v.as_str());
+        let (rows, more) =
+            crate::pypi::versions::page(&state, pkg.id, &query, after, limit as usize).await?;
+        let token = more
+            .then(|| {
+                rows.last()
+                    .map(|l| params::encode_token(&(0u64, l.version.clone())))
+            })
+            .flatten();
+        (rows, token)
+    } else {
+        let mut rows = state.store.versions_page(pkg.id, &query).await?;
+        let next_token = (rows.len() as i64 > limit).then(|| {
+            rows.truncate(limit as usize);
+            let last = rows.last().expect("a full page");
+            params::encode_token(&(last.published_time.to_bits(), last.version.clone()))
+        });
+        (rows, next_token)
+    };
     let tagged = if p.format == PackageFormat::Npm {
         state.store.dist_tags(pkg.id).await?.remove("latest")
     } else {
@@ -113,6 +130,9 @@ pub async fn list_package_versions(
     };
     let default_display_version = match tagged {
         Some(v) => Some(v),
+        None if p.format == PackageFormat::Pypi => {
+            crate::pypi::versions::default_display(&state, pkg.id).await?
+        }
         None => state.store.latest_published(pkg.id).await?,
     };
     Ok(Json(api::ListPackageVersionsResult {

@@ -1,7 +1,7 @@
 //! GetPackageVersionReadme and ListPackageVersionDependencies: what a version stored in the
 //! repository (never one only upstream) says about itself. npm reads the stored manifest and,
-//! for the readme, falls back to the tarball's `README*`; other formats have no readme and no
-//! dependencies in Wharf yet.
+//! for the readme, falls back to the tarball's `README*`; PyPI's dependencies are the version's
+//! `Requires-Dist`; other formats have no readme and no dependencies in Wharf yet.
 
 use super::package_versions::version_ref;
 use super::packages::target;
@@ -173,19 +173,31 @@ pub async fn list_package_version_dependencies(
     ListPackageVersionDependencies(docs): ListPackageVersionDependencies,
 ) -> Result<Json<api::ListPackageVersionDependenciesResult>, ApiError> {
     let f = find(&state, docs).await?;
-    let dependencies = f
-        .manifest
-        .as_ref()
-        .map(docs::dependencies)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| api::PackageDependency {
-            namespace: d.namespace,
-            package: Some(d.name),
-            dependency_type: Some(d.dependency_type.to_owned()),
-            version_requirement: Some(d.version_requirement),
-        })
-        .collect();
+    let dependencies = if f.p.format == PackageFormat::Pypi {
+        // PyPI: the version's Requires-Dist, names PEP 503 normalised.
+        wharf_pypi::metadata::dependencies(&f.row.metadata)
+            .into_iter()
+            .map(|d| api::PackageDependency {
+                namespace: None,
+                package: Some(d.project),
+                dependency_type: Some(d.dependency_type.to_owned()),
+                version_requirement: Some(d.requirement),
+            })
+            .collect()
+    } else {
+        f.manifest
+            .as_ref()
+            .map(docs::dependencies)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| api::PackageDependency {
+                namespace: d.namespace,
+                package: Some(d.name),
+                dependency_type: Some(d.dependency_type.to_owned()),
+                version_requirement: Some(d.version_requirement),
+            })
+            .collect()
+    };
     Ok(Json(api::ListPackageVersionDependenciesResult {
         format: Some(f.p.format),
         namespace: f.p.namespace.as_ref().map(|n| n.to_string()),
