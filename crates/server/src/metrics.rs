@@ -3,7 +3,7 @@
 //!
 //! One [`Metrics`] per service, in [`AppState`]. Label values are bounded: the operation is a
 //! name from a fixed set ([`crate::observe::operation_label`]: CodeArtifact's operation names,
-//! `NpmRead`/`NpmWrite`, `Promotions`, `Admin`, `Health`, `Metrics`, `Console`, `Other`) and the
+//! `NpmRead`/`NpmWrite`, `PypiRead`/`PypiWrite`, `Promotions`, `Admin`, `Health`, `Metrics`, `Console`, `Other`) and the
 //! status an HTTP status code; never a raw path, package name or principal.
 //!
 //! Where `/metrics` is served ([`Exposure`], `--metrics` / `--metrics-listen`): by default on

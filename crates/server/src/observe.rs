@@ -54,7 +54,7 @@ pub fn note_principal(arn: String, access_key_id: &str) {
 }
 
 /// The operation label of a request: CodeArtifact's operation name under `/v1/` (or
-/// `UnknownOperation`), `NpmRead`/`NpmWrite` under `/npm/`, `Promotions`, `Admin`, `Health`,
+/// `UnknownOperation`), `NpmRead`/`NpmWrite` under `/npm/`, `PypiRead`/`PypiWrite` under `/pypi/`, `Promotions`, `Admin`, `Health`,
 /// `Metrics`, `Console` for other reads (the console's files) and `Other`. A fixed set, so that
 /// metrics stay bounded whatever paths clients send.
 pub fn operation_label(method: &str, path: &str) -> &'static str {
@@ -64,6 +64,9 @@ pub fn operation_label(method: &str, path: &str) -> &'static str {
     }
     if path.starts_with("/npm/") {
         return if read { "NpmRead" } else { "NpmWrite" };
+    }
+    if path.starts_with("/pypi/") {
+        return if read { "PypiRead" } else { "PypiWrite" };
     }
     if path.starts_with("/wharf/v1/promotions") {
         return "Promotions";
@@ -126,6 +129,8 @@ mod tests {
         );
         assert_eq!(operation_label("GET", "/npm/d/r/@scope%2fname"), "NpmRead");
         assert_eq!(operation_label("PUT", "/npm/d/r/name"), "NpmWrite");
+        assert_eq!(operation_label("GET", "/pypi/d/r/simple/x/"), "PypiRead");
+        assert_eq!(operation_label("POST", "/pypi/d/r/"), "PypiWrite");
         assert_eq!(
             operation_label("POST", "/wharf/v1/promotions"),
             "Promotions"

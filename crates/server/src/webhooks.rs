@@ -159,6 +159,9 @@ pub fn spawn_worker(state: AppState) {
                 }
                 Err(e) => tracing::warn!(error = %e, "taking webhook deliveries failed"),
             }
+            if let Ok(n) = state.store.pending_deliveries().await {
+                state.metrics.set_webhook_backlog(n);
+            }
             tokio::select! {
                 () = crate::store::events::WAKE.notified() => {}
                 () = tokio::time::sleep(settings.poll) => {}
@@ -222,6 +225,11 @@ async fn deliver(state: AppState, client: reqwest::Client, d: ClaimedDelivery) {
     if let AttemptOutcome::Retry { error, .. } | AttemptOutcome::Failed { error } = &outcome {
         tracing::info!(webhook = %d.webhook_id, delivery = d.id, %error, "webhook delivery failed");
     }
+    state.metrics.webhook_delivery(match &outcome {
+        AttemptOutcome::Delivered => "delivered",
+        AttemptOutcome::Retry { .. } => "retried",
+        AttemptOutcome::Failed { .. } => "failed",
+    });
     if let Err(e) = state.store.finish_attempt(d.id, &outcome).await {
         tracing::warn!(error = %e, "recording a webhook delivery failed");
     }

@@ -157,12 +157,14 @@ pub(crate) async fn upload(ctx: &Ctx, request: Request) -> Result<Response, Fail
     if before == Some(PypiUploadOutcome::Identical) {
         return Ok(ok());
     }
+    let size = content.len();
     put_blob(&*ctx.state.blobs, &row.file.sha256, content)
         .await
         .map_err(|e| {
             tracing::error!("storing {}: {e}", up.filename);
             Failure::new(500, "The file could not be stored")
         })?;
+    ctx.state.metrics.blob_bytes_written(size);
     let outcome = store
         .pypi_upload(&ctx.owner, &ctx.domain, &ctx.repo, &c, &row)
         .await?;

@@ -1,7 +1,7 @@
 //! Package versions: listing, publishing assets, applying copy plans and status changes.
 
-use super::events::Change;
 use super::WriteScope;
+use super::events::Change;
 use super::packages::{ensure_package, find_package, package_missing};
 use super::repositories::{repository_in, search_order_in};
 use super::{

@@ -76,6 +76,8 @@ pub trait WebhookStore: Send + Sync {
     async fn claim_due(&self, limit: i64, lease_until: f64) -> StoreResult<Vec<ClaimedDelivery>>;
     /// Records how an attempt ended.
     async fn finish_attempt(&self, delivery_id: i64, outcome: &AttemptOutcome) -> StoreResult<()>;
+    /// How many deliveries wait to be made (due or not), over every webhook.
+    async fn pending_deliveries(&self) -> StoreResult<i64>;
 }
 
 /// Every webhook's filter, for [`super::events::flush`].
@@ -353,5 +355,13 @@ impl WebhookStore for Store {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    async fn pending_deliveries(&self) -> StoreResult<i64> {
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'")
+                .fetch_one(self.pool())
+                .await?;
+        Ok(row.get::<i64, _>("n"))
     }
 }

@@ -1,8 +1,8 @@
 //! npm writes, each in one write transaction: publish, retaining a version fetched through an
 //! upstream, dist-tags, deprecation and unpublish.
 
-use super::super::events;
 use super::super::WriteScope;
+use super::super::events;
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::{AssetRow, Store, StoreError, StoreResult, now};

@@ -1,10 +1,11 @@
 //! PyPI writes, each in one write transaction: an upload (a file added to a version) and the
 //! retention of a version's files found upstream.
 
+use super::super::events::{self, Change};
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::versions::{find_version, insert_asset, revision_of};
-use super::super::{AssetRow, RepositoryRow, Store, StoreResult, now};
+use super::super::{AssetRow, RepositoryRow, Store, StoreResult, WriteScope, now};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use wharf_core::groups::OriginRestrictionType;
@@ -191,14 +192,24 @@ impl PypiWriteStore for Store {
         c: &PackageCoordinate,
         p: &PypiUploadRow,
     ) -> StoreResult<PypiUploadOutcome> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         if let Some(outcome) = decide(&mut w.tx, (owner, domain), &repo, c, p).await? {
             return Ok(outcome);
         }
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "BLOCK").await?;
         let time = now();
-        let (version_id, metadata) = match find_version(&mut w.tx, package_id, &p.version).await? {
+        let existing = find_version(&mut w.tx, package_id, &p.version).await?;
+        let change = match existing {
+            Some(_) => Change::Updated {
+                status_changed: false,
+                assets_added: 1,
+            },
+            None => Change::Created,
+        };
+        let (version_id, metadata) = match existing {
             Some(v) => (v.id, v.metadata),
             None => {
                 let id: i64 = sqlx::query(
@@ -244,6 +255,7 @@ impl PypiWriteStore for Store {
             .bind(version_id)
             .execute(&mut *w.tx)
             .await?;
+        events::note(&mut w, repo.id, c, &p.version, change);
         w.commit().await?;
         Ok(PypiUploadOutcome::Stored)
     }
@@ -257,7 +269,9 @@ impl PypiWriteStore for Store {
         c: &PackageCoordinate,
         version: &str,
     ) -> StoreResult<bool> {
-        let mut w = self.write().await?;
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
         let dest = repository_in(&mut w.tx, owner, domain, into).await?;
         let src = repository_in(&mut w.tx, owner, domain, from).await?;
         if let Some(why) = super::super::groups::origin_refusal(
@@ -282,7 +296,9 @@ impl PypiWriteStore for Store {
         // A retained version may come from upstream again; the first version of a package
         // retained here leaves both origins open, as npm's retention does.
         let package_id = ensure_package(&mut w.tx, dest.id, c, "ALLOW", "ALLOW").await?;
-        let dest_id = match find_version(&mut w.tx, package_id, version).await? {
+        let existing = find_version(&mut w.tx, package_id, version).await?;
+        let created = existing.is_none();
+        let dest_id = match existing {
             Some(v) => v.id,
             None => sqlx::query(
                 "INSERT INTO package_versions (package_id, version, revision, status, \
@@ -326,6 +342,16 @@ impl PypiWriteStore for Store {
                     .execute(&mut *w.tx)
                     .await?;
             }
+        }
+        if created {
+            events::note(&mut w, dest.id, c, version, Change::Created);
+        } else if added > 0 {
+            let assets_added = i64::try_from(added).unwrap_or(i64::MAX);
+            let change = Change::Updated {
+                status_changed: false,
+                assets_added,
+            };
+            events::note(&mut w, dest.id, c, version, change);
         }
         w.commit().await?;
         Ok(added > 0)
