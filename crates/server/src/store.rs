@@ -48,7 +48,7 @@ pub use webhooks::WebhookStore;
 /// Everything the service keeps besides asset bytes, as one object: `AppState` holds an
 /// `Arc<dyn MetadataStore>`. Each part is its own trait, defined next to its SQL in
 /// `store/*.rs`; [`Store`] implements them all on SQLite and PostgreSQL, and
-/// `tests/store_conformance.rs` is the suite any other implementation must pass.
+/// `tests/service/store_conformance.rs` is the suite any other implementation must pass.
 pub trait MetadataStore:
     RepositoryStore
     + PackageStore
