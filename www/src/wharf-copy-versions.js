@@ -9,7 +9,7 @@
 // (detail: the CopyPackageVersions result), `wharf-error` (detail: {code, message, field}).
 // Styles live in a shadow root: the host page's CSS does not reach in, and ours does not leak.
 
-import init, { planCopy, validateCopyRequest } from "../pkg/wharf_core.js";
+import init, { planCopy, validateCopyRequest } from "../pkg/copy/wharf_core.js";
 import { copyPackageVersions, packageView, searchOrder } from "./api.js";
 import { plainMessage, splitVersions } from "./messages.js";
 import { STYLE } from "./style.js";

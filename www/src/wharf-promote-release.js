@@ -16,7 +16,7 @@
 // run), `wharf-copied` (detail: the applied PromotionResult, with its promotionId), `wharf-error`
 // (detail: {code, message, field}).
 
-import init, { parseLockfile } from "../pkg/wharf_core.js";
+import init, { parseLockfile } from "../pkg/promote/wharf_core.js";
 import { promote } from "./api.js";
 import { STYLE } from "./style.js";
 

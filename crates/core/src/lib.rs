@@ -21,7 +21,7 @@ pub mod names;
 pub mod promotion;
 pub mod revision;
 pub mod tags;
-#[cfg(feature = "wasm")]
+#[cfg(any(feature = "wasm-copy", feature = "wasm-promote"))]
 pub mod wasm;
 
 pub use error::{FieldError, ValidationErrors};

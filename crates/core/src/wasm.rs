@@ -1,16 +1,24 @@
 //! The JavaScript façade (feature `wasm`): six functions over the same JSON the REST API
-//! speaks. No logic lives here; each function converts its input from a JavaScript value,
+//! speaks. Features `wasm-copy` (`validateCopyRequest`, `planCopy`) and `wasm-promote`
+//! (`parseLockfile`) export only what one widget calls, so that its download carries nothing
+//! else; `wasm` exports all six. No logic lives here; each function converts its input from a JavaScript value,
 //! calls the core, and converts the result back, both through one JSON text (`from_js`, `to_js`).
 //!
 //! Failures throw a JavaScript `Error` whose `code` is the CodeArtifact exception name
 //! (`ValidationException`, `ResourceNotFoundException`), whose `field` names the first
 //! offending member and whose `errors` lists every `{field, message}`.
 
-use crate::api::{CopyPackageVersionsRequest, CopyPreviewInput, PromotionPreviewInput};
+#[cfg(feature = "wasm")]
+use crate::api::PromotionPreviewInput;
+#[cfg(feature = "wasm-copy")]
+use crate::api::{CopyPackageVersionsRequest, CopyPreviewInput};
+#[cfg(feature = "wasm-copy")]
 use crate::copy::{PlanOptions, PreviewError, validate_copy_request};
 use crate::error::{FieldError, ValidationErrors};
+#[cfg(feature = "wasm")]
 use crate::revision::{VersionContent, compute_revision, diff_versions};
 use serde::Serialize;
+#[cfg(feature = "wasm-copy")]
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
@@ -140,6 +148,7 @@ fn validation_error(e: &ValidationErrors) -> JsValue {
     js_error("ValidationException", &e.to_string(), &e.errors)
 }
 
+#[cfg(feature = "wasm-copy")]
 /// Reads a JavaScript value as `T`. The value crosses the boundary as one JSON text
 /// (`JSON.stringify`, then serde_json in wasm) rather than member by member: one boundary call
 /// for the large inputs of `planCopy` and `diffVersions`, and no second serde back end.
@@ -167,6 +176,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
+#[cfg(feature = "wasm-copy")]
 /// Checks a CopyPackageVersions request against every rule the service applies and returns it
 /// in stored form (normalised names), or throws a `ValidationException` listing every problem.
 #[wasm_bindgen(js_name = validateCopyRequest, unchecked_return_type = "CopyPackageVersionsRequest")]
@@ -178,6 +188,7 @@ pub fn validate_copy_request_js(
     to_js(&CopyPackageVersionsRequest::from(&valid))
 }
 
+#[cfg(feature = "wasm-copy")]
 /// Plans a copy without running it: the result CopyPackageVersions would return, with each
 /// version's action and the npm dist-tags that would move.
 #[wasm_bindgen(js_name = planCopy, unchecked_return_type = "CopyPlanReport")]
@@ -199,6 +210,7 @@ pub fn plan_copy_js(
     }
 }
 
+#[cfg(feature = "wasm")]
 /// Compares two versions' assets and metadata.
 #[wasm_bindgen(js_name = diffVersions, unchecked_return_type = "VersionDiff")]
 pub fn diff_versions_js(
@@ -210,6 +222,7 @@ pub fn diff_versions_js(
     to_js(&diff_versions(&before, &after))
 }
 
+#[cfg(feature = "wasm")]
 /// Computes a version's revision (44-character base64 SHA-256) from its assets and metadata.
 #[wasm_bindgen(js_name = computeRevision)]
 pub fn compute_revision_js(
@@ -219,6 +232,7 @@ pub fn compute_revision_js(
     Ok(compute_revision(&content).to_string())
 }
 
+#[cfg(feature = "wasm")]
 /// Plans a release promotion without running it, from what the caller knows of each package:
 /// the same `PromotionResult` the service returns for a dry run.
 #[wasm_bindgen(js_name = planPromotion, unchecked_return_type = "PromotionResult")]
@@ -231,6 +245,7 @@ pub fn plan_promotion_js(
     to_js(&result)
 }
 
+#[cfg(feature = "wasm-promote")]
 /// Reads an npm `package-lock.json` (lockfileVersion 2 or 3): every registry package it pins,
 /// as `PackageSelection`s, or throws a `ValidationException` naming every bad entry.
 #[wasm_bindgen(js_name = parseLockfile, unchecked_return_type = "PackageSelection[]")]

@@ -12,7 +12,9 @@ use super::request::MAX_LOCKFILE_BYTES;
 use crate::api::PackageSelection;
 use crate::error::{FieldError, ValidationErrors};
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 /// The request member a lockfile travels in, which its errors name.
 pub const FIELD: &str = "lockfile";
@@ -20,9 +22,53 @@ pub const FIELD: &str = "lockfile";
 #[derive(Deserialize)]
 struct Lockfile {
     #[serde(rename = "lockfileVersion")]
-    lockfile_version: Option<serde_json::Value>,
+    lockfile_version: Option<WholeNumber>,
     #[serde(default)]
     packages: Option<BTreeMap<String, Entry>>,
+}
+
+/// A JSON value read only for the whole number it may be (`Value::as_u64`'s reading: a
+/// non-negative integer), without building a `serde_json::Value`: the browser's lockfile
+/// parser then carries no `Value` machinery.
+struct WholeNumber(Option<u64>);
+
+impl<'de> Deserialize<'de> for WholeNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = WholeNumber;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(Some(n)))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(None))
+            }
+            fn visit_unit<E>(self) -> Result<WholeNumber, E> {
+                Ok(WholeNumber(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<WholeNumber, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(WholeNumber(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WholeNumber, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(WholeNumber(None))
+            }
+        }
+        deserializer.deserialize_any(Any)
+    }
 }
 
 #[derive(Deserialize)]
@@ -115,7 +161,7 @@ pub fn parse(text: &str) -> Result<Vec<PackageSelection>, ValidationErrors> {
             "The lockfile is not a valid package-lock.json: {e}"
         )))
     })?;
-    let version = lock.lockfile_version.as_ref().and_then(|v| v.as_u64());
+    let version = lock.lockfile_version.and_then(|v| v.0);
     match version {
         Some(2 | 3) => {}
         Some(1) | None => {

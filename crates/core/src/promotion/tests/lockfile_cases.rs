@@ -120,6 +120,31 @@ fn unreadable_and_old_lockfiles_get_clear_errors() {
             "lockfileVersion 4 is not supported",
         ),
         (r#"{"lockfileVersion": 3}"#, "no \"packages\" map"),
+        // Only a whole number is a version: anything else reads as absent (version 1).
+        (
+            r#"{"lockfileVersion": "3", "packages": {}}"#,
+            "lockfileVersion 1 is not supported",
+        ),
+        (
+            r#"{"lockfileVersion": 3.5, "packages": {}}"#,
+            "lockfileVersion 1 is not supported",
+        ),
+        (
+            r#"{"lockfileVersion": -3, "packages": {}}"#,
+            "lockfileVersion 1 is not supported",
+        ),
+        (
+            r#"{"lockfileVersion": [3, {"a": [true, null]}], "packages": {}}"#,
+            "lockfileVersion 1 is not supported",
+        ),
+        (
+            r#"{"lockfileVersion": {"v": 3}, "packages": {}}"#,
+            "lockfileVersion 1 is not supported",
+        ),
+        (
+            r#"{"lockfileVersion": null, "packages": {}}"#,
+            "lockfileVersion 1 is not supported",
+        ),
         (
             r#"{"lockfileVersion": 3, "packages": {"node_modules/x": {}}}"#,
             "'node_modules/x' is not a registry package: it has no version",
