@@ -86,4 +86,4 @@ CREATE TRIGGER npm_deprecations_stamp_delete AFTER DELETE ON npm_deprecations
 -- ListPackageVersions pages by (published_time, version) within a package: this index covers
 -- every column the page reads, so a page is one index range scan without heap lookups.
 CREATE INDEX package_versions_page ON package_versions (package_id, published_time, version)
-    INCLUDE (revision, status, origin_type, entry_repository);
+    INCLUDE (revision, status, origin_type, entry_repository, id);

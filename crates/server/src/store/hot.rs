@@ -295,7 +295,7 @@ impl HotReadStore for Store {
             String::new(),
         ));
         let sql = format!(
-            "SELECT version, revision, status, origin_type, entry_repository, published_time \
+            "SELECT version, revision, status, origin_type, entry_repository, published_time, id \
              FROM package_versions WHERE package_id = $1 AND ($2 IS NULL OR status = $3) \
              AND ($4 IS NULL OR origin_type = $5) AND (published_time, version) {cmp} ($6, $7) \
              ORDER BY published_time {order}, version {order} LIMIT $8"
@@ -324,10 +324,11 @@ impl HotReadStore for Store {
                 let version: String = r.get(0);
                 let status: &str = r.get(2);
                 let origin: &str = r.get(3);
+                let id: i64 = r.get(6);
                 const T: &str = "package_versions";
                 Ok(VersionSummaryRow {
-                    status: status_of(status, T, package_id)?,
-                    origin_type: origin_type_of(origin, T, package_id)?,
+                    status: status_of(status, T, id)?,
+                    origin_type: origin_type_of(origin, T, id)?,
                     revision: r.get(1),
                     entry_repository: r.get(4),
                     published_time: r.get(5),
