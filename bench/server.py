@@ -5,7 +5,12 @@ client (its overhead is included in every latency):
   * CopyPackageVersions of 1, 10 and 100 versions of 5 small assets each (p50, p99),
   * the same with a 100 MB asset in each version (copy cost must not grow with asset size),
   * a ListPackageVersions page of 1000 from a package of 100,000 versions,
-  * requests per second of a mixed read/copy load from wrk with 16 connections.
+  * requests per second of a mixed read/copy load from wrk with 16 connections,
+  * a small list's p50/p99 alone and while 64 MiB assets are published beside it (hashing and
+    writing large bodies must not stall small requests).
+
+`--quick` leaves out the boto3 copy rows and the 100 MB assets (the raw copy with its floor,
+the lists, the mixed load and the lists during publishes remain).
 
 `--postgres` runs the same on a throwaway PostgreSQL cluster (scripts/pg-throwaway) instead of the
 embedded SQLite database; assets stay on local files either way.
@@ -216,6 +221,63 @@ def mixed_rps(w, seconds=15):
     return rps, p50, p99, non2xx
 
 
+def list_during_publishes(w, seconds=8, publishers=2, size=64 * 1024 * 1024):
+    """p50/p99 of a 50-row ListPackageVersions page on one kept-alive connection, first alone,
+    then while `publishers` threads publish `size`-byte assets back to back (raw HTTP)."""
+    import http.client
+    import threading
+    import urllib.parse
+    c = w.client()
+    token = c.get_authorization_token(domain="bench")["authorizationToken"]
+    u = urllib.parse.urlsplit(w.endpoint)
+    auth = {"Authorization": f"Bearer {token}"}
+    list_q = urllib.parse.urlencode(dict(domain="bench", repository="src", format="generic", namespace="ns",
+                                         package="small", **{"max-results": "50"}))
+
+    def lists(stop_after):
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        times, end = [], time.perf_counter() + stop_after
+        while time.perf_counter() < end:
+            t = time.perf_counter()
+            conn.request("POST", f"/v1/package/versions?{list_q}", headers=auth)
+            r = conn.getresponse()
+            r.read()
+            assert r.status == 200
+            times.append((time.perf_counter() - t) * 1000)
+        conn.close()
+        return times
+
+    alone = lists(seconds)
+    body = os.urandom(size)
+    sha = hashlib.sha256(body).hexdigest()
+    stop, published = threading.Event(), [0]
+
+    def publish(k):
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
+        i = 0
+        while not stop.is_set():
+            q = urllib.parse.urlencode(dict(domain="bench", repository="src", format="generic", namespace="ns",
+                                            package=f"big-{k}", version=f"1.0.{i}", asset="big.bin"))
+            conn.request("POST", f"/v1/package/version/publish?{q}", body=body,
+                         headers={**auth, "x-amz-content-sha256": sha, "Content-Type": "application/octet-stream"})
+            r = conn.getresponse()
+            r.read()
+            assert r.status == 200, r.status
+            published[0] += 1
+            i += 1
+        conn.close()
+
+    threads = [threading.Thread(target=publish, args=(k,)) for k in range(publishers)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)  # the publishers' first bodies are on the wire
+    during = lists(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    return alone, during, published[0]
+
+
 def main():
     repo_root = Path(__file__).resolve().parents[1]
     os.environ.setdefault("WHARF_BIN", str(repo_root / "target" / "release" / "wharf"))
@@ -233,15 +295,16 @@ def main():
         c.create_domain(domain="bench")
         c.create_repository(domain="bench", repository="src")
         publish_versions(w, "src", "small", [f"1.0.{i}" for i in range(100)])
-        big = os.urandom(100 * 1024 * 1024)
-        publish_versions(w, "src", "large", [f"1.0.{i}" for i in range(10)], big=big)
-        print("| CopyPackageVersions | versions | asset sizes | p50 | p99 |\n|---|---|---|---|---|")
-        for n, runs in [(1, 50), (10, 30), (100, 15)]:
-            p50, p99 = copy_latency(w, "small", n, runs)
-            print(f"| {runs} runs | {n} | 5 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
-        for n, runs in [(1, 30), (10, 15)]:
-            p50, p99 = copy_latency(w, "large", n, runs)
-            print(f"| {runs} runs | {n} | 100 MB + 4 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
+        if "--quick" not in sys.argv:
+            big = os.urandom(100 * 1024 * 1024)
+            publish_versions(w, "src", "large", [f"1.0.{i}" for i in range(10)], big=big)
+            print("| CopyPackageVersions | versions | asset sizes | p50 | p99 |\n|---|---|---|---|---|")
+            for n, runs in [(1, 50), (10, 30), (100, 15)]:
+                p50, p99 = copy_latency(w, "small", n, runs)
+                print(f"| {runs} runs | {n} | 5 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
+            for n, runs in [(1, 30), (10, 15)]:
+                p50, p99 = copy_latency(w, "large", n, runs)
+                print(f"| {runs} runs | {n} | 100 MB + 4 × ~100 B | {p50:.1f} ms | {p99:.1f} ms |")
         c50, s50, floor = raw_copy_vs_floor(w)
         print("\n| CopyPackageVersions, 100 versions × 5 assets, raw HTTP, 15 runs | p50 |\n|---|---|")
         print(f"| client (bearer token, kept-alive) | {c50:.1f} ms |\n| at the server (Server-Timing) | {s50:.1f} ms |")
@@ -261,6 +324,11 @@ def main():
         print(f"| mixed read/copy | {rps:.0f} | {p50} | {p99} |")
         if non2xx:
             print("non-2xx:", non2xx)
+        alone, during, published = list_during_publishes(w)
+        print("\n| ListPackageVersions, 50 rows, one kept-alive connection, 8 s | requests | p50 | p99 |\n|---|---|---|---|")
+        print(f"| alone | {len(alone)} | {pct(alone, 50):.2f} ms | {pct(alone, 99):.2f} ms |")
+        print(f"| while 2 clients publish 64 MiB assets back to back ({published} published) | {len(during)} | "
+              f"{pct(during, 50):.2f} ms | {pct(during, 99):.2f} ms |")
     finally:
         w.kill9()
         if database_url:

@@ -278,6 +278,7 @@ mod tests {
             keys: Arc::new(Keys::new("AKIADEMO".into(), "secret".into())),
             external: Default::default(),
             metrics: Default::default(),
+            packuments: Default::default(),
         };
         let demo = prepare(&state).await.expect("first seed");
         assert!(demo.seeded);

@@ -161,6 +161,7 @@ pub async fn open_state(config: Config, keys: Keys) -> anyhow::Result<AppState> 
         keys: Arc::new(keys),
         external: Arc::new(external::ExternalRegistries::new()),
         metrics: Arc::new(metrics),
+        packuments: Default::default(),
     })
 }
 

@@ -14,6 +14,7 @@
 //! token, so npm asks to log in; 403 with the `AccessDeniedException` text for a refusal).
 
 mod access;
+pub mod packument_cache;
 mod pull;
 mod read;
 mod write;
@@ -33,6 +34,8 @@ use axum::routing::any;
 use base64::Engine;
 use wharf_core::names::PackageCoordinate;
 use wharf_npm::{NpmError, NpmName, NpmRoute, PublishLimits};
+
+pub use packument_cache::PackumentCache;
 
 /// The npm routes; [`crate::app`] merges them next to the API.
 pub fn routes() -> Router<AppState> {

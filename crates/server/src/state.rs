@@ -21,4 +21,6 @@ pub struct AppState {
     pub external: Arc<crate::external::ExternalRegistries>,
     /// What `/metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Rendered npm packuments, checked against the store's change stamps on every read.
+    pub packuments: Arc<crate::npm::PackumentCache>,
 }

@@ -14,6 +14,7 @@ pub mod events;
 pub mod external;
 pub mod gc;
 pub mod groups;
+pub mod hot;
 pub mod iam;
 mod import;
 pub mod npm;
@@ -31,6 +32,7 @@ pub use audit::AuditStore;
 pub use batch::BatchStore;
 pub use external::ExternalStore;
 pub use groups::PackageGroupStore;
+pub use hot::HotReadStore;
 pub use iam::ResourcePolicyStore;
 pub use iam::{ActiveKey, IamStore, SecretsReport};
 pub use import::{ImportStore, ImportVersion};
@@ -58,6 +60,7 @@ pub trait MetadataStore:
     + IamStore
     + ResourcePolicyStore
     + NpmReadStore
+    + HotReadStore
     + NpmWriteStore
     + PypiReadStore
     + PypiWriteStore
@@ -80,6 +83,7 @@ impl<T> MetadataStore for T where
         + IamStore
         + ResourcePolicyStore
         + NpmReadStore
+        + HotReadStore
         + NpmWriteStore
         + PypiReadStore
         + PypiWriteStore

@@ -113,15 +113,29 @@ pub async fn list_package_versions(
                     .map(|l| params::encode_token(&(0u64, l.version.clone())))
             })
             .flatten();
-        (rows, token)
+        let summaries = rows.iter().map(summary).collect();
+        (summaries, token)
     } else {
-        let mut rows = state.store.versions_page(pkg.id, &query).await?;
+        // The page's columns only, from the covering index (`HotReadStore::version_summaries`).
+        let mut rows = state.store.version_summaries(pkg.id, &query).await?;
         let next_token = (rows.len() as i64 > limit).then(|| {
             rows.truncate(limit as usize);
             let last = rows.last().expect("a full page");
             params::encode_token(&(last.published_time.to_bits(), last.version.clone()))
         });
-        (rows, next_token)
+        let summaries = rows
+            .into_iter()
+            .map(|v| {
+                let origin = crate::store::VersionRow::origin_of(v.origin_type, v.entry_repository);
+                PackageVersionSummary {
+                    version: v.version,
+                    revision: Some(v.revision),
+                    status: v.status,
+                    origin: Some(origin),
+                }
+            })
+            .collect();
+        (summaries, next_token)
     };
     let tagged = if p.format == PackageFormat::Npm {
         state.store.dist_tags(pkg.id).await?.remove("latest")
@@ -140,17 +154,19 @@ pub async fn list_package_versions(
         format: Some(p.format),
         namespace: p.namespace.as_ref().map(|n| n.to_string()),
         package: Some(p.name.to_string()),
-        versions: rows
-            .iter()
-            .map(|v| PackageVersionSummary {
-                version: v.version.clone(),
-                revision: Some(v.revision.clone()),
-                status: v.status,
-                origin: Some(v.origin()),
-            })
-            .collect(),
+        versions: rows,
         next_token,
     }))
+}
+
+/// A stored version as ListPackageVersions shows it.
+fn summary(v: &crate::store::VersionRow) -> PackageVersionSummary {
+    PackageVersionSummary {
+        version: v.version.clone(),
+        revision: Some(v.revision.clone()),
+        status: v.status,
+        origin: Some(v.origin()),
+    }
 }
 
 /// A package version named by a query: the package's members, then `version`.
@@ -328,6 +344,45 @@ impl Operation for GetPackageVersionAsset {
     }
 }
 
+/// The error for an asset [`crate::store::HotReadStore::version_asset`] did not find: which of
+/// the domain, repository, package, version or asset is missing.
+async fn missing_asset(state: &AppState, op: &GetPackageVersionAsset) -> ApiError {
+    let (d, r, p) = (
+        &op.package.repo.domain,
+        &op.package.repo.name,
+        &op.package.package,
+    );
+    let (v, name) = (&op.version, &op.asset);
+    let found = async {
+        let (_, pkg) = state
+            .store
+            .package(&d.owner, d.name.as_str(), r.as_str(), p)
+            .await?;
+        state.store.version(pkg.id, p, v.as_str()).await
+    };
+    match found.await {
+        Err(e) => e.into(),
+        Ok((row, _)) if op.revision.as_ref().is_some_and(|w| *w != row.revision) => {
+            ApiError::not_found(
+                "package-version",
+                v.as_str(),
+                format!(
+                    "Version {v} has revision {}, not {}",
+                    row.revision,
+                    op.revision.as_deref().unwrap_or_default()
+                ),
+            )
+        }
+        // The version exists (it may have been published between the two reads): the asset
+        // is what is missing.
+        Ok(_) => ApiError::not_found(
+            "asset",
+            name.as_str(),
+            format!("Asset {name} not found in version {v}"),
+        ),
+    }
+}
+
 /// `GET /v1/package/version/asset`: the bytes, streamed, with the version's headers; `ETag`,
 /// `If-None-Match` and single `Range`s as [`download`] describes.
 pub async fn get_package_version_asset(
@@ -340,28 +395,29 @@ pub async fn get_package_version_asset(
         &op.package.package,
     );
     let (v, name) = (&op.version, &op.asset);
-    let (_, pkg) = state
+    // One query for the one asset; only when it is missing do the other reads say what is.
+    let hit = state
         .store
-        .package(&d.owner, d.name.as_str(), r.as_str(), p)
+        .version_asset(
+            &d.owner,
+            d.name.as_str(),
+            r.as_str(),
+            p,
+            v.as_str(),
+            name.as_str(),
+        )
         .await?;
-    let (row, assets) = state.store.version(pkg.id, p, v.as_str()).await?;
-    if let Some(want) = op.revision.as_ref().filter(|w| **w != row.revision) {
+    let Some(hit) = hit else {
+        return Err(missing_asset(&state, &op).await);
+    };
+    if let Some(want) = op.revision.as_ref().filter(|w| **w != hit.revision) {
         return Err(ApiError::not_found(
             "package-version",
             v.as_str(),
-            format!("Version {v} has revision {}, not {want}", row.revision),
+            format!("Version {v} has revision {}, not {want}", hit.revision),
         ));
     }
-    let asset = assets
-        .iter()
-        .find(|a| a.name == name.as_str())
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "asset",
-                name.as_str(),
-                format!("Asset {name} not found in version {v}"),
-            )
-        })?;
+    let (asset, row) = (&hit.asset, &hit);
     let freshness = if op.revision.is_some() {
         Freshness::Pinned
     } else {

@@ -2,10 +2,11 @@
 //! then the external connection's, `pull`), tarballs (retaining a version found upstream in
 //! the repository read, or fetching it through the external connection), and `dist-tag ls`.
 
+use super::packument_cache::PackumentKey;
 use super::{Ctx, Failure, json_response};
 use crate::download::{self, Freshness};
 use crate::store::npm::{NpmPackageView, NpmVersionRow};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -120,8 +121,28 @@ pub(crate) async fn packument(
     name: &NpmName,
     accept: Option<&str>,
 ) -> Result<Response, Failure> {
+    // The stamps are read before anything else: a body rendered from what is read after them
+    // is at least as new as they are (`packument_cache`).
+    let stamps = ctx
+        .state
+        .store
+        .npm_stamps(&ctx.owner, &ctx.domain, &ctx.repo, &Ctx::coordinate(name))
+        .await?;
+    let key = PackumentKey {
+        repository: (ctx.owner.clone(), ctx.domain.clone(), ctx.repo.clone()),
+        package: name.display(),
+        accept: accept.map(str::to_owned),
+        base: ctx.base.clone(),
+    };
+    if let Some((content_type, body)) = ctx.state.packuments.get(&key, &stamps) {
+        return Ok(packument_response(content_type, body));
+    }
     let views = stored_views(ctx, name).await?;
-    let external = super::pull::offered(ctx, name, &views).await?;
+    let external = if stamps.external {
+        super::pull::offered(ctx, name, &views).await?
+    } else {
+        None
+    };
     if views.is_empty() && external.is_none() {
         return Err(package_not_found(ctx, name).await);
     }
@@ -149,10 +170,20 @@ pub(crate) async fn packument(
     {
         m.insert("_rev".into(), json!(packument_rev(&versions, &tags)));
     }
-    let mut r = json_response(StatusCode::OK, content_type, doc.to_string());
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Ok(r)
+    let body = Bytes::from(doc.to_string());
+    ctx.state
+        .packuments
+        .put(key, stamps, content_type, body.clone());
+    Ok(packument_response(content_type, body))
+}
+
+/// A packument's 200.
+fn packument_response(content_type: &'static str, body: Bytes) -> Response {
+    let mut r = Response::new(Body::from(body));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
 }
 
 /// `GET /{name}/-/{file}.tgz`: the first installable copy along the search order. A version
@@ -163,15 +194,26 @@ pub(crate) async fn tarball(
     t: &TarballRef,
     headers: &HeaderMap,
 ) -> Result<Response, Failure> {
-    let views = stored_views(ctx, &t.name).await?;
     let version = t.version.to_string();
-    let found = views.iter().find_map(|view| {
-        let v = view.version(&version)?;
-        let asset = v.tarball.as_ref()?;
-        is_installable(v.row.status).then(|| (view.repository.clone(), asset.clone()))
+    // Only the version asked for is read, in each repository along the search order.
+    let hits = ctx
+        .state
+        .store
+        .npm_tarball_hits(
+            &ctx.owner,
+            &ctx.domain,
+            &ctx.repo,
+            &Ctx::coordinate(&t.name),
+            &version,
+        )
+        .await?;
+    let found = hits.into_iter().find_map(|hit| {
+        let asset = hit.tarball.filter(|_| is_installable(hit.status))?;
+        Some((hit.repository, asset))
     });
     let Some((from, asset)) = found else {
         // A version stored anywhere along the search order (in any status) is never fetched.
+        let views = stored_views(ctx, &t.name).await?;
         if !views.iter().any(|v| v.version(&version).is_some())
             && let Some((conn, offer)) = super::pull::offered(ctx, &t.name, &views).await?
             && let Some((bytes, asset)) =

@@ -37,6 +37,7 @@ async fn state() -> AppState {
         keys: Arc::new(keys),
         external: Default::default(),
         metrics: Default::default(),
+        packuments: Default::default(),
     }
 }
 

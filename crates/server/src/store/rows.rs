@@ -86,19 +86,27 @@ pub struct VersionRow {
 impl VersionRow {
     /// The version's origin as the API reports it.
     pub fn origin(&self) -> PackageVersionOrigin {
+        Self::origin_of(self.origin_type, self.entry_repository.clone())
+    }
+
+    /// The origin the API reports for a version of this origin type and entry repository.
+    pub fn origin_of(
+        origin_type: PackageVersionOriginType,
+        entry_repository: Option<String>,
+    ) -> PackageVersionOrigin {
         PackageVersionOrigin {
             // An EXTERNAL version's entry point is the connection it was fetched through.
-            domain_entry_point: Some(match self.origin_type {
+            domain_entry_point: Some(match origin_type {
                 PackageVersionOriginType::External => DomainEntryPoint {
                     repository_name: None,
-                    external_connection_name: self.entry_repository.clone(),
+                    external_connection_name: entry_repository,
                 },
                 _ => DomainEntryPoint {
-                    repository_name: self.entry_repository.clone(),
+                    repository_name: entry_repository,
                     external_connection_name: None,
                 },
             }),
-            origin_type: Some(self.origin_type),
+            origin_type: Some(origin_type),
         }
     }
 }

@@ -148,6 +148,7 @@ impl TestApp {
             keys: Arc::new(Keys::new(ACCESS_KEY_ID.into(), SECRET.into())),
             external: Default::default(),
             metrics: Default::default(),
+            packuments: Default::default(),
         };
         let router = wharf_server::app(state.clone());
         TestApp {

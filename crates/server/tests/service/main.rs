@@ -28,6 +28,7 @@ mod api_resources;
 mod api_tags;
 mod api_versions;
 mod demo;
+mod hot_reads;
 mod iam_auth;
 mod iam_matrix;
 mod iam_npm;

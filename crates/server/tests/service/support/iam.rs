@@ -69,6 +69,7 @@ pub async fn service() -> Svc {
         keys: Arc::new(keys),
         external: Default::default(),
         metrics: Default::default(),
+        packuments: Default::default(),
     };
     Svc {
         app: wharf_server::app(state.clone()),
