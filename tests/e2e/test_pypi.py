@@ -463,3 +463,82 @@ def test_a_requirements_file_promotes_its_pins_and_pip_installs_them_with_hashes
                         "--source-repository", "staging", "--destination-repository", "release",
                         "--requirements", str(req)], capture_output=True, text=True, env=wharf.env, timeout=120)
     assert p.returncode != 0 and "Line 2: 'flask>=2' is not pinned" in p.stderr, p.stderr
+
+
+# ---- public:pypi: pypiserver plays the public index ----
+
+class PypiServer:
+    """pypiserver (from the pypi venv) on a free loopback port, serving one directory, no auth."""
+
+    def __init__(self, packages: Path, log: Path):
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/"
+        self.proc = subprocess.Popen([str(BIN / "pypi-server"), "run", "-p", str(port), "-i", "127.0.0.1",
+                                      "-a", ".", "-P", ".", "--disable-fallback", str(packages)],
+                                     stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+        import time
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("pypiserver exited: " + log.read_text())
+            try:
+                with urllib.request.urlopen(self.url + "simple/", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)  # polling for the port to answer: there is no event to wait on
+        self.stop()
+        raise RuntimeError("pypiserver did not start: " + log.read_text())
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+
+
+def test_public_pypi_fetches_what_only_the_external_index_has_and_keeps_it(wharf_factory, tmp_path):
+    ext = tmp_path / "public"
+    ext.mkdir()
+    only = [wheel(ext, "ext-only", "2.0"), sdist(ext, "ext-only", "2.0")]
+    wheel(ext, "ext-app", "1.0", requires=["ext-only>=2"])
+    server = PypiServer(ext, tmp_path / "pypiserver.log")
+    try:
+        w = wharf_factory(extra_env={"WHARF_EXTERNAL_CONNECTIONS": f"public:pypi={server.url}"})
+        setup(w, "pypi-store", "app", upstreams={"app": ["pypi-store"]})
+        out = w.ok("associate-external-connection", *D, "--repository", "pypi-store",
+                   "--external-connection", "public:pypi")
+        assert out["repository"]["externalConnections"][0]["packageFormat"] == "pypi"
+        assert versions(w, "app", "ext-only") == {}
+        tok = token(w)
+        # The page offers the index's files with their sha256, before anything is stored.
+        status, headers, body = http(index(w, "app") + "simple/ext-only/", tok,
+                                     accept="application/vnd.pypi.simple.v1+json")
+        assert status == 200, body
+        page = json.loads(body)
+        assert {f["filename"]: f["hashes"]["sha256"] for f in page["files"]} == {p.name: sha256(p) for p in only}
+        assert versions(w, "pypi-store", "ext-only") == {}
+        py = Py(w, tmp_path)
+        py.login("pip", "app")
+        _, site = py.pip_install("ext-app")
+        assert imported_from(py, site, "ext_only") == "2.0"
+        assert imported_from(py, site, "ext_app") == "1.0"
+        for repo in ("pypi-store", "app"):
+            assert versions(w, repo, "ext-only") == {"2.0": "Published"}, repo
+        listed = w.ok("list-package-versions", *D, "--repository", "pypi-store", "--format", "pypi",
+                      "--package", "ext-only")["versions"][0]
+        assert listed["origin"] == {"domainEntryPoint": {"externalConnectionName": "public:pypi"},
+                                    "originType": "EXTERNAL"}, listed
+        assets = w.ok("list-package-version-assets", *D, "--repository", "app", "--format", "pypi",
+                      "--package", "ext-only", "--package-version", "2.0")["assets"]
+        assert [a["name"] for a in assets] == [only[0].name]
+        assert assets[0]["hashes"]["SHA-256"] == sha256(only[0])
+    finally:
+        server.stop()
+    # The index is gone: what was installed still installs (pip's cache is off).
+    _, site = py.pip_install("ext-app")
+    assert imported_from(py, site, "ext_only") == "2.0"
+    # Something never fetched is a 502 naming the connection, not a silent 404.
+    status, _, body = http(index(w, "app") + f"simple/ext-only/2.0/{only[1].name}", tok)
+    assert status == 502 and b"public:pypi" in body, (status, body)

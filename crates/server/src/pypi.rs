@@ -14,6 +14,7 @@
 //! (`{"message","code","title"}`) when the client prefers JSON, and the message is also the
 //! HTTP reason phrase, where twine prints it.
 
+mod pull;
 mod read;
 pub(crate) mod versions;
 mod write;

@@ -1,6 +1,7 @@
 //! PyPI reads: a project's page (files merged by filename along the upstream search order,
-//! first found wins) and file downloads (a file found upstream is retained in the repository
-//! read), with PEP 658 core metadata at a wheel's URL + `.metadata`.
+//! first found wins, then what the `public:pypi` connection offers: `pull`) and file
+//! downloads (a file found upstream is retained in the repository read; one only the external
+//! index has is fetched and stored), with PEP 658 core metadata at a wheel's URL + `.metadata`.
 //!
 //! Status → index (spec §5, with one choice of ours): Published files are listed; Unlisted
 //! ones are listed as yanked (PEP 592), so `pip install name==ver` still finds them and a
@@ -69,6 +70,27 @@ pub(crate) async fn page(
             }
         }
     }
+    if let Some(offered) = super::pull::offered(ctx, project, &views).await? {
+        for f in &offered.project.files {
+            let Some(sha256) = f.sha256.clone() else {
+                continue;
+            };
+            if files.iter().any(|s| s.filename == f.filename) {
+                continue;
+            }
+            files.push(SimpleFile {
+                filename: f.filename.clone(),
+                url: format!("{}/{}", f.version, f.filename),
+                sha256,
+                size: f.size.unwrap_or(0),
+                version: f.version.clone(),
+                upload_time: None,
+                requires_python: f.requires_python.clone(),
+                yanked: f.yanked.clone(),
+                core_metadata_sha256: None,
+            });
+        }
+    }
     if files.is_empty() {
         return Err(Failure::not_found(format!(
             "no project {project} in this repository or its upstreams"
@@ -113,10 +135,18 @@ pub(crate) async fn file(
         let f = v.files.iter().find(|f| f.asset.name == name)?;
         Some((view.repository.clone(), f.clone()))
     });
+    let not_found = || Failure::not_found(format!("{project} {version} has no file {filename}"));
     let Some((from, f)) = found else {
-        return Err(Failure::not_found(format!(
-            "{project} {version} has no file {filename}"
-        )));
+        if metadata {
+            return Err(not_found());
+        }
+        let offered = super::pull::offered(ctx, project, &views)
+            .await?
+            .ok_or_else(not_found)?;
+        let (bytes, asset) = super::pull::fetch_file(ctx, project, &offered, version, name)
+            .await?
+            .ok_or_else(not_found)?;
+        return Ok(file_response(Body::from(bytes), asset.size));
     };
     if metadata {
         return core_metadata(ctx, &f, filename).await;
@@ -147,7 +177,11 @@ pub(crate) async fn file(
             Failure::new(500, "The file could not be read")
         })?;
     let stream = got.into_stream().map_err(std::io::Error::other);
-    let mut r = Response::new(Body::from_stream(stream));
+    Ok(file_response(Body::from_stream(stream), f.asset.size))
+}
+
+fn file_response(body: Body, size: i64) -> Response {
+    let mut r = Response::new(body);
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -155,13 +189,13 @@ pub(crate) async fn file(
     );
     h.insert(
         header::CONTENT_LENGTH,
-        HeaderValue::from(f.asset.size.max(0) as u64),
+        HeaderValue::from(size.max(0) as u64),
     );
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, immutable"),
     );
-    Ok(r)
+    r
 }
 
 async fn core_metadata(ctx: &Ctx, f: &PypiFileRow, filename: &str) -> Result<Response, Failure> {

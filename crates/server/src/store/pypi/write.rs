@@ -5,7 +5,7 @@ use super::super::events::{self, Change};
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
 use super::super::versions::{find_version, insert_asset, revision_of};
-use super::super::{AssetRow, RepositoryRow, Store, StoreResult, WriteScope, now};
+use super::super::{AssetRow, RepositoryRow, Store, StoreResult, WriteScope, WriteTx, now};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use wharf_core::groups::OriginRestrictionType;
@@ -127,6 +127,78 @@ async fn insert_file_info(
     Ok(())
 }
 
+/// Adds `p.file` to version `p.version` of the package `package_id` in `repo` and recomputes
+/// the version's revision from all its files. The version is created by its first file:
+/// Published, with `p.metadata`, origin and entry point as given (`INTERNAL` and the
+/// repository for an upload; `EXTERNAL` and the connection for a fetch through one).
+pub(crate) async fn add_file(
+    w: &mut WriteTx<'_>,
+    repo: &RepositoryRow,
+    package_id: i64,
+    c: &PackageCoordinate,
+    p: &PypiUploadRow,
+    (origin, entry): (&str, &str),
+) -> StoreResult<()> {
+    let time = now();
+    let existing = find_version(&mut w.tx, package_id, &p.version).await?;
+    let change = match existing {
+        Some(_) => Change::Updated {
+            status_changed: false,
+            assets_added: 1,
+        },
+        None => Change::Created,
+    };
+    let (version_id, metadata) = match existing {
+        Some(v) => (v.id, v.metadata),
+        None => {
+            let id: i64 = sqlx::query(
+                "INSERT INTO package_versions (package_id, version, revision, status, \
+                     origin_type, entry_repository, published_time, metadata) \
+                     VALUES ($1, $2, '', 'Published', $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(package_id)
+            .bind(&p.version)
+            .bind(origin)
+            .bind(entry)
+            .bind(time)
+            .bind(
+                serde_json::to_string(&p.metadata)
+                    .map_err(|e| super::super::StoreError::Backend(e.into()))?,
+            )
+            .fetch_one(&mut *w.tx)
+            .await?
+            .get("id");
+            (id, p.metadata.clone())
+        }
+    };
+    insert_asset(&mut w.tx, version_id, &p.file).await?;
+    insert_file_info(&mut w.tx, &p.file.sha256, time, p.core_metadata.as_deref()).await?;
+    let rows = sqlx::query(
+        "SELECT name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $1",
+    )
+    .bind(version_id)
+    .fetch_all(&mut *w.tx)
+    .await?;
+    let all: Vec<AssetRow> = rows
+        .iter()
+        .map(|r| AssetRow {
+            name: r.get("name"),
+            size: r.get("size"),
+            md5: r.get("md5"),
+            sha1: r.get("sha1"),
+            sha256: r.get("sha256"),
+            sha512: r.get("sha512"),
+        })
+        .collect();
+    sqlx::query("UPDATE package_versions SET revision = $1 WHERE id = $2")
+        .bind(revision_of(&all, &metadata))
+        .bind(version_id)
+        .execute(&mut *w.tx)
+        .await?;
+    events::note(w, repo.id, c, &p.version, change);
+    Ok(())
+}
+
 /// What the PyPI endpoints write.
 #[async_trait]
 pub trait PypiWriteStore: Send + Sync {
@@ -200,62 +272,7 @@ impl PypiWriteStore for Store {
             return Ok(outcome);
         }
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "BLOCK").await?;
-        let time = now();
-        let existing = find_version(&mut w.tx, package_id, &p.version).await?;
-        let change = match existing {
-            Some(_) => Change::Updated {
-                status_changed: false,
-                assets_added: 1,
-            },
-            None => Change::Created,
-        };
-        let (version_id, metadata) = match existing {
-            Some(v) => (v.id, v.metadata),
-            None => {
-                let id: i64 = sqlx::query(
-                    "INSERT INTO package_versions (package_id, version, revision, status, \
-                     origin_type, entry_repository, published_time, metadata) \
-                     VALUES ($1, $2, '', 'Published', 'INTERNAL', $3, $4, $5) RETURNING id",
-                )
-                .bind(package_id)
-                .bind(&p.version)
-                .bind(&repo.name)
-                .bind(time)
-                .bind(
-                    serde_json::to_string(&p.metadata)
-                        .map_err(|e| super::super::StoreError::Backend(e.into()))?,
-                )
-                .fetch_one(&mut *w.tx)
-                .await?
-                .get("id");
-                (id, p.metadata.clone())
-            }
-        };
-        insert_asset(&mut w.tx, version_id, &p.file).await?;
-        insert_file_info(&mut w.tx, &p.file.sha256, time, p.core_metadata.as_deref()).await?;
-        let rows = sqlx::query(
-            "SELECT name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $1",
-        )
-        .bind(version_id)
-        .fetch_all(&mut *w.tx)
-        .await?;
-        let all: Vec<AssetRow> = rows
-            .iter()
-            .map(|r| AssetRow {
-                name: r.get("name"),
-                size: r.get("size"),
-                md5: r.get("md5"),
-                sha1: r.get("sha1"),
-                sha256: r.get("sha256"),
-                sha512: r.get("sha512"),
-            })
-            .collect();
-        sqlx::query("UPDATE package_versions SET revision = $1 WHERE id = $2")
-            .bind(revision_of(&all, &metadata))
-            .bind(version_id)
-            .execute(&mut *w.tx)
-            .await?;
-        events::note(&mut w, repo.id, c, &p.version, change);
+        add_file(&mut w, &repo, package_id, c, p, ("INTERNAL", &repo.name)).await?;
         w.commit().await?;
         Ok(PypiUploadOutcome::Stored)
     }
