@@ -542,3 +542,75 @@ def test_public_pypi_fetches_what_only_the_external_index_has_and_keeps_it(wharf
     # Something never fetched is a 502 naming the connection, not a silent 404.
     status, _, body = http(index(w, "app") + f"simple/ext-only/2.0/{only[1].name}", tok)
     assert status == 502 and b"public:pypi" in body, (status, body)
+
+
+def promote_cli(w, dest, path):
+    binary = os.environ.get("WHARF_BIN", str(ROOT / "target" / "debug" / "wharf"))
+    return subprocess.run([binary, "promote", "--endpoint-url", w.endpoint, "--domain", "my-domain",
+                           "--source-repository", "staging", "--destination-repository", dest,
+                           "--requirements", str(path)], capture_output=True, text=True, env=w.env, timeout=120)
+
+
+def test_uv_lock_and_pylock_promote_their_pins_and_a_wrong_hash_refuses_naming_the_file(wharf, tmp_path):
+    setup(wharf, "staging", "release", "other")
+    demo, app = two_packages(tmp_path)
+    py = Py(wharf, tmp_path)
+    py.login("twine", "staging")
+    py.twine(*demo, *app)
+    whl, sdist_file = demo
+    lock = tmp_path / "uv.lock"
+    lock.write_text(f"""version = 1
+requires-python = ">=3.8"
+
+[[package]]
+name = "Demo_Pkg"
+version = "1.0"
+source = {{ registry = "https://example.invalid/simple" }}
+sdist = {{ url = "https://example.invalid/{sdist_file.name}", hash = "sha256:{sha256(sdist_file)}" }}
+wheels = [{{ url = "https://example.invalid/{whl.name}", hash = "sha256:{sha256(whl)}" }}]
+
+[[package]]
+name = "my-app"
+version = "0.1.0"
+source = {{ editable = "." }}
+""")
+    p = promote_cli(wharf, "release", lock)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["status"] == "APPLIED"
+    assert versions(wharf, "release", "demo-pkg") == {"1.0": "Published"}
+    assert versions(wharf, "release", "my-app") == {}
+    # A pylock.toml whose wheel hash differs from the stored wheel: refused, the wheel named,
+    # nothing promoted.
+    pylock = tmp_path / "pylock.toml"
+    pylock.write_text(f"""lock-version = "1.0"
+created-by = "hand"
+
+[[packages]]
+name = "demo-pkg"
+version = "1.0"
+sdist = {{ name = "{sdist_file.name}", url = "https://example.invalid/s", hashes = {{ sha256 = "{sha256(sdist_file)}" }} }}
+wheels = [{{ name = "{whl.name}", url = "https://example.invalid/w", hashes = {{ sha256 = "{'0' * 64}" }} }}]
+
+[[packages]]
+name = "app-pkg"
+version = "1.0"
+wheels = [{{ name = "{app[0].name}", url = "https://example.invalid/a", hashes = {{ sha256 = "{sha256(app[0])}" }} }}]
+""")
+    p = promote_cli(wharf, "other", pylock)
+    assert p.returncode != 0, p.stdout
+    assert (f"the stored file {whl.name} of demo-pkg==1.0 has sha256 {sha256(whl)}, but the input lists {'0' * 64}"
+            in p.stderr), p.stderr
+    assert sdist_file.name not in p.stderr, p.stderr
+    assert versions(wharf, "other", "demo-pkg") == {} and versions(wharf, "other", "app-pkg") == {}
+    # The same file with the right hash promotes both.
+    pylock.write_text(pylock.read_text().replace("0" * 64, sha256(whl)))
+    p = promote_cli(wharf, "other", pylock)
+    assert p.returncode == 0, p.stderr
+    assert versions(wharf, "other", "app-pkg") == {"1.0": "Published"}
+    # A requirements.txt whose only hash matches no stored file of its pin: refused by its line.
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"app-pkg==1.0 --hash=sha256:{sha256(app[0])}\ndemo-pkg==1.0 --hash=sha256:{'1' * 64}\n")
+    p = promote_cli(wharf, "release", req)
+    assert p.returncode != 0 and "Line 2: no stored file of demo-pkg==1.0 has a sha256 the input lists" in p.stderr, \
+        p.stderr
+    assert versions(wharf, "release", "app-pkg") == {}
