@@ -238,3 +238,13 @@ pub fn parse_lockfile_js(text: &str) -> Result<JsValue, JsValue> {
     let packages = crate::promotion::lockfile::parse(text).map_err(|e| validation_error(&e))?;
     to_js(&packages)
 }
+
+/// A package name as the service stores and finds it: PEP 503's form for `pypi`
+/// (`My_Package.Name` → `my-package-name`), unchanged for other (or unknown) formats.
+#[wasm_bindgen(js_name = normalizePackageName)]
+pub fn normalize_package_name_js(format: &str, name: &str) -> String {
+    match crate::names::PackageFormat::parse_as(format, "format") {
+        Ok(f) => f.normalize_name(name),
+        Err(_) => name.to_owned(),
+    }
+}
