@@ -614,3 +614,32 @@ wheels = [{{ name = "{app[0].name}", url = "https://example.invalid/a", hashes =
     assert p.returncode != 0 and "Line 2: no stored file of demo-pkg==1.0 has a sha256 the input lists" in p.stderr, \
         p.stderr
     assert versions(wharf, "release", "app-pkg") == {}
+
+
+def test_file_downloads_revalidate_by_etag_and_serve_ranges(wharf, tmp_path):
+    setup(wharf, "repo")
+    demo, _ = two_packages(tmp_path)
+    py = Py(wharf, tmp_path)
+    py.login("twine", "repo")
+    py.twine(*demo)
+    tok = token(wharf)
+    whl = demo[0]
+    url = index(wharf, "repo") + f"simple/demo-pkg/1.0/{whl.name}"
+    data = whl.read_bytes()
+    status, headers, body = http(url, tok)
+    assert status == 200 and body == data
+    assert headers["ETag"] == f'"{sha256(whl)}"'
+    assert headers["Cache-Control"] == "private, no-cache" and headers["Accept-Ranges"] == "bytes"
+    status, headers, body = http(url, tok, headers={"If-None-Match": f'"{sha256(whl)}"'})
+    assert status == 304 and body == b"" and headers["ETag"] == f'"{sha256(whl)}"'
+    status, _, body = http(url, tok, headers={"If-None-Match": '"other"'})
+    assert status == 200 and body == data
+    status, headers, body = http(url, tok, headers={"Range": "bytes=10-19"})
+    assert status == 206 and body == data[10:20]
+    assert headers["Content-Range"] == f"bytes 10-19/{len(data)}"
+    status, headers, body = http(url, tok, headers={"Range": f"bytes={len(data) + 5}-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
+    # pip still installs through the same route (a whole-body GET).
+    py.login("pip", "repo")
+    _, site = py.pip_install("demo-pkg")
+    assert imported_from(py, site, "demo_pkg") == "1.0"

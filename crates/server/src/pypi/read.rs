@@ -8,12 +8,12 @@
 //! plain `pip install name` skips them; other statuses are absent and not downloadable.
 
 use super::{Ctx, Failure};
-use crate::store::assets::AssetKey;
+use crate::download::{self, Freshness};
+use crate::store::AssetRow;
 use crate::store::pypi::{PypiFileRow, PypiPackageView};
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use futures::TryStreamExt;
 use wharf_core::names::PackageVersionStatus;
 use wharf_pypi::metadata::REQUIRES_PYTHON;
 use wharf_pypi::simple::{ProjectPage, SimpleFile, negotiate, render};
@@ -118,12 +118,16 @@ pub(crate) async fn page(
 }
 
 /// `GET simple/{project}/{version}/{filename}` (or `….metadata`): the first served copy along
-/// the search order; one found upstream is retained in the repository read.
+/// the search order; one found upstream is retained in the repository read. Files are answered
+/// as npm tarballs are ([`download::respond`]): strong `ETag` (the SHA-256), `If-None-Match` →
+/// 304, one `Range` → 206 (416 past the end), `private, no-cache` (a version may be deleted
+/// and uploaded again with other bytes).
 pub(crate) async fn file(
     ctx: &Ctx,
     project: &str,
     version: &str,
     filename: &str,
+    headers: &HeaderMap,
 ) -> Result<Response, Failure> {
     let (name, metadata) = match filename.strip_suffix(".metadata") {
         Some(n) => (n, true),
@@ -146,7 +150,7 @@ pub(crate) async fn file(
         let (bytes, asset) = super::pull::fetch_file(ctx, project, &offered, version, name)
             .await?
             .ok_or_else(not_found)?;
-        return Ok(file_response(Body::from(bytes), asset.size));
+        return Ok(fetched_response(bytes, &asset));
     };
     if metadata {
         return core_metadata(ctx, &f, filename).await;
@@ -167,21 +171,24 @@ pub(crate) async fn file(
     {
         tracing::warn!("retaining {project} {version} from {from}: {e}");
     }
-    let got = ctx
-        .state
-        .blobs
-        .get(&AssetKey::sha256(&f.asset.sha256).path())
-        .await
-        .map_err(|e| {
-            tracing::error!("reading {}: {e}", f.asset.sha256);
-            Failure::new(500, "The file could not be read")
-        })?;
-    let stream = got.into_stream().map_err(std::io::Error::other);
-    Ok(file_response(Body::from_stream(stream), f.asset.size))
+    download::respond(
+        &*ctx.state.blobs,
+        headers,
+        &f.asset.sha256,
+        f.asset.size.max(0) as u64,
+        Freshness::Revalidate,
+    )
+    .await
+    .map_err(|e| {
+        tracing::error!("reading {}: {e}", f.asset.sha256);
+        Failure::new(500, "The file could not be read")
+    })
 }
 
-fn file_response(body: Body, size: i64) -> Response {
-    let mut r = Response::new(body);
+/// A file fetched through the external connection just now: its bytes, length and validators
+/// (later reads are answered by [`download::respond`]).
+fn fetched_response(bytes: bytes::Bytes, asset: &AssetRow) -> Response {
+    let mut r = Response::new(Body::from(bytes));
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -189,11 +196,14 @@ fn file_response(body: Body, size: i64) -> Response {
     );
     h.insert(
         header::CONTENT_LENGTH,
-        HeaderValue::from(size.max(0) as u64),
+        HeaderValue::from(asset.size.max(0) as u64),
     );
+    if let Ok(v) = HeaderValue::from_str(&download::etag(&asset.sha256)) {
+        h.insert(header::ETAG, v);
+    }
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, immutable"),
+        HeaderValue::from_static("private, no-cache"),
     );
     r
 }
