@@ -106,6 +106,29 @@ test("the widget validates, plans and copies across origins, and the host page s
   await page.close();
 });
 
+test("a pypi name is planned under its PEP 503 form, computed by the core", async () => {
+  const q = new URLSearchParams({ endpoint: wharf.endpoint, token, domain: DOMAIN, source: "staging", destination: "release", format: "pypi", package: "My_Package.Name" });
+  const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const asked = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(wharf.endpoint) && r.url().includes("/v1/package/versions")) asked.push(new URL(r.url()).searchParams.get("package"));
+  });
+  await page.goto(`${portal.origin}/demo.html?${q}`);
+  await page.waitForSelector("wharf-copy-versions [name=versions]");
+  await page.locator("wharf-copy-versions [name=versions]").fill("1.0");
+  await page.locator("wharf-copy-versions button[data-action=plan]").click();
+  await page.waitForFunction(() => (window.wharfEvents || []).some((e) => e.type === "wharf-plan" || e.type === "wharf-error"));
+  // No pypi package is stored: the service's answer names the normalized name it was asked for.
+  const [error] = await events(page, "wharf-error");
+  assert.equal(error?.message, "Package my-package-name not found in repository staging");
+  assert.ok(asked.length >= 1, `the widget read the repositories: ${asked}`);
+  assert.deepEqual([...new Set(asked)], ["my-package-name"]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the host page's CSS does not reach into the widget", async () => {
   const { page } = await openDemo(portal.origin);
   const style = await page.evaluate(() => {

@@ -463,3 +463,183 @@ def test_a_requirements_file_promotes_its_pins_and_pip_installs_them_with_hashes
                         "--source-repository", "staging", "--destination-repository", "release",
                         "--requirements", str(req)], capture_output=True, text=True, env=wharf.env, timeout=120)
     assert p.returncode != 0 and "Line 2: 'flask>=2' is not pinned" in p.stderr, p.stderr
+
+
+# ---- public:pypi: pypiserver plays the public index ----
+
+class PypiServer:
+    """pypiserver (from the pypi venv) on a free loopback port, serving one directory, no auth."""
+
+    def __init__(self, packages: Path, log: Path):
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/"
+        self.proc = subprocess.Popen([str(BIN / "pypi-server"), "run", "-p", str(port), "-i", "127.0.0.1",
+                                      "-a", ".", "-P", ".", "--disable-fallback", str(packages)],
+                                     stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+        import time
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("pypiserver exited: " + log.read_text())
+            try:
+                with urllib.request.urlopen(self.url + "simple/", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)  # polling for the port to answer: there is no event to wait on
+        self.stop()
+        raise RuntimeError("pypiserver did not start: " + log.read_text())
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+
+
+def test_public_pypi_fetches_what_only_the_external_index_has_and_keeps_it(wharf_factory, tmp_path):
+    ext = tmp_path / "public"
+    ext.mkdir()
+    only = [wheel(ext, "ext-only", "2.0"), sdist(ext, "ext-only", "2.0")]
+    wheel(ext, "ext-app", "1.0", requires=["ext-only>=2"])
+    server = PypiServer(ext, tmp_path / "pypiserver.log")
+    try:
+        w = wharf_factory(extra_env={"WHARF_EXTERNAL_CONNECTIONS": f"public:pypi={server.url}"})
+        setup(w, "pypi-store", "app", upstreams={"app": ["pypi-store"]})
+        out = w.ok("associate-external-connection", *D, "--repository", "pypi-store",
+                   "--external-connection", "public:pypi")
+        assert out["repository"]["externalConnections"][0]["packageFormat"] == "pypi"
+        assert versions(w, "app", "ext-only") == {}
+        tok = token(w)
+        # The page offers the index's files with their sha256, before anything is stored.
+        status, headers, body = http(index(w, "app") + "simple/ext-only/", tok,
+                                     accept="application/vnd.pypi.simple.v1+json")
+        assert status == 200, body
+        page = json.loads(body)
+        assert {f["filename"]: f["hashes"]["sha256"] for f in page["files"]} == {p.name: sha256(p) for p in only}
+        assert versions(w, "pypi-store", "ext-only") == {}
+        py = Py(w, tmp_path)
+        py.login("pip", "app")
+        _, site = py.pip_install("ext-app")
+        assert imported_from(py, site, "ext_only") == "2.0"
+        assert imported_from(py, site, "ext_app") == "1.0"
+        for repo in ("pypi-store", "app"):
+            assert versions(w, repo, "ext-only") == {"2.0": "Published"}, repo
+        listed = w.ok("list-package-versions", *D, "--repository", "pypi-store", "--format", "pypi",
+                      "--package", "ext-only")["versions"][0]
+        assert listed["origin"] == {"domainEntryPoint": {"externalConnectionName": "public:pypi"},
+                                    "originType": "EXTERNAL"}, listed
+        assets = w.ok("list-package-version-assets", *D, "--repository", "app", "--format", "pypi",
+                      "--package", "ext-only", "--package-version", "2.0")["assets"]
+        assert [a["name"] for a in assets] == [only[0].name]
+        assert assets[0]["hashes"]["SHA-256"] == sha256(only[0])
+    finally:
+        server.stop()
+    # The index is gone: what was installed still installs (pip's cache is off).
+    _, site = py.pip_install("ext-app")
+    assert imported_from(py, site, "ext_only") == "2.0"
+    # Something never fetched is a 502 naming the connection, not a silent 404.
+    status, _, body = http(index(w, "app") + f"simple/ext-only/2.0/{only[1].name}", tok)
+    assert status == 502 and b"public:pypi" in body, (status, body)
+
+
+def promote_cli(w, dest, path):
+    binary = os.environ.get("WHARF_BIN", str(ROOT / "target" / "debug" / "wharf"))
+    return subprocess.run([binary, "promote", "--endpoint-url", w.endpoint, "--domain", "my-domain",
+                           "--source-repository", "staging", "--destination-repository", dest,
+                           "--requirements", str(path)], capture_output=True, text=True, env=w.env, timeout=120)
+
+
+def test_uv_lock_and_pylock_promote_their_pins_and_a_wrong_hash_refuses_naming_the_file(wharf, tmp_path):
+    setup(wharf, "staging", "release", "other")
+    demo, app = two_packages(tmp_path)
+    py = Py(wharf, tmp_path)
+    py.login("twine", "staging")
+    py.twine(*demo, *app)
+    whl, sdist_file = demo
+    lock = tmp_path / "uv.lock"
+    lock.write_text(f"""version = 1
+requires-python = ">=3.8"
+
+[[package]]
+name = "Demo_Pkg"
+version = "1.0"
+source = {{ registry = "https://example.invalid/simple" }}
+sdist = {{ url = "https://example.invalid/{sdist_file.name}", hash = "sha256:{sha256(sdist_file)}" }}
+wheels = [{{ url = "https://example.invalid/{whl.name}", hash = "sha256:{sha256(whl)}" }}]
+
+[[package]]
+name = "my-app"
+version = "0.1.0"
+source = {{ editable = "." }}
+""")
+    p = promote_cli(wharf, "release", lock)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["status"] == "APPLIED"
+    assert versions(wharf, "release", "demo-pkg") == {"1.0": "Published"}
+    assert versions(wharf, "release", "my-app") == {}
+    # A pylock.toml whose wheel hash differs from the stored wheel: refused, the wheel named,
+    # nothing promoted.
+    pylock = tmp_path / "pylock.toml"
+    pylock.write_text(f"""lock-version = "1.0"
+created-by = "hand"
+
+[[packages]]
+name = "demo-pkg"
+version = "1.0"
+sdist = {{ name = "{sdist_file.name}", url = "https://example.invalid/s", hashes = {{ sha256 = "{sha256(sdist_file)}" }} }}
+wheels = [{{ name = "{whl.name}", url = "https://example.invalid/w", hashes = {{ sha256 = "{'0' * 64}" }} }}]
+
+[[packages]]
+name = "app-pkg"
+version = "1.0"
+wheels = [{{ name = "{app[0].name}", url = "https://example.invalid/a", hashes = {{ sha256 = "{sha256(app[0])}" }} }}]
+""")
+    p = promote_cli(wharf, "other", pylock)
+    assert p.returncode != 0, p.stdout
+    assert (f"the stored file {whl.name} of demo-pkg==1.0 has sha256 {sha256(whl)}, but the input lists {'0' * 64}"
+            in p.stderr), p.stderr
+    assert sdist_file.name not in p.stderr, p.stderr
+    assert versions(wharf, "other", "demo-pkg") == {} and versions(wharf, "other", "app-pkg") == {}
+    # The same file with the right hash promotes both.
+    pylock.write_text(pylock.read_text().replace("0" * 64, sha256(whl)))
+    p = promote_cli(wharf, "other", pylock)
+    assert p.returncode == 0, p.stderr
+    assert versions(wharf, "other", "app-pkg") == {"1.0": "Published"}
+    # A requirements.txt whose only hash matches no stored file of its pin: refused by its line.
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"app-pkg==1.0 --hash=sha256:{sha256(app[0])}\ndemo-pkg==1.0 --hash=sha256:{'1' * 64}\n")
+    p = promote_cli(wharf, "release", req)
+    assert p.returncode != 0 and "Line 2: no stored file of demo-pkg==1.0 has a sha256 the input lists" in p.stderr, \
+        p.stderr
+    assert versions(wharf, "release", "app-pkg") == {}
+
+
+def test_file_downloads_revalidate_by_etag_and_serve_ranges(wharf, tmp_path):
+    setup(wharf, "repo")
+    demo, _ = two_packages(tmp_path)
+    py = Py(wharf, tmp_path)
+    py.login("twine", "repo")
+    py.twine(*demo)
+    tok = token(wharf)
+    whl = demo[0]
+    url = index(wharf, "repo") + f"simple/demo-pkg/1.0/{whl.name}"
+    data = whl.read_bytes()
+    status, headers, body = http(url, tok)
+    assert status == 200 and body == data
+    assert headers["ETag"] == f'"{sha256(whl)}"'
+    assert headers["Cache-Control"] == "private, no-cache" and headers["Accept-Ranges"] == "bytes"
+    status, headers, body = http(url, tok, headers={"If-None-Match": f'"{sha256(whl)}"'})
+    assert status == 304 and body == b"" and headers["ETag"] == f'"{sha256(whl)}"'
+    status, _, body = http(url, tok, headers={"If-None-Match": '"other"'})
+    assert status == 200 and body == data
+    status, headers, body = http(url, tok, headers={"Range": "bytes=10-19"})
+    assert status == 206 and body == data[10:20]
+    assert headers["Content-Range"] == f"bytes 10-19/{len(data)}"
+    status, headers, body = http(url, tok, headers={"Range": f"bytes={len(data) + 5}-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
+    # pip still installs through the same route (a whole-body GET).
+    py.login("pip", "repo")
+    _, site = py.pip_install("demo-pkg")
+    assert imported_from(py, site, "demo_pkg") == "1.0"

@@ -9,7 +9,7 @@
 // (detail: the CopyPackageVersions result), `wharf-error` (detail: {code, message, field}).
 // Styles live in a shadow root: the host page's CSS does not reach in, and ours does not leak.
 
-import init, { planCopy, validateCopyRequest } from "../pkg/copy/wharf_core.js";
+import init, { normalizePackageName, planCopy, validateCopyRequest } from "../pkg/copy/wharf_core.js";
 import { copyPackageVersions, packageView, searchOrder } from "./api.js";
 import { plainMessage, splitVersions } from "./messages.js";
 import { STYLE } from "./style.js";
@@ -98,6 +98,9 @@ export class WharfCopyVersions extends HTMLElement {
       if (!v) continue;
       r[member] = member === "versions" ? splitVersions(v) : v;
     }
+    // The service finds a pypi package only by its PEP 503 name: the core normalizes it, as the
+    // console does, so that `My_Package` is planned and copied as `my-package`.
+    if (r.package && r.format) r.package = normalizePackageName(r.format, r.package);
     r.allowOverwrite = !!this.values.allowOverwrite;
     r.includeFromUpstream = !!this.values.includeFromUpstream;
     return r;

@@ -78,9 +78,13 @@ const fn connection(
     }
 }
 
-/// The connection through which Wharf fetches packages today (the only format with a
-/// package-manager endpoint in Wharf). The others are stored and reported, and do nothing.
+/// The connection through which Wharf fetches npm packages. With [`PYPI_CONNECTION`], the
+/// only ones that fetch anything (the formats with a package-manager endpoint in Wharf); the
+/// others are stored and reported, and do nothing.
 pub const NPM_CONNECTION: &str = "public:npmjs";
+
+/// The connection through which Wharf fetches PyPI projects (its Simple API).
+pub const PYPI_CONNECTION: &str = "public:pypi";
 
 /// The connection called `name`, if the model knows it.
 pub fn external_connection(name: &str) -> Option<&'static ExternalConnection> {

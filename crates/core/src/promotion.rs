@@ -27,6 +27,7 @@ mod decide;
 pub mod lockfile;
 mod plan;
 mod preview;
+pub mod pylock;
 mod request;
 pub mod requirements;
 pub mod revert;

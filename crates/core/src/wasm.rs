@@ -1,7 +1,8 @@
-//! The JavaScript façade (feature `wasm`): six functions over the same JSON the REST API
-//! speaks. Features `wasm-copy` (`validateCopyRequest`, `planCopy`) and `wasm-promote`
+//! The JavaScript façade (feature `wasm`): seven functions over the same JSON the REST API
+//! speaks. Features `wasm-copy` (`validateCopyRequest`, `planCopy`,
+//! `normalizePackageName`) and `wasm-promote`
 //! (`parseLockfile`) export only what one widget calls, so that its download carries nothing
-//! else; `wasm` exports all six. No logic lives here; each function converts its input from a JavaScript value,
+//! else; `wasm` exports all seven. No logic lives here; each function converts its input from a JavaScript value,
 //! calls the core, and converts the result back, both through one JSON text (`from_js`, `to_js`).
 //!
 //! Failures throw a JavaScript `Error` whose `code` is the CodeArtifact exception name
@@ -252,4 +253,15 @@ pub fn plan_promotion_js(
 pub fn parse_lockfile_js(text: &str) -> Result<JsValue, JsValue> {
     let packages = crate::promotion::lockfile::parse(text).map_err(|e| validation_error(&e))?;
     to_js(&packages)
+}
+
+/// A package name as the service stores and finds it: PEP 503's form for `pypi`
+/// (`My_Package.Name` → `my-package-name`), unchanged for other (or unknown) formats.
+#[cfg(feature = "wasm-copy")]
+#[wasm_bindgen(js_name = normalizePackageName)]
+pub fn normalize_package_name_js(format: &str, name: &str) -> String {
+    match crate::names::PackageFormat::parse_as(format, "format") {
+        Ok(f) => f.normalize_name(name),
+        Err(_) => name.to_owned(),
+    }
 }

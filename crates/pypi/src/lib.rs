@@ -9,6 +9,7 @@
 //! | `GET simple/{project}/` | [`simple::negotiate`], then [`simple::render`] of a [`simple::ProjectPage`] |
 //! | `GET simple/{project}/{version}/{file}` | [`filename::parse_filename`] (which project and version a file is) |
 //! | `POST /` (twine's `:action=file_upload`) | [`upload::check_upload`] |
+//! | an external index's page (`public:pypi`) | [`upstream::parse_project`] |
 //!
 //! Names follow PEP 503 through the core ([`name::normalize`] is
 //! `PackageFormat::Pypi.normalize_name`), versions PEP 440 ([`version`], on `pep440_rs`).
@@ -22,6 +23,7 @@ pub mod metadata;
 pub mod name;
 pub mod simple;
 pub mod upload;
+pub mod upstream;
 pub mod version;
 
 pub use error::PypiError;

@@ -4,7 +4,7 @@
 //! Every fetch is bounded: a connect timeout and an overall timeout, a body size limit (read
 //! chunk by chunk, refused past the limit whatever `Content-Length` says), and redirects only
 //! to the same host (at most 5). A failure is an [`ExternalError`] naming the connection.
-//! Metadata (an npm packument) is cached per connection and package for
+//! Metadata (an npm packument, a PyPI project page) is cached per connection and package for
 //! `--external-metadata-ttl`; when a refresh fails, the stale entry is served.
 
 use axum::body::Bytes;
@@ -58,8 +58,12 @@ struct Entry<T> {
 /// The client and the metadata cache, shared by every request ([`crate::state::AppState`]).
 pub struct ExternalRegistries {
     client: reqwest::Client,
-    npm: Mutex<HashMap<(String, String), Entry<wharf_npm::upstream::UpstreamPackument>>>,
+    npm: Cache<wharf_npm::upstream::UpstreamPackument>,
+    pypi: Cache<wharf_pypi::upstream::UpstreamProject>,
 }
+
+/// Parsed metadata by URL.
+type Cache<T> = Mutex<HashMap<String, Entry<T>>>;
 
 impl Default for ExternalRegistries {
     fn default() -> Self {
@@ -92,6 +96,7 @@ impl ExternalRegistries {
         ExternalRegistries {
             client,
             npm: Mutex::new(HashMap::new()),
+            pypi: Mutex::new(HashMap::new()),
         }
     }
 
@@ -158,9 +163,63 @@ impl ExternalRegistries {
         name: &wharf_npm::NpmName,
         ttl: Duration,
     ) -> Result<Option<Arc<wharf_npm::upstream::UpstreamPackument>>, ExternalError> {
-        let key = (base.to_owned(), name.display());
+        let url = format!("{base}{}", name.escaped());
+        let fetch = Fetch {
+            connection,
+            url: &url,
+            accept: "application/json",
+            ttl,
+        };
+        self.cached(&self.npm, fetch, |b| {
+            wharf_npm::upstream::parse_upstream_packument(name, b)
+        })
+        .await
+    }
+
+    /// A PyPI project's page through `connection` at `base` (`{base}simple/{project}/`, JSON
+    /// preferred, HTML understood), cached as [`Self::npm_packument`] caches packuments.
+    /// `Ok(None)`: the index does not have the project. Also returns the page's URL, against
+    /// which the files' relative URLs resolve.
+    pub async fn pypi_project(
+        &self,
+        connection: &str,
+        base: &str,
+        project: &str,
+        ttl: Duration,
+    ) -> Result<Option<(String, Arc<wharf_pypi::upstream::UpstreamProject>)>, ExternalError> {
+        let project = wharf_pypi::name::normalize(project);
+        let url = format!("{base}simple/{project}/");
+        let fetch = Fetch {
+            connection,
+            url: &url,
+            accept: wharf_pypi::upstream::ACCEPT,
+            ttl,
+        };
+        let page = self
+            .cached(&self.pypi, fetch, |b| {
+                wharf_pypi::upstream::parse_project(&project, b)
+            })
+            .await?;
+        Ok(page.map(|p| (url, p)))
+    }
+
+    /// The metadata at `fetch.url`, parsed by `parse`, from `cache` while fresh (see
+    /// [`Self::npm_packument`]).
+    async fn cached<T>(
+        &self,
+        cache: &Cache<T>,
+        fetch: Fetch<'_>,
+        parse: impl FnOnce(&[u8]) -> Result<T, String>,
+    ) -> Result<Option<Arc<T>>, ExternalError> {
+        let Fetch {
+            connection,
+            url,
+            accept,
+            ttl,
+        } = fetch;
+        let key = url.to_owned();
         let cached = {
-            let cache = self.npm.lock().expect("cache lock");
+            let cache = cache.lock().expect("cache lock");
             cache
                 .get(&key)
                 .map(|e| (e.fetched.elapsed() < ttl, e.value.clone()))
@@ -168,19 +227,18 @@ impl ExternalRegistries {
         if let Some((true, value)) = &cached {
             return Ok(value.clone());
         }
-        let url = format!("{base}{}", name.escaped());
         let fetched = self
             .get(
                 connection,
-                &url,
-                "application/json",
+                url,
+                accept,
                 MAX_METADATA_BYTES,
                 METADATA_TIMEOUT,
             )
             .await
             .and_then(|body| {
                 body.map(|b| {
-                    wharf_npm::upstream::parse_upstream_packument(name, &b)
+                    parse(&b)
                         .map(Arc::new)
                         .map_err(|reason| ExternalError::Malformed {
                             connection: connection.to_owned(),
@@ -191,7 +249,7 @@ impl ExternalRegistries {
             });
         match fetched {
             Ok(value) => {
-                let mut cache = self.npm.lock().expect("cache lock");
+                let mut cache = cache.lock().expect("cache lock");
                 if cache.len() >= MAX_CACHED
                     && let Some(oldest) = cache
                         .iter()
@@ -218,6 +276,14 @@ impl ExternalRegistries {
             },
         }
     }
+}
+
+/// One metadata fetch: through which connection, from where, accepting what, fresh how long.
+struct Fetch<'a> {
+    connection: &'a str,
+    url: &'a str,
+    accept: &'a str,
+    ttl: Duration,
 }
 
 /// An error with its causes, for messages (reqwest's own text omits the cause).

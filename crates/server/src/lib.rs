@@ -26,6 +26,7 @@ pub mod observe;
 pub mod operation;
 pub mod params;
 pub mod promote_cli;
+mod protocol_error;
 pub mod public_url;
 pub mod pypi;
 pub mod request_id;

@@ -22,6 +22,7 @@ mod write;
 use crate::auth::{Caller, Identity};
 use crate::error::ApiError;
 use crate::limits::{BodyFailure, stalled_message};
+use crate::protocol_error::{self, QuotaStatus};
 use crate::state::AppState;
 use crate::store::StoreError;
 use access::NpmRequest;
@@ -68,19 +69,13 @@ impl From<NpmError> for Failure {
     }
 }
 
+/// npm answers an exceeded quota with 402 (Payment Required), as npm's registry does.
+const QUOTA: QuotaStatus = QuotaStatus(402);
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound { message, .. } => Failure::new(404, message),
-            StoreError::Conflict { message, .. } => Failure::new(409, message),
-            StoreError::Quota { message, .. } => Failure::new(402, message),
-            StoreError::Invalid(message) => Failure::new(400, message),
-            StoreError::Upstreams(r) => Failure::new(400, crate::error::upstream_refusal(&r)),
-            StoreError::Backend(e) => {
-                tracing::error!("npm storage failed: {e:#}");
-                Failure::new(500, "Internal server error")
-            }
-        }
+        let (status, message) = protocol_error::of_store(e, QUOTA, "npm");
+        Failure::new(status, message)
     }
 }
 
@@ -88,25 +83,8 @@ impl From<StoreError> for Failure {
 /// `AccessDeniedException` text, an authentication failure (bad, expired or revoked token) 401.
 impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
-        match e {
-            ApiError::AccessDenied(message) => Failure::new(403, message),
-            ApiError::Auth { message, .. } => {
-                Failure::new(401, format!("Unable to authenticate: {message}"))
-            }
-            ApiError::Validation { message, .. } => Failure::new(400, message),
-            ApiError::NotFound { message, .. } | ApiError::UnknownOperation(message) => {
-                Failure::new(404, message)
-            }
-            ApiError::Conflict { message, .. } => Failure::new(409, message),
-            ApiError::QuotaExceeded { message, .. } => Failure::new(402, message),
-            e @ ApiError::TooLarge { .. } => Failure::new(413, e.to_string()),
-            ApiError::RequestTimeout(message) => Failure::new(408, message),
-            ApiError::Throttling(message) => Failure::new(429, message),
-            ApiError::Internal(e) => {
-                tracing::error!("npm request failed: {e:#}");
-                Failure::new(500, "Internal server error")
-            }
-        }
+        let (status, message) = protocol_error::of_api(e, QUOTA, "npm");
+        Failure::new(status, message)
     }
 }
 

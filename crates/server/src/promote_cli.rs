@@ -63,7 +63,8 @@ pub struct PromoteArgs {
     /// Every registry package pinned by this npm lockfile (package-lock.json, v2 or v3).
     #[arg(long, value_name = "FILE")]
     pub lockfile: Option<PathBuf>,
-    /// Every pypi package pinned (`name==version`) by this pip requirements file.
+    /// Every pypi package pinned by this requirements.txt (`name==version`), uv.lock or
+    /// pylock.toml; listed sha256 hashes must match the stored files.
     #[arg(long, value_name = "FILE")]
     pub requirements: Option<PathBuf>,
     /// A version to promote, FORMAT/NAMESPACE/NAME@VERSION (repeatable): npm//left-pad@1.3.0,

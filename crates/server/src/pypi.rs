@@ -14,6 +14,7 @@
 //! (`{"message","code","title"}`) when the client prefers JSON, and the message is also the
 //! HTTP reason phrase, where twine prints it.
 
+mod pull;
 mod read;
 pub(crate) mod versions;
 mod write;
@@ -21,6 +22,7 @@ mod write;
 use crate::auth::{Caller, Identity};
 use crate::authz::{self, Target};
 use crate::error::ApiError;
+use crate::protocol_error::{self, QuotaStatus};
 use crate::state::AppState;
 use crate::store::StoreError;
 use axum::Router;
@@ -69,44 +71,20 @@ impl From<PypiError> for Failure {
     }
 }
 
+/// twine prints a 400's reason; PyPI has no quota status of its own.
+const QUOTA: QuotaStatus = QuotaStatus(400);
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound { message, .. } => Failure::new(404, message),
-            StoreError::Conflict { message, .. } => Failure::new(409, message),
-            StoreError::Quota { message, .. } | StoreError::Invalid(message) => {
-                Failure::new(400, message)
-            }
-            StoreError::Upstreams(r) => Failure::new(400, crate::error::upstream_refusal(&r)),
-            StoreError::Backend(e) => {
-                tracing::error!("pypi storage failed: {e:#}");
-                Failure::new(500, "Internal server error")
-            }
-        }
+        let (status, message) = protocol_error::of_store(e, QUOTA, "pypi");
+        Failure::new(status, message)
     }
 }
 
 impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
-        match e {
-            ApiError::AccessDenied(message) => Failure::new(403, message),
-            ApiError::Auth { message, .. } => {
-                Failure::new(401, format!("Unable to authenticate: {message}"))
-            }
-            ApiError::Validation { message, .. } => Failure::new(400, message),
-            ApiError::NotFound { message, .. } | ApiError::UnknownOperation(message) => {
-                Failure::new(404, message)
-            }
-            ApiError::Conflict { message, .. } => Failure::new(409, message),
-            ApiError::QuotaExceeded { message, .. } => Failure::new(400, message),
-            e @ ApiError::TooLarge { .. } => Failure::new(413, e.to_string()),
-            ApiError::RequestTimeout(message) => Failure::new(408, message),
-            ApiError::Throttling(message) => Failure::new(429, message),
-            ApiError::Internal(e) => {
-                tracing::error!("pypi request failed: {e:#}");
-                Failure::new(500, "Internal server error")
-            }
-        }
+        let (status, message) = protocol_error::of_api(e, QUOTA, "pypi");
+        Failure::new(status, message)
     }
 }
 
@@ -381,7 +359,7 @@ async fn dispatch(state: AppState, request: Request) -> Result<Response, Failure
             project,
             version,
             filename,
-        } => read::file(&ctx, &project, &version, &filename).await,
+        } => read::file(&ctx, &project, &version, &filename, request.headers()).await,
         PypiRequest::Redirect(to) => {
             ctx.state
                 .store

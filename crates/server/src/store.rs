@@ -22,6 +22,7 @@ mod packages;
 pub mod promotions;
 pub mod pypi;
 mod repositories;
+mod retain;
 mod rows;
 mod snapshot;
 pub mod tags;

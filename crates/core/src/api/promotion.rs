@@ -42,8 +42,9 @@ pub struct PromotionRequest {
     /// registry package it pins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lockfile: Option<String>,
-    /// The text of a pip `requirements.txt` (at most 20 MB): every `name==version` it pins, as
-    /// pypi packages under their PEP 503 names (`--hash` options accepted).
+    /// The text of a pip `requirements.txt`, a `uv.lock` or a `pylock.toml` (at most 20 MB):
+    /// every version it pins, as pypi packages under their PEP 503 names. Its sha256 hashes
+    /// (`--hash` options, lock files' file hashes) must match the stored files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements: Option<String>,
     /// Every package of the source repository that matches.

@@ -9,6 +9,7 @@
 //! store, map.
 
 pub mod access;
+mod hashes;
 
 use crate::auth::{self, Identity};
 use crate::error::ApiError;
@@ -74,6 +75,7 @@ pub async fn promote(
     )
     .await?;
     access.check(&[]).map_err(refused)?;
+    hashes::check(&state, &owner, &spec, &body).await?;
     let principal = identity.principal(&state.config.account_id).arn;
     let gate = |keys: &[PackageCoordinate]| access.check(keys);
     let p = Promote {

@@ -1,18 +1,19 @@
 //! PyPI reads: a project's page (files merged by filename along the upstream search order,
-//! first found wins) and file downloads (a file found upstream is retained in the repository
-//! read), with PEP 658 core metadata at a wheel's URL + `.metadata`.
+//! first found wins, then what the `public:pypi` connection offers: `pull`) and file
+//! downloads (a file found upstream is retained in the repository read; one only the external
+//! index has is fetched and stored), with PEP 658 core metadata at a wheel's URL + `.metadata`.
 //!
 //! Status → index (spec §5, with one choice of ours): Published files are listed; Unlisted
 //! ones are listed as yanked (PEP 592), so `pip install name==ver` still finds them and a
 //! plain `pip install name` skips them; other statuses are absent and not downloadable.
 
 use super::{Ctx, Failure};
-use crate::store::assets::AssetKey;
+use crate::download::{self, Freshness};
+use crate::store::AssetRow;
 use crate::store::pypi::{PypiFileRow, PypiPackageView};
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use futures::TryStreamExt;
 use wharf_core::names::PackageVersionStatus;
 use wharf_pypi::metadata::REQUIRES_PYTHON;
 use wharf_pypi::simple::{ProjectPage, SimpleFile, negotiate, render};
@@ -69,6 +70,27 @@ pub(crate) async fn page(
             }
         }
     }
+    if let Some(offered) = super::pull::offered(ctx, project, &views).await? {
+        for f in &offered.project.files {
+            let Some(sha256) = f.sha256.clone() else {
+                continue;
+            };
+            if files.iter().any(|s| s.filename == f.filename) {
+                continue;
+            }
+            files.push(SimpleFile {
+                filename: f.filename.clone(),
+                url: format!("{}/{}", f.version, f.filename),
+                sha256,
+                size: f.size.unwrap_or(0),
+                version: f.version.clone(),
+                upload_time: None,
+                requires_python: f.requires_python.clone(),
+                yanked: f.yanked.clone(),
+                core_metadata_sha256: None,
+            });
+        }
+    }
     if files.is_empty() {
         return Err(Failure::not_found(format!(
             "no project {project} in this repository or its upstreams"
@@ -96,12 +118,16 @@ pub(crate) async fn page(
 }
 
 /// `GET simple/{project}/{version}/{filename}` (or `….metadata`): the first served copy along
-/// the search order; one found upstream is retained in the repository read.
+/// the search order; one found upstream is retained in the repository read. Files are answered
+/// as npm tarballs are ([`download::respond`]): strong `ETag` (the SHA-256), `If-None-Match` →
+/// 304, one `Range` → 206 (416 past the end), `private, no-cache` (a version may be deleted
+/// and uploaded again with other bytes).
 pub(crate) async fn file(
     ctx: &Ctx,
     project: &str,
     version: &str,
     filename: &str,
+    headers: &HeaderMap,
 ) -> Result<Response, Failure> {
     let (name, metadata) = match filename.strip_suffix(".metadata") {
         Some(n) => (n, true),
@@ -113,10 +139,18 @@ pub(crate) async fn file(
         let f = v.files.iter().find(|f| f.asset.name == name)?;
         Some((view.repository.clone(), f.clone()))
     });
+    let not_found = || Failure::not_found(format!("{project} {version} has no file {filename}"));
     let Some((from, f)) = found else {
-        return Err(Failure::not_found(format!(
-            "{project} {version} has no file {filename}"
-        )));
+        if metadata {
+            return Err(not_found());
+        }
+        let offered = super::pull::offered(ctx, project, &views)
+            .await?
+            .ok_or_else(not_found)?;
+        let (bytes, asset) = super::pull::fetch_file(ctx, project, &offered, version, name)
+            .await?
+            .ok_or_else(not_found)?;
+        return Ok(fetched_response(bytes, &asset));
     };
     if metadata {
         return core_metadata(ctx, &f, filename).await;
@@ -137,17 +171,24 @@ pub(crate) async fn file(
     {
         tracing::warn!("retaining {project} {version} from {from}: {e}");
     }
-    let got = ctx
-        .state
-        .blobs
-        .get(&AssetKey::sha256(&f.asset.sha256).path())
-        .await
-        .map_err(|e| {
-            tracing::error!("reading {}: {e}", f.asset.sha256);
-            Failure::new(500, "The file could not be read")
-        })?;
-    let stream = got.into_stream().map_err(std::io::Error::other);
-    let mut r = Response::new(Body::from_stream(stream));
+    download::respond(
+        &*ctx.state.blobs,
+        headers,
+        &f.asset.sha256,
+        f.asset.size.max(0) as u64,
+        Freshness::Revalidate,
+    )
+    .await
+    .map_err(|e| {
+        tracing::error!("reading {}: {e}", f.asset.sha256);
+        Failure::new(500, "The file could not be read")
+    })
+}
+
+/// A file fetched through the external connection just now: its bytes, length and validators
+/// (later reads are answered by [`download::respond`]).
+fn fetched_response(bytes: bytes::Bytes, asset: &AssetRow) -> Response {
+    let mut r = Response::new(Body::from(bytes));
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -155,13 +196,16 @@ pub(crate) async fn file(
     );
     h.insert(
         header::CONTENT_LENGTH,
-        HeaderValue::from(f.asset.size.max(0) as u64),
+        HeaderValue::from(asset.size.max(0) as u64),
     );
+    if let Ok(v) = HeaderValue::from_str(&download::etag(&asset.sha256)) {
+        h.insert(header::ETAG, v);
+    }
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, immutable"),
+        HeaderValue::from_static("private, no-cache"),
     );
-    Ok(r)
+    r
 }
 
 async fn core_metadata(ctx: &Ctx, f: &PypiFileRow, filename: &str) -> Result<Response, Failure> {

@@ -1,10 +1,12 @@
-//! External connections of repositories (one per repository) and the versions ingested
-//! through them.
+//! External connections of repositories (one per repository) and the versions (npm) and
+//! files (PyPI) ingested through them.
 
 use super::WriteScope;
 use super::npm::NpmPublishRow;
 use super::npm::write::{insert_npm_version, upsert_tag};
 use super::packages::{ensure_package, find_package};
+use super::pypi::PypiUploadRow;
+use super::pypi::write::add_file;
 use super::repositories::repository_in;
 use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -50,6 +52,23 @@ pub trait ExternalStore: Send + Sync {
         repository: &str,
         c: &PackageCoordinate,
         row: &NpmPublishRow,
+        connection: &str,
+    ) -> StoreResult<bool>;
+
+    /// Stores one PyPI file fetched through the external connection `connection` of
+    /// `repository` (its bytes already in the object store), as [`Self::npm_ingest_external`]
+    /// stores an npm version: its version is created by its first file (origin `EXTERNAL`,
+    /// entry point the connection, Published, `publish=BLOCK, upstream=ALLOW` for a new
+    /// package); later files join it. Nothing is written when upstream versions are blocked
+    /// (origin controls or package groups) or the version already has a file of that name.
+    /// Returns whether the file was written.
+    async fn pypi_ingest_external(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        row: &PypiUploadRow,
         connection: &str,
     ) -> StoreResult<bool>;
 }
@@ -146,6 +165,54 @@ impl ExternalStore for Store {
         for (tag, version) in &p.dist_tags {
             upsert_tag(&mut w.tx, package_id, tag, version).await?;
         }
+        w.commit().await?;
+        Ok(true)
+    }
+
+    async fn pypi_ingest_external(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        p: &PypiUploadRow,
+        connection: &str,
+    ) -> StoreResult<bool> {
+        let mut w = self
+            .write_scoped(WriteScope::package(owner, domain, c))
+            .await?;
+        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
+        let group_refuses = super::groups::origin_refusal(
+            &mut w.tx,
+            owner,
+            domain,
+            repository,
+            c,
+            OriginRestrictionType::ExternalUpstream,
+        )
+        .await?;
+        if group_refuses.is_some() {
+            return Ok(false);
+        }
+        if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
+            if pkg.origin_upstream == "BLOCK" {
+                return Ok(false);
+            }
+            let held = sqlx::query(
+                "SELECT 1 FROM package_versions v JOIN assets a ON a.version_id = v.id \
+                 WHERE v.package_id = $1 AND v.version = $2 AND a.name = $3",
+            )
+            .bind(pkg.id)
+            .bind(&p.version)
+            .bind(&p.file.name)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            if held.is_some() {
+                return Ok(false);
+            }
+        }
+        let package_id = ensure_package(&mut w.tx, repo.id, c, "BLOCK", "ALLOW").await?;
+        add_file(&mut w, &repo, package_id, c, p, ("EXTERNAL", connection)).await?;
         w.commit().await?;
         Ok(true)
     }

@@ -12,7 +12,7 @@ pub(crate) mod write;
 pub use write::{NpmPublishOutcome, NpmPublishRow, NpmWriteStore};
 
 use super::RepositoryStore;
-use super::packages::find_package;
+use super::packages::held_along;
 use super::{AssetRow, PackageRow, RepositoryRow, Store, StoreResult, VersionRow, version_row};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
@@ -142,35 +142,10 @@ impl NpmReadStore for Store {
             .search_order(owner, domain, repository, MAX_SEARCHED)
             .await?;
         let mut conn = self.pool().acquire().await?;
-        // A package group that does not let upstream versions into this repository
-        // (INTERNAL_UPSTREAM) makes the repository read alone, as `upstream=BLOCK` does (asked
-        // only when there are upstreams to read).
-        let groups_block_upstream = order.len() > 1
-            && super::groups::origin_refusal(
-                &mut conn,
-                owner,
-                domain,
-                repository,
-                c,
-                wharf_core::groups::OriginRestrictionType::InternalUpstream,
-            )
-            .await?
-            .is_some();
-        let order = if groups_block_upstream {
-            &order[..order.len().min(1)]
-        } else {
-            &order[..]
-        };
-        let mut out = Vec::new();
-        for (i, repo) in order.iter().enumerate() {
-            let Some(pkg) = find_package(&mut conn, repo.id, c).await? else {
-                continue;
-            };
-            let blocks_upstream = i == 0 && pkg.origin_upstream == "BLOCK";
-            out.push(load_view(&mut conn, repo, pkg).await?);
-            if blocks_upstream {
-                break;
-            }
+        let held = held_along(&mut conn, (owner, domain), &order, c).await?;
+        let mut out = Vec::with_capacity(held.len());
+        for (repo, pkg) in held {
+            out.push(load_view(&mut conn, &repo, pkg).await?);
         }
         Ok(out)
     }

@@ -246,3 +246,48 @@ pub(crate) async fn ensure_package(
     .await?;
     Ok(row.get("id"))
 }
+
+/// The repositories a package-manager read (npm, PyPI) takes `c` from, with the package record
+/// each holds, along `order` (the search order of `order[0]`, as
+/// [`super::RepositoryStore::search_order`] gives it), leaving out repositories without it.
+/// Only the first is read when its package blocks upstream versions (`upstream=BLOCK`), or
+/// when a package group does not let upstream versions into it (`INTERNAL_UPSTREAM`, asked
+/// only when there are upstreams to read).
+pub(crate) async fn held_along(
+    conn: &mut AnyConnection,
+    (owner, domain): (&str, &str),
+    order: &[RepositoryRow],
+    c: &PackageCoordinate,
+) -> StoreResult<Vec<(RepositoryRow, PackageRow)>> {
+    let Some(first) = order.first() else {
+        return Ok(Vec::new());
+    };
+    let groups_block_upstream = order.len() > 1
+        && super::groups::origin_refusal(
+            &mut *conn,
+            owner,
+            domain,
+            &first.name,
+            c,
+            wharf_core::groups::OriginRestrictionType::InternalUpstream,
+        )
+        .await?
+        .is_some();
+    let order = if groups_block_upstream {
+        &order[..1]
+    } else {
+        order
+    };
+    let mut out = Vec::new();
+    for (i, repo) in order.iter().enumerate() {
+        let Some(pkg) = find_package(&mut *conn, repo.id, c).await? else {
+            continue;
+        };
+        let blocks_upstream = i == 0 && pkg.origin_upstream == "BLOCK";
+        out.push((repo.clone(), pkg));
+        if blocks_upstream {
+            break;
+        }
+    }
+    Ok(out)
+}

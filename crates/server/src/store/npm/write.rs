@@ -5,6 +5,7 @@ use super::super::WriteScope;
 use super::super::events;
 use super::super::packages::{ensure_package, find_package, package_missing};
 use super::super::repositories::repository_in;
+use super::super::retain::retain_version;
 use super::super::{AssetRow, Store, StoreError, StoreResult, now};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
@@ -342,63 +343,22 @@ impl NpmWriteStore for Store {
         let mut w = self
             .write_scoped(WriteScope::package(owner, domain, c))
             .await?;
-        let dest = repository_in(&mut w.tx, owner, domain, into).await?;
-        let src = repository_in(&mut w.tx, owner, domain, from).await?;
-        // Package groups may forbid retaining upstream versions here (npm reads leave such
-        // upstreams out already; this keeps the rule where the write is).
-        if let Some(why) = super::super::groups::origin_refusal(
-            &mut w.tx,
-            owner,
-            domain,
-            into,
-            c,
-            OriginRestrictionType::InternalUpstream,
-        )
-        .await?
-        {
-            tracing::info!("{why}");
-            return Ok(false);
-        }
-        let src_pkg = find_package(&mut w.tx, src.id, c)
-            .await?
-            .ok_or_else(|| package_missing(from, c))?;
-        let Some(src_id) = version_id(&mut w.tx, src_pkg.id, version).await? else {
+        let Some(retained) =
+            retain_version(&mut w, (owner, domain), into, from, c, version).await?
+        else {
             return Ok(false);
         };
-        if let Some(pkg) = find_package(&mut w.tx, dest.id, c).await?
-            && version_id(&mut w.tx, pkg.id, version).await?.is_some()
-        {
+        if !retained.created {
             return Ok(false);
         }
-        let package_id = ensure_package(&mut w.tx, dest.id, c, "ALLOW", "ALLOW").await?;
-        let id: i64 = sqlx::query(
-            "INSERT INTO package_versions (package_id, version, revision, status, origin_type, \
-             entry_repository, published_time, metadata) \
-             SELECT $1, version, revision, status, origin_type, entry_repository, published_time, \
-             metadata FROM package_versions WHERE id = $2 RETURNING id",
-        )
-        .bind(package_id)
-        .bind(src_id)
-        .fetch_one(&mut *w.tx)
-        .await?
-        .get("id");
-        sqlx::query(
-            "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
-             SELECT $1, name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $2",
-        )
-        .bind(id)
-        .bind(src_id)
-        .execute(&mut *w.tx)
-        .await?;
         sqlx::query(
             "INSERT INTO npm_deprecations (version_id, message) \
              SELECT $1, message FROM npm_deprecations WHERE version_id = $2",
         )
-        .bind(id)
-        .bind(src_id)
+        .bind(retained.version_id)
+        .bind(retained.upstream_version_id)
         .execute(&mut *w.tx)
         .await?;
-        events::note(&mut w, dest.id, c, version, events::Change::Created);
         w.commit().await?;
         Ok(true)
     }

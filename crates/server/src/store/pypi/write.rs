@@ -2,10 +2,11 @@
 //! retention of a version's files found upstream.
 
 use super::super::events::{self, Change};
-use super::super::packages::{ensure_package, find_package, package_missing};
+use super::super::packages::{ensure_package, find_package};
 use super::super::repositories::repository_in;
+use super::super::retain::retain_version;
 use super::super::versions::{find_version, insert_asset, revision_of};
-use super::super::{AssetRow, RepositoryRow, Store, StoreResult, WriteScope, now};
+use super::super::{AssetRow, RepositoryRow, Store, StoreResult, WriteScope, WriteTx, now};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use wharf_core::groups::OriginRestrictionType;
@@ -127,6 +128,78 @@ async fn insert_file_info(
     Ok(())
 }
 
+/// Adds `p.file` to version `p.version` of the package `package_id` in `repo` and recomputes
+/// the version's revision from all its files. The version is created by its first file:
+/// Published, with `p.metadata`, origin and entry point as given (`INTERNAL` and the
+/// repository for an upload; `EXTERNAL` and the connection for a fetch through one).
+pub(crate) async fn add_file(
+    w: &mut WriteTx<'_>,
+    repo: &RepositoryRow,
+    package_id: i64,
+    c: &PackageCoordinate,
+    p: &PypiUploadRow,
+    (origin, entry): (&str, &str),
+) -> StoreResult<()> {
+    let time = now();
+    let existing = find_version(&mut w.tx, package_id, &p.version).await?;
+    let change = match existing {
+        Some(_) => Change::Updated {
+            status_changed: false,
+            assets_added: 1,
+        },
+        None => Change::Created,
+    };
+    let (version_id, metadata) = match existing {
+        Some(v) => (v.id, v.metadata),
+        None => {
+            let id: i64 = sqlx::query(
+                "INSERT INTO package_versions (package_id, version, revision, status, \
+                     origin_type, entry_repository, published_time, metadata) \
+                     VALUES ($1, $2, '', 'Published', $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(package_id)
+            .bind(&p.version)
+            .bind(origin)
+            .bind(entry)
+            .bind(time)
+            .bind(
+                serde_json::to_string(&p.metadata)
+                    .map_err(|e| super::super::StoreError::Backend(e.into()))?,
+            )
+            .fetch_one(&mut *w.tx)
+            .await?
+            .get("id");
+            (id, p.metadata.clone())
+        }
+    };
+    insert_asset(&mut w.tx, version_id, &p.file).await?;
+    insert_file_info(&mut w.tx, &p.file.sha256, time, p.core_metadata.as_deref()).await?;
+    let rows = sqlx::query(
+        "SELECT name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $1",
+    )
+    .bind(version_id)
+    .fetch_all(&mut *w.tx)
+    .await?;
+    let all: Vec<AssetRow> = rows
+        .iter()
+        .map(|r| AssetRow {
+            name: r.get("name"),
+            size: r.get("size"),
+            md5: r.get("md5"),
+            sha1: r.get("sha1"),
+            sha256: r.get("sha256"),
+            sha512: r.get("sha512"),
+        })
+        .collect();
+    sqlx::query("UPDATE package_versions SET revision = $1 WHERE id = $2")
+        .bind(revision_of(&all, &metadata))
+        .bind(version_id)
+        .execute(&mut *w.tx)
+        .await?;
+    events::note(w, repo.id, c, &p.version, change);
+    Ok(())
+}
+
 /// What the PyPI endpoints write.
 #[async_trait]
 pub trait PypiWriteStore: Send + Sync {
@@ -200,62 +273,7 @@ impl PypiWriteStore for Store {
             return Ok(outcome);
         }
         let package_id = ensure_package(&mut w.tx, repo.id, c, "ALLOW", "BLOCK").await?;
-        let time = now();
-        let existing = find_version(&mut w.tx, package_id, &p.version).await?;
-        let change = match existing {
-            Some(_) => Change::Updated {
-                status_changed: false,
-                assets_added: 1,
-            },
-            None => Change::Created,
-        };
-        let (version_id, metadata) = match existing {
-            Some(v) => (v.id, v.metadata),
-            None => {
-                let id: i64 = sqlx::query(
-                    "INSERT INTO package_versions (package_id, version, revision, status, \
-                     origin_type, entry_repository, published_time, metadata) \
-                     VALUES ($1, $2, '', 'Published', 'INTERNAL', $3, $4, $5) RETURNING id",
-                )
-                .bind(package_id)
-                .bind(&p.version)
-                .bind(&repo.name)
-                .bind(time)
-                .bind(
-                    serde_json::to_string(&p.metadata)
-                        .map_err(|e| super::super::StoreError::Backend(e.into()))?,
-                )
-                .fetch_one(&mut *w.tx)
-                .await?
-                .get("id");
-                (id, p.metadata.clone())
-            }
-        };
-        insert_asset(&mut w.tx, version_id, &p.file).await?;
-        insert_file_info(&mut w.tx, &p.file.sha256, time, p.core_metadata.as_deref()).await?;
-        let rows = sqlx::query(
-            "SELECT name, size, md5, sha1, sha256, sha512 FROM assets WHERE version_id = $1",
-        )
-        .bind(version_id)
-        .fetch_all(&mut *w.tx)
-        .await?;
-        let all: Vec<AssetRow> = rows
-            .iter()
-            .map(|r| AssetRow {
-                name: r.get("name"),
-                size: r.get("size"),
-                md5: r.get("md5"),
-                sha1: r.get("sha1"),
-                sha256: r.get("sha256"),
-                sha512: r.get("sha512"),
-            })
-            .collect();
-        sqlx::query("UPDATE package_versions SET revision = $1 WHERE id = $2")
-            .bind(revision_of(&all, &metadata))
-            .bind(version_id)
-            .execute(&mut *w.tx)
-            .await?;
-        events::note(&mut w, repo.id, c, &p.version, change);
+        add_file(&mut w, &repo, package_id, c, p, ("INTERNAL", &repo.name)).await?;
         w.commit().await?;
         Ok(PypiUploadOutcome::Stored)
     }
@@ -272,88 +290,8 @@ impl PypiWriteStore for Store {
         let mut w = self
             .write_scoped(WriteScope::package(owner, domain, c))
             .await?;
-        let dest = repository_in(&mut w.tx, owner, domain, into).await?;
-        let src = repository_in(&mut w.tx, owner, domain, from).await?;
-        if let Some(why) = super::super::groups::origin_refusal(
-            &mut w.tx,
-            owner,
-            domain,
-            into,
-            c,
-            OriginRestrictionType::InternalUpstream,
-        )
-        .await?
-        {
-            tracing::info!("{why}");
-            return Ok(false);
-        }
-        let src_pkg = find_package(&mut w.tx, src.id, c)
-            .await?
-            .ok_or_else(|| package_missing(from, c))?;
-        let Some(src_version) = find_version(&mut w.tx, src_pkg.id, version).await? else {
-            return Ok(false);
-        };
-        // A retained version may come from upstream again; the first version of a package
-        // retained here leaves both origins open, as npm's retention does.
-        let package_id = ensure_package(&mut w.tx, dest.id, c, "ALLOW", "ALLOW").await?;
-        let existing = find_version(&mut w.tx, package_id, version).await?;
-        let created = existing.is_none();
-        let dest_id = match existing {
-            Some(v) => v.id,
-            None => sqlx::query(
-                "INSERT INTO package_versions (package_id, version, revision, status, \
-                 origin_type, entry_repository, published_time, metadata) \
-                 SELECT $1, version, revision, status, origin_type, entry_repository, \
-                 published_time, metadata FROM package_versions WHERE id = $2 RETURNING id",
-            )
-            .bind(package_id)
-            .bind(src_version.id)
-            .fetch_one(&mut *w.tx)
-            .await?
-            .get("id"),
-        };
-        let added = sqlx::query(
-            "INSERT INTO assets (version_id, name, size, md5, sha1, sha256, sha512) \
-             SELECT $1, a.name, a.size, a.md5, a.sha1, a.sha256, a.sha512 FROM assets a \
-             WHERE a.version_id = $2 AND a.name NOT IN \
-             (SELECT name FROM assets WHERE version_id = $1)",
-        )
-        .bind(dest_id)
-        .bind(src_version.id)
-        .execute(&mut *w.tx)
-        .await?
-        .rows_affected();
-        if added > 0 {
-            // The revision follows the files now held (the upstream's when all are here).
-            let rev: Option<String> = sqlx::query(
-                "SELECT s.revision FROM package_versions s WHERE s.id = $1 AND \
-                 (SELECT COUNT(*) FROM assets WHERE version_id = $1) = \
-                 (SELECT COUNT(*) FROM assets WHERE version_id = $2)",
-            )
-            .bind(src_version.id)
-            .bind(dest_id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .map(|r| r.get("revision"));
-            if let Some(rev) = rev {
-                sqlx::query("UPDATE package_versions SET revision = $1 WHERE id = $2")
-                    .bind(rev)
-                    .bind(dest_id)
-                    .execute(&mut *w.tx)
-                    .await?;
-            }
-        }
-        if created {
-            events::note(&mut w, dest.id, c, version, Change::Created);
-        } else if added > 0 {
-            let assets_added = i64::try_from(added).unwrap_or(i64::MAX);
-            let change = Change::Updated {
-                status_changed: false,
-                assets_added,
-            };
-            events::note(&mut w, dest.id, c, version, change);
-        }
+        let retained = retain_version(&mut w, (owner, domain), into, from, c, version).await?;
         w.commit().await?;
-        Ok(added > 0)
+        Ok(retained.is_some_and(|r| r.assets_added > 0))
     }
 }
