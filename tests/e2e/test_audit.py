@@ -146,3 +146,23 @@ def test_reads_are_recorded_with_audit_reads(wharf_factory):
     w.ok("describe-domain", "--domain", D)
     reads = events(w, event_name="DescribeDomain")
     assert len(reads) == 1 and reads[0]["readOnly"] is True and reads[0]["responseElements"] is None
+
+
+@pytest.mark.parametrize("mode, recorded", [("writes", {"CreateDomain", "CreateRepository", "DescribeDomain"}),
+                                             ("all", {"CreateDomain", "CreateRepository", "DescribeDomain"}),
+                                             ("off", set())])
+def test_the_audit_switch_chooses_what_is_recorded(wharf_factory, mode, recorded):
+    w = wharf_factory("--audit", mode)
+    setup(w)
+    w.ok("describe-domain", "--domain", D)
+    # A refusal (a bad signature), recorded whenever the trail is on.
+    code, _, err = w.aws("describe-domain", "--domain", D, env=dict(w.env, AWS_SECRET_ACCESS_KEY="wrong" * 8))
+    assert code != 0 and "InvalidSignatureException" in err, err
+    names = [e["eventName"] for e in admin_events(w, where="local")]
+    if mode == "off":
+        assert names == []
+        return
+    assert set(names) == recorded, names
+    reads = [n for n in names if n == "DescribeDomain"]
+    # writes: only the refused read; all: the one that succeeded too.
+    assert len(reads) == (2 if mode == "all" else 1), names

@@ -288,3 +288,45 @@ def test_two_processes_on_postgres_deliver_each_event_once(postgres_url, receive
         for w in started:
             w.kill9()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_metrics_count_every_delivery_attempt_by_outcome_and_the_backlog(wharf_factory, receivers, tmp_path):
+    from test_metrics import metrics_url, scrape, value
+    w = wharf_factory("--webhook-retry-base", "0.2", "--metrics-listen", "127.0.0.1:0")
+    url = metrics_url(w)
+    setup(w)
+    r = receivers()
+    r.down = True
+    hook_id = hook(w, r)
+    versions = ("5.0.0", "5.0.1", "5.0.2")
+    for v in versions:
+        publish(w, "staging", "metered", v, v.encode(), tmp=tmp_path)
+    # While the receiver refuses, every event waits: the backlog gauge says so, and each refused
+    # attempt is counted as retried.
+    r.wait(lambda: len(r.attempts) >= 2, "two refused attempts")
+    poll(lambda: value(scrape(url), "wharf_webhook_backlog", "wharf_webhook_backlog") == len(versions),
+         "a backlog of three")
+    with r.cond:
+        r.down = False
+    r.wait(lambda: len(r.accepted) == len(versions), "every event")
+
+    def settled():
+        m = scrape(url)
+        counted = {o: value(m, "wharf_webhook_deliveries", "wharf_webhook_deliveries_total", outcome=o)
+                   for o in ("delivered", "retried", "failed")}
+        backlog = value(m, "wharf_webhook_backlog", "wharf_webhook_backlog")
+        return (counted, backlog) if counted["delivered"] == len(versions) and backlog == 0 else None
+
+    counted, _ = poll(settled, "three deliveries counted and no backlog")
+    with r.cond:
+        attempts, accepted, bad = len(r.attempts), len(r.accepted), len(r.bad)
+    assert bad == 0 and accepted == len(versions)
+    assert counted == {"delivered": 3, "retried": attempts - accepted, "failed": 0}, (counted, attempts)
+    assert counted["retried"] >= 2
+    # The service's own delivery records agree with the counters.
+    def all_succeeded():
+        listed = admin(w, "webhook", "deliveries", hook_id)["deliveries"]
+        return listed if [d["status"] for d in listed] == ["succeeded"] * 3 else None
+
+    listed = poll(all_succeeded, "three succeeded deliveries")
+    assert sum(d["attempts"] for d in listed) == attempts

@@ -3,12 +3,14 @@
 //! [`wharf_core::api::OPERATIONS`], query members are serialised with `serde_urlencoded`, and
 //! failures are decoded into [`ClientError`]. Components never build URLs.
 
+mod activity;
 mod error;
 mod groups;
 mod promotions;
 
+pub use activity::EVENTS_PATH;
 pub use error::{ClientError, fields_of_message};
-pub use promotions::{PROMOTIONS_PATH, promotions_url};
+pub use promotions::{PROMOTIONS_PATH, promotions_url, wharf_url};
 
 use gloo_net::http::{Method, RequestBuilder};
 use serde::Serialize;

@@ -8,9 +8,11 @@
 //! Layout: [`api`] is the only module that talks HTTP; [`state`] is the reducer store;
 //! [`route`] the hash routes; [`form`], [`plan`], [`verdict`] and [`run`] are pure helpers
 //! (tested natively), as is [`promote`] for the "Promote a release" form and its sentences;
-//! [`workflow`] drives the dry run and the run; [`pages`] has one component per view and
+//! [`activity`] holds the "Activity" view's filters and sentences; [`workflow`] drives the
+//! dry run and the run; [`pages`] has one component per view and
 //! [`components`] the shared pieces.
 
+pub mod activity;
 pub mod api;
 pub mod components;
 pub mod diff;
@@ -29,11 +31,11 @@ pub mod verdict;
 pub mod workflow;
 
 use components::{Store, use_store};
+use pages::{ActivityPage, PromotePage, PromotionPage, PromotionsPage};
 use pages::{
     CopyPage, DomainsPage, PackageGroupsPage, PackagesPage, RepositoriesPage, SignInPage,
     VerifyPage, VersionPage, VersionsPage,
 };
-use pages::{PromotePage, PromotionPage, PromotionsPage};
 use route::Route;
 use state::{Action, AppState};
 use wasm_bindgen::JsCast;
@@ -184,6 +186,7 @@ pub fn shell() -> Html {
                         { nav(Route::Promote(Default::default()), "Promote", matches!(store.route, Route::Promote(_))) }
                         { nav(Route::Promotions(Default::default()), "Promotions", matches!(store.route,
                             Route::Promotions(_) | Route::Promotion(_) | Route::PromotionRevert(_))) }
+                        { nav(Route::Activity(Default::default()), "Activity", matches!(store.route, Route::Activity(_))) }
                     </nav>
                     <div class="session">
                         <span class="muted endpoint">
@@ -231,6 +234,7 @@ fn page(route: &Route) -> Html {
         Route::Promotions(filter) => html! { <PromotionsPage filter={filter.clone()} /> },
         Route::Promotion(id) => html! { <PromotionPage id={id.clone()} revert={false} /> },
         Route::PromotionRevert(id) => html! { <PromotionPage id={id.clone()} revert={true} /> },
+        Route::Activity(filter) => html! { <ActivityPage filter={filter.clone()} /> },
         Route::NotFound(raw) => html! {
             <section class="card narrow">
                 <h1>{ "Nothing here" }</h1>

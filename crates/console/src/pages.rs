@@ -1,5 +1,6 @@
 //! One component per view of [`crate::route::Route`].
 
+mod activity;
 mod browse;
 mod copy;
 mod groups;
@@ -8,6 +9,7 @@ mod promotions;
 mod signin;
 mod verify;
 
+pub use activity::ActivityPage;
 pub use browse::{DomainsPage, PackagesPage, RepositoriesPage, VersionPage, VersionsPage};
 pub use copy::CopyPage;
 pub use groups::PackageGroupsPage;

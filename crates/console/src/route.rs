@@ -4,6 +4,7 @@
 //! ([`current`], [`push`], [`replace`]) only reads and writes `location.hash`. Path segments
 //! are percent-encoded; an empty namespace segment means "no namespace".
 
+use crate::activity::ActivityFilter;
 use crate::form::CopyForm;
 use crate::promote::{HistoryFilter, PromoteForm};
 use serde::{Deserialize, Serialize};
@@ -80,6 +81,9 @@ pub enum Route {
     Promotion(String),
     /// `#/promotions/ID/revert`: the record with its revert's plan.
     PromotionRevert(String),
+    /// `#/activity?from=&to=&principal=&event=&domain=&repository=&package=&version=`: the
+    /// audit trail, newest first.
+    Activity(ActivityFilter),
     /// Anything else (the text after `#`).
     NotFound(String),
 }
@@ -114,6 +118,10 @@ impl Route {
             Route::Promotions(_) => "Promotions".to_owned(),
             Route::Promotion(id) => format!("Promotion {id}"),
             Route::PromotionRevert(id) => format!("Revert promotion {id}"),
+            Route::Activity(f) if !f.version.trim().is_empty() => {
+                format!("History of {} {}", f.package.trim(), f.version.trim())
+            }
+            Route::Activity(_) => "Activity".to_owned(),
             Route::NotFound(_) => "Nothing here".to_owned(),
         };
         format!("{what} · Wharf")
@@ -202,6 +210,7 @@ impl Route {
             Route::Promotions(filter) => format!("#/promotions{}", query(filter)),
             Route::Promotion(id) => format!("#/promotions/{}", encode_segment(id)),
             Route::PromotionRevert(id) => format!("#/promotions/{}/revert", encode_segment(id)),
+            Route::Activity(filter) => format!("#/activity{}", query(filter)),
             Route::NotFound(raw) => format!("#{raw}"),
         }
     }
@@ -235,6 +244,9 @@ impl Route {
             }
             ["promotions"] => {
                 serde_urlencoded::from_str(q).map_or_else(|_| not_found(), Route::Promotions)
+            }
+            ["activity"] => {
+                serde_urlencoded::from_str(q).map_or_else(|_| not_found(), Route::Activity)
             }
             ["promotions", id] if !id.is_empty() => Route::Promotion((*id).to_owned()),
             ["promotions", id, "revert"] if !id.is_empty() => {

@@ -1,6 +1,7 @@
 //! The audit trail (spec events-audit §2): one CloudTrail-shaped record per request that
 //! changes something, is refused (AccessDenied, bad signature: always), or reads (only with
-//! `--audit-reads`).
+//! `--audit all` / `--audit-reads`). `--audit off` turns the trail off: the middleware then
+//! passes every request through, and with no [`Scope`] nothing else records either.
 //!
 //! [`record`] is a middleware just inside `request_id::assign`. It builds the record's request
 //! half (operation, principal, source IP, user agent, redacted parameters), and runs the request
@@ -15,7 +16,9 @@
 //! Secrets never reach a record: members whose names speak of tokens, secrets, passwords,
 //! signatures, credentials, cookies or authorization are replaced by
 //! `HIDDEN_DUE_TO_SECURITY_REASONS`; headers are never recorded; package-manager requests are
-//! recorded without their query string and body; other bodies only when they are JSON.
+//! recorded without their query string and body; other bodies only when they are JSON, and then
+//! from the value the route parsed ([`note_body`], called by `extract::AwsJson`): the body is
+//! read once, by the operation, and the record shows what the operation was given.
 
 use crate::auth::{Caller, Identity};
 use crate::authz::Target;
@@ -34,10 +37,26 @@ use std::sync::{Arc, Mutex};
 /// What replaces a secret in a record (CloudTrail's marker).
 pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
+/// What `wharf serve --audit` records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AuditMode {
+    /// Nothing: no audit trail at all.
+    Off,
+    /// Every request that changes something, and every refusal (the default).
+    #[default]
+    Writes,
+    /// Reads too.
+    All,
+}
+
 /// The audit settings of a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuditSettings {
-    /// Record reads too (`--audit-reads`); writes and refusals are always recorded.
+    /// Keep an audit trail at all (`--audit off` turns it off: nothing is recorded, not even
+    /// refusals; for measuring its cost, or where requests are audited in front of Wharf).
+    pub enabled: bool,
+    /// Record reads too (`--audit all` or `--audit-reads`); writes and refusals are always
+    /// recorded while the trail is on.
     pub reads: bool,
     /// Days records are kept (`--audit-retention-days`).
     pub retention_days: u32,
@@ -46,6 +65,7 @@ pub struct AuditSettings {
 impl Default for AuditSettings {
     fn default() -> Self {
         AuditSettings {
+            enabled: true,
             reads: false,
             retention_days: 365,
         }
@@ -61,6 +81,9 @@ pub struct Scope {
 #[derive(Debug)]
 struct Pending {
     row: AuditRow,
+    /// The request's parameters so far (the query string, then the parsed body), unredacted:
+    /// `row.request_parameters` holds their redacted text.
+    params: Map<String, Value>,
     account: String,
     written: Vec<Value>,
     committed: bool,
@@ -228,7 +251,67 @@ pub fn redact(value: &mut Value) {
 }
 
 /// The largest JSON body whose members are recorded.
-const MAX_RECORDED_BODY: u64 = 64 * 1024;
+pub const MAX_RECORDED_BODY: u64 = 64 * 1024;
+
+/// The parameters' text as recorded: secrets replaced by [`HIDDEN`].
+fn redacted(params: &Map<String, Value>) -> String {
+    let mut value = Value::Object(params.clone());
+    redact(&mut value);
+    value.to_string()
+}
+
+/// Fills the record's domain, repository and package from the parameters, where still empty.
+fn name_target(row: &mut AuditRow, params: &Map<String, Value>) {
+    let text = |k: &str| {
+        params
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    if row.domain.is_empty() {
+        row.domain = text("domain");
+    }
+    if row.repository.is_empty() {
+        row.repository = [
+            "destination-repository",
+            "destinationRepository",
+            "repository",
+        ]
+        .iter()
+        .map(|k| text(k))
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
+    }
+    if row.package.is_empty() {
+        row.package = match (text("namespace"), text("package")) {
+            (_, p) if p.is_empty() => String::new(),
+            (ns, p) if ns.is_empty() => p,
+            (ns, p) => format!("{ns}/{p}"),
+        };
+    }
+}
+
+/// Notes the request's JSON body, as the route parsed it (`len` bytes): its members join the
+/// record's parameters (redacted like the rest), so the record shows the value the operation
+/// was given rather than a second reading of the body. Bodies over [`MAX_RECORDED_BODY`] are
+/// recorded by their length only; a body that is not an object adds nothing.
+pub fn note_body(body: &Value, len: usize) {
+    with_pending(|p| {
+        if len as u64 > MAX_RECORDED_BODY {
+            p.params.insert("contentLength".into(), len.into());
+        } else if let Value::Object(members) = body {
+            p.params
+                .extend(members.iter().map(|(k, v)| (k.clone(), v.clone())));
+        } else {
+            return;
+        }
+        let params = std::mem::take(&mut p.params);
+        name_target(&mut p.row, &params);
+        p.row.request_parameters = redacted(&params);
+        p.params = params;
+    });
+}
 
 fn truncate(s: &str, max: usize) -> String {
     let mut end = s.len().min(max);
@@ -274,6 +357,9 @@ fn npm_package(rest: &str) -> String {
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
+    if !state.config.audit.enabled {
+        return next.run(request).await;
+    }
     let Some((source, operation)) = classify(&method, &path) else {
         return next.run(request).await;
     };
@@ -307,7 +393,6 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         user_agent: truncate(&header("user-agent"), 1024),
         ..AuditRow::default()
     };
-    let mut body = body;
     if let Some((format, rest)) = package_manager(&path) {
         let mut it = rest.splitn(3, '/');
         let (domain, repo, rest) = (
@@ -335,58 +420,18 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         for (k, v) in form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
             params.insert(k.into_owned(), Value::String(v.into_owned()));
         }
+        // A JSON body's members join the parameters when the route parses it, from that one
+        // parsed value (`note_body`, called by `extract::AwsJson` and the admin API); other
+        // bodies, and JSON too large to record, only by their length.
         let json_body = header("content-type").contains("json");
-        let length = body.size_hint().exact();
-        if json_body && length.is_some_and(|n| n > 0 && n <= MAX_RECORDED_BODY) {
-            // Read under the body timeout, as the routes' own body limits would.
-            let limits = &state.config.limits;
-            let read = axum::body::to_bytes(body, MAX_RECORDED_BODY as usize);
-            let read = match tokio::time::timeout(limits.body_timeout, read).await {
-                Ok(Ok(bytes)) => Ok(bytes),
-                Ok(Err(e)) => Err(crate::limits::BodyFailure::of(&e)),
-                Err(_) => Err(crate::limits::BodyFailure::Stalled),
-            };
-            match read {
-                Ok(bytes) => {
-                    if let Ok(Value::Object(members)) = serde_json::from_slice(&bytes) {
-                        params.extend(members);
-                    }
-                    body = Body::from(bytes);
-                }
-                Err(failure) => {
-                    let error = failure.into_api_error(state.config.max_body_bytes, limits);
-                    return axum::response::IntoResponse::into_response(error);
-                }
-            }
-        } else if let Some(n) = length.filter(|n| *n > 0) {
+        if let Some(n) = body.size_hint().exact().filter(|n| *n > 0)
+            && (!json_body || n > MAX_RECORDED_BODY)
+        {
             params.insert("contentLength".into(), n.into());
         }
-        let text = |k: &str| {
-            params
-                .get(k)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
-        row.domain = text("domain");
-        row.repository = [
-            "destination-repository",
-            "destinationRepository",
-            "repository",
-        ]
-        .iter()
-        .map(|k| text(k))
-        .find(|s| !s.is_empty())
-        .unwrap_or_default();
-        row.package = match (text("namespace"), text("package")) {
-            (_, p) if p.is_empty() => String::new(),
-            (ns, p) if ns.is_empty() => p,
-            (ns, p) => format!("{ns}/{p}"),
-        };
+        name_target(&mut row, &params);
     }
-    let mut params = Value::Object(params);
-    redact(&mut params);
-    row.request_parameters = params.to_string();
+    row.request_parameters = redacted(&params);
     row.event_name = operation.clone().unwrap_or_else(|| {
         if matches!(method.as_str(), "GET" | "HEAD") {
             "ReadFromRepository".into()
@@ -401,6 +446,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let scope = Arc::new(Scope {
         pending: Mutex::new(Pending {
             row,
+            params,
             account: state.config.account_id.clone(),
             written: Vec::new(),
             committed: false,

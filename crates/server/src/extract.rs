@@ -37,12 +37,17 @@ impl<T: DeserializeOwned + Default> FromRequest<AppState> for AwsJson<T> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(AwsJson(T::default()));
         }
-        serde_json::from_slice(&bytes)
+        let unparsable = |e: serde_json::Error| ApiError::Validation {
+            message: format!("Could not parse request body into json: {e}"),
+            reason: "CANNOT_PARSE",
+        };
+        // Parsed once: the audit record takes its parameters from this value, and the
+        // operation's members are read from it.
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(unparsable)?;
+        crate::audit::note_body(&value, bytes.len());
+        serde_json::from_value(value)
             .map(AwsJson)
-            .map_err(|e| ApiError::Validation {
-                message: format!("Could not parse request body into json: {e}"),
-                reason: "CANNOT_PARSE",
-            })
+            .map_err(unparsable)
     }
 }
 

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+use wharf_server::audit::AuditMode;
 use wharf_server::auth::Keys;
 use wharf_server::config::Config;
 use wharf_server::limits::ConnectionLimits;
@@ -125,7 +126,11 @@ struct ServeArgs {
     #[arg(long, env = "WHARF_GC_GRACE", value_name = "DURATION", default_value = "1h",
           value_parser = humantime::parse_duration, requires = "gc_interval")]
     gc_grace: Duration,
-    /// Record reads in the audit trail too (writes and refusals are always recorded).
+    /// What the audit trail records: `writes` (every write and every refusal), `all` (reads
+    /// too) or `off` (nothing: for measuring its cost, or where a proxy in front audits).
+    #[arg(long, env = "WHARF_AUDIT", value_enum, default_value_t = AuditMode::Writes)]
+    audit: AuditMode,
+    /// Record reads in the audit trail too: the same as `--audit all`.
     #[arg(long, env = "WHARF_AUDIT_READS")]
     audit_reads: bool,
     /// Days audit records are kept; older ones are pruned in small batches.
@@ -240,7 +245,8 @@ async fn main() -> anyhow::Result<()> {
                 grace: args.gc_grace,
             }),
         audit: wharf_server::audit::AuditSettings {
-            reads: args.audit_reads,
+            enabled: args.audit != AuditMode::Off,
+            reads: args.audit == AuditMode::All || args.audit_reads,
             retention_days: args.audit_retention_days,
         },
         webhooks: wharf_server::webhooks::DeliverySettings {

@@ -13,12 +13,17 @@ pub const PROMOTIONS_PATH: &str = "/wharf/v1/promotions";
 
 /// The URL of a promotion call: `{endpoint}/wharf/v1/promotions{suffix}?{query}`.
 pub fn promotions_url<Q: Serialize>(endpoint: &str, suffix: &str, query: &Q) -> String {
+    wharf_url(endpoint, PROMOTIONS_PATH, suffix, query)
+}
+
+/// The URL of a call to one of Wharf's own APIs: `{endpoint}{path}{suffix}?{query}`.
+pub fn wharf_url<Q: Serialize>(endpoint: &str, path: &str, suffix: &str, query: &Q) -> String {
     let base = endpoint.trim_end_matches('/');
     let q = serde_urlencoded::to_string(query).unwrap_or_default();
     if q.is_empty() {
-        format!("{base}{PROMOTIONS_PATH}{suffix}")
+        format!("{base}{path}{suffix}")
     } else {
-        format!("{base}{PROMOTIONS_PATH}{suffix}?{q}")
+        format!("{base}{path}{suffix}?{q}")
     }
 }
 
@@ -34,7 +39,20 @@ impl ApiClient {
         query: &Q,
         body: Option<&B>,
     ) -> Result<R, ClientError> {
-        let url = promotions_url(&self.endpoint, suffix, query);
+        self.wharf_at(method, PROMOTIONS_PATH, suffix, query, body)
+            .await
+    }
+
+    /// One call to Wharf's own API under `path` (`/wharf/v1/...`).
+    pub(super) async fn wharf_at<Q: Serialize, B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        suffix: &str,
+        query: &Q,
+        body: Option<&B>,
+    ) -> Result<R, ClientError> {
+        let url = wharf_url(&self.endpoint, path, suffix, query);
         let builder = RequestBuilder::new(&url)
             .method(method)
             .header("Authorization", &format!("Bearer {}", self.token));
@@ -57,7 +75,7 @@ impl ApiClient {
             ));
         }
         serde_json::from_str(&text)
-            .map_err(|e| ClientError::Unreachable(format!("unreadable promotion answer: {e}")))
+            .map_err(|e| ClientError::Unreachable(format!("unreadable answer from {path}: {e}")))
     }
 
     /// `POST /wharf/v1/promotions`: plan (`dryRun`) or apply a promotion.

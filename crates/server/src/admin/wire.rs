@@ -145,10 +145,14 @@ pub fn op_of(method: &str, path: &str, query: &str, body: &[u8]) -> Result<Admin
             let b: PolicyBody = if body.iter().all(u8::is_ascii_whitespace) {
                 PolicyBody::default()
             } else {
-                serde_json::from_slice(body).map_err(|e| ApiError::Validation {
+                let unparsable = |e: serde_json::Error| ApiError::Validation {
                     message: format!("Could not parse request body into json: {e}"),
                     reason: "CANNOT_PARSE",
-                })?
+                };
+                // Parsed once: the audit record's parameters come from this value.
+                let value: serde_json::Value = serde_json::from_slice(body).map_err(unparsable)?;
+                crate::audit::note_body(&value, body.len());
+                serde_json::from_value(value).map_err(unparsable)?
             };
             AdminOp::PutUserPolicy {
                 user: take(q.user, "user"),

@@ -387,6 +387,9 @@ fn envelope(f: &Facts, note: &Note, time: f64) -> serde_json::Value {
     })
 }
 
+/// The PostgreSQL advisory lock key that orders outbox inserts by commit ("WHARFOBX").
+const OUTBOX_ORDER_LOCK: i64 = 0x5748_4152_464f_4258;
+
 /// Turns the notes into outbox events (with their deliveries) on `conn`, and returns what the
 /// audit record says was written: one `{repository, package, version, operationType, status}`
 /// per event. Called by [`WriteTx::commit`] before it commits.
@@ -399,6 +402,17 @@ pub(crate) async fn flush(
         return Ok(written);
     }
     let hooks = super::webhooks::filters_in(conn).await?;
+    // Per webhook, deliveries go in outbox id order. On PostgreSQL ids come from a sequence at
+    // insert time, so two writes of different packages could commit in the opposite order of
+    // their ids, and a receiver see a later sequenceNumber first. With webhooks to feed, the
+    // outbox inserts therefore take a transaction-scoped lock, held until this commit: ids are
+    // handed out in commit order. (SQLite has one writer at a time already.)
+    if !hooks.is_empty() && conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+            .bind(OUTBOX_ORDER_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
     let time = now();
     for note in notes {
         if let Change::Promotion(body) = &note.change {

@@ -335,25 +335,36 @@ impl WebhookStore for Store {
     }
 
     async fn finish_attempt(&self, delivery_id: i64, outcome: &AttemptOutcome) -> StoreResult<()> {
+        // One statement per outcome, binding no NULL: sqlx's `Any` driver sends a NULL `f64` as
+        // a `float4` parameter, and PostgreSQL then refuses the `float8` of the next use of the
+        // same prepared statement on that connection ("incorrect binary data format").
         let t = now();
-        let (status, error, next, delivered) = match outcome {
-            AttemptOutcome::Delivered => ("succeeded", None, t, Some(t)),
-            AttemptOutcome::Retry { error, at } => ("pending", Some(error.as_str()), *at, None),
-            AttemptOutcome::Failed { error } => ("failed", Some(error.as_str()), t, None),
+        let done = "attempts = attempts + 1, lease_until = 0";
+        let sql = match outcome {
+            AttemptOutcome::Delivered => format!(
+                "UPDATE webhook_deliveries SET status = 'succeeded', last_error = NULL, \
+                 next_attempt_time = $1, delivered_time = $1, {done}, \
+                 first_attempt_time = COALESCE(first_attempt_time, $1) WHERE id = $2"
+            ),
+            AttemptOutcome::Retry { .. } => format!(
+                "UPDATE webhook_deliveries SET status = 'pending', last_error = $1, \
+                 next_attempt_time = $2, delivered_time = NULL, {done}, \
+                 first_attempt_time = COALESCE(first_attempt_time, $3) WHERE id = $4"
+            ),
+            AttemptOutcome::Failed { .. } => format!(
+                "UPDATE webhook_deliveries SET status = 'failed', last_error = $1, \
+                 next_attempt_time = $2, delivered_time = NULL, {done}, \
+                 first_attempt_time = COALESCE(first_attempt_time, $2) WHERE id = $3"
+            ),
         };
-        sqlx::query(
-            "UPDATE webhook_deliveries SET status = $1, last_error = $2, next_attempt_time = $3, \
-             delivered_time = $4, attempts = attempts + 1, lease_until = 0, \
-             first_attempt_time = COALESCE(first_attempt_time, $5) WHERE id = $6",
-        )
-        .bind(status)
-        .bind(error)
-        .bind(next)
-        .bind(delivered)
-        .bind(t)
-        .bind(delivery_id)
-        .execute(self.pool())
-        .await?;
+        let query = match outcome {
+            AttemptOutcome::Delivered => sqlx::query(&sql).bind(t),
+            AttemptOutcome::Retry { error, at } => {
+                sqlx::query(&sql).bind(error.as_str()).bind(*at).bind(t)
+            }
+            AttemptOutcome::Failed { error } => sqlx::query(&sql).bind(error.as_str()).bind(t),
+        };
+        query.bind(delivery_id).execute(self.pool()).await?;
         Ok(())
     }
 

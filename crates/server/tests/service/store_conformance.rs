@@ -6,6 +6,12 @@
 
 use crate::support::db;
 
+mod activity;
+use activity::{
+    audit_records_append_filter_page_and_prune,
+    outbox_claims_once_in_order_retries_fails_and_redelivers,
+};
+
 use std::sync::Arc;
 use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
@@ -324,4 +330,6 @@ conformance!(
     versions_page_orders_and_resumes,
     batches_are_all_or_nothing,
     access_keys_open_for_authentication_only,
+    audit_records_append_filter_page_and_prune,
+    outbox_claims_once_in_order_retries_fails_and_redelivers,
 );

@@ -240,7 +240,8 @@ pub fn versions_page(props: &PackageProps) -> Html {
                 <thead><tr><th scope="col"><span class="sr-only">{ "Select" }</span></th>
                     <th scope="col">{ "Version" }</th><th scope="col">{ "Status" }</th>
                     <th scope="col">{ "Revision" }</th>
-                    <th scope="col">{ "Origin" }</th></tr></thead>
+                    <th scope="col">{ "Origin" }</th>
+                    <th scope="col"><span class="sr-only">{ "History" }</span></th></tr></thead>
                 <tbody>
                 { for list.items.iter().filter(|v| query.matches(&v.version)).map(|v| {
                     let to = Route::Version(p.clone(), v.version.clone());
@@ -259,15 +260,22 @@ pub fn versions_page(props: &PackageProps) -> Html {
                         <td>{ v.status.as_str() }</td>
                         <td>{ revision(v.revision.as_deref()) }</td>
                         <td>{ origin_text(&v.origin) }</td>
+                        <td><a class="history" href={history_link(&p, &v.version)}
+                            aria-label={format!("History of {}", v.version)}>{ "History" }</a></td>
                     </tr> }
                 }) }
-                { empty_row(5, list.loading, list.items.is_empty() && list.error.is_none(), "No versions.") }
+                { empty_row(6, list.loading, list.items.is_empty() && list.error.is_none(), "No versions.") }
                 </tbody>
             </table></div>
             <LoadMore has_more={list.next_token.is_some()} loading={list.loading}
                 count={list.items.len()} onclick={more} onall={all} noun="versions" />
         </section>
     }
+}
+
+/// The link to a version's history: the Activity view filtered to its package and version.
+fn history_link(p: &PackageRef, version: &str) -> String {
+    Route::Activity(crate::activity::ActivityFilter::for_version(p, version)).to_hash()
 }
 
 /// `.../versions/V`: a version's details and its assets.
@@ -335,6 +343,8 @@ pub fn version_page(props: &PackageProps) -> Html {
             { crumbs(links, &version) }
             <h1>{ format!("{} {}", display_name(&p), version) }</h1>
             { details }
+            <p class="actions"><a class="button-link secondary" id="version-history"
+                href={history_link(&p, &version)}>{ "History of this version" }</a></p>
             if p.format == "npm" {
                 <DistTags package={p.clone()} version={version.clone()} />
             }

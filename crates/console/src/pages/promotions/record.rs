@@ -4,10 +4,11 @@
 
 use super::revert::RevertPanel;
 use super::status_cell;
+use crate::activity::ActivityFilter;
 use crate::components::{ErrorBox, check_session, client, revision, use_store};
 use crate::plan::format_epoch;
 use crate::promote::HistoryFilter;
-use crate::route::Route;
+use crate::route::{PackageRef, Route};
 use wharf_core::api::{PromotionRecord, PromotionRecordStatus, VersionState};
 use yew::prelude::*;
 
@@ -42,7 +43,13 @@ fn record_view(r: &PromotionRecord) -> Html {
     let writes = r.writes.versions.iter().map(|w| html! {
         <tr>
             <td data-label="Package"><code>{ name(w.format.as_str(), &w.namespace, &w.package) }</code></td>
-            <td data-label="Version"><code>{ &w.version }</code></td>
+            <td data-label="Version"><a href={Route::Activity(ActivityFilter::for_version(&PackageRef {
+                domain: s.destination.domain.clone(),
+                repository: s.destination.repository.clone(),
+                format: w.format.as_str().to_owned(),
+                namespace: w.namespace.clone().unwrap_or_default(),
+                package: w.package.clone(),
+            }, &w.version)).to_hash()} title="History of this version"><code>{ &w.version }</code></a></td>
             <td data-label="Before">{ state(&w.before) }</td>
             <td data-label="After">{ state(&w.after) }</td>
         </tr>
