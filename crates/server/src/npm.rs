@@ -68,9 +68,9 @@ impl From<NpmError> for Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound { message, .. } => Failure::new(404, message),
-            StoreError::Conflict { message, .. } => Failure::new(409, message),
-            StoreError::Quota { message, .. } => Failure::new(402, message),
+            StoreError::NotFound(m) => Failure::new(404, crate::error::words::missing(&m).message),
+            StoreError::Conflict(c) => Failure::new(409, crate::error::words::clash(&c).message),
+            StoreError::Quota(l) => Failure::new(402, crate::error::words::limit(&l).message),
             StoreError::Invalid(message) => Failure::new(400, message),
             StoreError::Upstreams(r) => Failure::new(400, crate::error::upstream_refusal(&r)),
             StoreError::Backend(e) => {

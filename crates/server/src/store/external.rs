@@ -7,6 +7,7 @@ use super::npm::write::{insert_npm_version, upsert_tag};
 use super::packages::{ensure_package, find_package};
 use super::repositories::repository_in;
 use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult};
+use crate::store::Missing;
 use async_trait::async_trait;
 use wharf_core::groups::OriginRestrictionType;
 use wharf_core::names::PackageCoordinate;
@@ -87,11 +88,11 @@ impl ExternalStore for Store {
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         if repo.external_connection.as_deref() != Some(name) {
-            return Err(StoreError::not_found(
-                "repository",
-                repository,
-                format!("Repository {repository} has no external connection {name}"),
-            ));
+            return Err(Missing::ExternalConnection {
+                repository: repository.to_owned(),
+                connection: name.to_owned(),
+            }
+            .into());
         }
         sqlx::query("UPDATE repositories SET external_connection = NULL WHERE id = $1")
             .bind(repo.id)
