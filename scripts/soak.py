@@ -2,6 +2,7 @@
 
 import argparse
 import collections
+import concurrent.futures
 import hashlib
 import http.client
 import http.server
@@ -55,6 +56,10 @@ class S3Proxy(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.upstream_port = upstream_port
         self.refusing = threading.Event()
         super().__init__(("127.0.0.1", 0), ProxyHandler)
+
+    def handle_error(self, request, client_address):
+        # The service was killed with a connection to the proxy open: one of the faults, not news.
+        pass
 
 
 class ProxyHandler(http.server.BaseHTTPRequestHandler):
@@ -133,6 +138,71 @@ class Service:
         self.proc.wait(timeout=60)
 
 
+def log(msg):
+    print(f"[soak {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def verify(c, pg_url, s3_url, acked, sample):
+    """Checks the ledger of acknowledged writes against what the restarted service holds."""
+    # 1. Every version the service lists, by listing (pages of 1000), not one request each.
+    listed = {}  # (repo, package, version) -> status
+    for repo in ("src", "dst"):
+        for p in c.get_paginator("list_packages").paginate(domain="soak", repository=repo).build_full_result()[
+                "packages"]:
+            for page in c.get_paginator("list_package_versions").paginate(
+                    repository=repo, package=p["package"], PaginationConfig={"PageSize": 1000}, **ARGS):
+                for v in page["versions"]:
+                    listed[(repo, p["package"], v["version"])] = v["status"]
+    lost = sorted(k for k in acked if listed.get(k) != "Published")
+    half = sorted(k for k, st in listed.items() if st == "Unfinished")
+    # 2. Every version's revision and asset rows in one query.
+    query = ("SELECT r.name, p.name, v.version, v.revision, COALESCE(string_agg(a.name || ':' || a.sha256, ','), '') "
+             "FROM package_versions v JOIN packages p ON p.id = v.package_id "
+             "JOIN repositories r ON r.id = p.repository_id LEFT JOIN assets a ON a.version_id = v.id "
+             "GROUP BY r.name, p.name, v.version, v.revision")
+    out = subprocess.run(["psql", pg_url, "-At", "-F", "\t", "-c", query], check=True, capture_output=True,
+                         text=True, timeout=300).stdout
+    rows = {}
+    for line in out.splitlines():
+        repo, pkg, ver, rev, assets = line.split("\t")
+        rows[(repo, pkg, ver)] = (rev, assets)
+    wrong_asset = sorted(k for k, sha in acked.items() if k in rows and rows[k][1] != f"a.bin:{sha}")
+    no_assets = sorted(k for k, (_, assets) in rows.items() if not assets)
+    revision_mismatch = sorted(k for k in rows if k[0] == "dst" and ("src", *k[1:]) in rows
+                               and rows[k][0] != rows[("src", *k[1:])][0])
+    # 3. Every acknowledged blob is in the bucket (by listing it), and its bytes hash to its name.
+    s3 = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="moto",
+                      aws_secret_access_key="moto")
+    in_bucket = set()
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket="soak", Prefix="run/sha256/"):
+        in_bucket.update(o["Key"].rsplit("/", 1)[-1] for o in page.get("Contents", []))
+    wanted = sorted(set(acked.values()))
+    missing = [h for h in wanted if h not in in_bucket]
+
+    def blob_ok(h):
+        body = s3.get_object(Bucket="soak", Key=f"run/sha256/{h[:2]}/{h}")["Body"].read()
+        return hashlib.sha256(body).hexdigest() == h
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        present = [h for h in wanted if h in in_bucket]
+        wrong_blob = [h for h, ok in zip(present, pool.map(blob_ok, present)) if not ok]
+    # 4. A sample read back end to end through the service.
+    rnd = random.Random(0)
+    picked = rnd.sample(sorted(acked), min(sample, len(acked)))
+    wrong_sample = []
+    for repo, pkg, ver in picked:
+        got = c.get_package_version_asset(repository=repo, package=pkg, packageVersion=ver, asset="a.bin",
+                                          **ARGS)["asset"].read()
+        if hashlib.sha256(got).hexdigest() != acked[(repo, pkg, ver)]:
+            wrong_sample.append((repo, pkg, ver))
+    return {
+        "versionsListed": len(listed), "versionRowsChecked": len(rows), "unacknowledgedButPresent": len(set(listed) - set(acked)),
+        "lost": lost, "halfWritten": half, "versionsWithoutAssets": no_assets, "wrongAsset": wrong_asset,
+        "revisionMismatch": revision_mismatch, "blobsChecked": len(wanted), "missingBlobs": missing,
+        "wrongBlobBytes": wrong_blob, "sampleReadBack": len(picked), "wrongBytesSample": wrong_sample,
+    }
+
+
 def pg_ctl(pg_dir, *args):
     bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
     cmd = [str(bindir / "pg_ctl"), "-D", str(pg_dir / "data"), *args]
@@ -149,6 +219,9 @@ def main():
     ap.add_argument("--minutes", type=float, default=30)
     ap.add_argument("--workers", type=int, default=6)
     ap.add_argument("--fault-every", type=float, default=20, help="seconds between faults")
+    ap.add_argument("--bin", required=True, help="the wharf binary")
+    ap.add_argument("--out", help="also write the JSON summary here")
+    ap.add_argument("--sample", type=int, default=300, help="versions read back through the service at the end")
     opts = ap.parse_args()
     root, venv = Path(opts.root), Path(opts.venv)
     tmp = Path(tempfile.mkdtemp(prefix="wharf-soak-"))
@@ -172,7 +245,8 @@ def main():
                    AWS_ACCESS_KEY_ID="moto", AWS_SECRET_ACCESS_KEY="moto", AWS_REGION="us-east-1",
                    AWS_ALLOW_HTTP="true", AWS_ENDPOINT_URL=s3_url)
         (tmp / "svc").mkdir()
-        svc = Service(str(root / "target/debug/wharf"), tmp / "svc" / "data",
+        binary = opts.bin
+        svc = Service(binary, tmp / "svc" / "data",
                       ["--database-url", pg_url, "--blob-store", "s3://soak/run"], env)
 
         def client():
@@ -243,54 +317,66 @@ def main():
         for t in threads:
             t.start()
         faults = collections.Counter()
+        fault_failures = collections.Counter()
         end = time.time() + opts.minutes * 60
         cycle = 0
+        log(f"load started: {opts.workers} workers, {opts.minutes} minutes, a fault every {opts.fault_every} s")
         while time.time() < end:
             time.sleep(min(opts.fault_every, max(0, end - time.time())))
             if time.time() >= end:
                 break
             kind = ["kill", "postgres", "s3"][cycle % 3]
             cycle += 1
-            if kind == "kill":
-                svc.kill9()
-                svc.start()
-            elif kind == "postgres":
-                pg_ctl(pg_dir, "-m", "fast", "-w", "-l", str(pg_dir / "server.log"), "restart")
-            else:
-                proxy.refusing.set()
-                time.sleep(min(10, opts.fault_every / 2))
-                proxy.refusing.clear()
-            faults[kind] += 1
+            try:
+                if kind == "kill":
+                    svc.kill9()
+                    svc.start()
+                elif kind == "postgres":
+                    pg_ctl(pg_dir, "-m", "fast", "-w", "-l", str(pg_dir / "server.log"), "restart")
+                else:
+                    proxy.refusing.set()
+                    time.sleep(min(10, opts.fault_every / 2))
+                    proxy.refusing.clear()
+                faults[kind] += 1
+            except (subprocess.SubprocessError, RuntimeError, OSError) as e:
+                # A fault that could not be injected (say, the shared disk was full) is counted
+                # and the run goes on; the service is brought back if it was down.
+                fault_failures[f"{kind}:{type(e).__name__}"] += 1
+                log(f"fault {kind} failed: {e}")
+                if svc.proc.poll() is not None:
+                    svc.start()
+            if cycle % 15 == 0:
+                with lock:
+                    log(f"{sum(counts.values())} requests, {sum(errors.values())} errors, {len(acked)} acknowledged, "
+                        f"faults {dict(faults)}")
         stop.set()
         for t in threads:
             t.join(timeout=120)
+        load_end = time.time()
 
+        # The final check, set-based so that it takes seconds, not a request per version: the
+        # service's own listing (pages of 1000) against the ledger of acknowledged writes, the
+        # asset rows in one query, the bucket by listing it, each blob's bytes read straight from
+        # the bucket, and a sample read back end to end through the service.
+        log("load stopped; restarting cleanly for the final check")
         svc.stop()
         svc.start()
         c = client()
-        lost, wrong, half = [], [], []
-        for (repo, pkg, ver), sha in sorted(acked.items()):
-            try:
-                got = c.get_package_version_asset(repository=repo, package=pkg, packageVersion=ver, asset="a.bin",
-                                                  **ARGS)["asset"].read()
-                if hashlib.sha256(got).hexdigest() != sha:
-                    wrong.append((repo, pkg, ver))
-            except botocore.exceptions.ClientError:
-                lost.append((repo, pkg, ver))
-        for repo in ("src", "dst"):
-            for p in c.get_paginator("list_packages").paginate(domain="soak", repository=repo).build_full_result()[
-                    "packages"]:
-                vs = c.get_paginator("list_package_versions").paginate(
-                    repository=repo, package=p["package"], **ARGS).build_full_result()["versions"]
-                half += [(repo, p["package"], v["version"]) for v in vs if v["status"] == "Unfinished"]
         summary = {
-            "minutes": opts.minutes, "workers": opts.workers, "faults": dict(faults),
-            "requests": dict(counts), "requestsTotal": sum(counts.values()) + sum(errors.values()),
+            "minutes": opts.minutes, "workers": opts.workers, "binary": binary,
+            "faults": dict(faults), "faultsFailed": dict(fault_failures),
+            "requests": dict(counts), "requestsTotal": sum(counts.values()),
             "errors": dict(sorted(errors.items())), "acknowledgedVersions": len(acked),
-            "lost": lost, "wrongBytes": wrong, "halfWritten": half,
         }
-        print(json.dumps(summary, indent=2))
-        return 1 if lost or wrong or half else 0
+        summary.update(verify(c, pg_url, s3_url, acked, opts.sample))
+        summary["verifySeconds"] = round(time.time() - load_end, 1)
+        text = json.dumps(summary, indent=2)
+        print(text, flush=True)
+        if opts.out:
+            Path(opts.out).write_text(text + "\n")
+        bad = ("lost", "halfWritten", "wrongAsset", "revisionMismatch", "missingBlobs", "wrongBlobBytes",
+               "wrongBytesSample")
+        return 1 if any(summary[k] for k in bad) else 0
     finally:
         if svc and svc.proc and svc.proc.poll() is None:
             svc.kill9()

@@ -2,6 +2,8 @@
 //! (status, `x-amzn-ErrorType`, `x-amzn-RequestId`, JSON body with the modelled members).
 #![deny(clippy::wildcard_enum_match_arm)]
 
+pub mod words;
+
 use crate::store::{MAX_UPSTREAMS, StoreError, UpstreamRefusal};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -240,35 +242,32 @@ impl From<ValidationErrors> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound {
-                resource_type,
-                id,
-                message,
-            } => ApiError::NotFound {
-                message,
-                resource_id: id,
-                resource_type,
-            },
-            StoreError::Conflict {
-                resource_type,
-                id,
-                message,
-            } => ApiError::Conflict {
-                message,
-                resource_id: id,
-                resource_type,
-            },
+            StoreError::NotFound(m) => {
+                let w = words::missing(&m);
+                ApiError::NotFound {
+                    message: w.message,
+                    resource_id: w.resource_id,
+                    resource_type: w.resource_type,
+                }
+            }
+            StoreError::Conflict(c) => {
+                let w = words::clash(&c);
+                ApiError::Conflict {
+                    message: w.message,
+                    resource_id: w.resource_id,
+                    resource_type: w.resource_type,
+                }
+            }
             StoreError::Invalid(message) => ApiError::validation(message),
             StoreError::Upstreams(refusal) => ApiError::validation(upstream_refusal(&refusal)),
-            StoreError::Quota {
-                resource_type,
-                id,
-                message,
-            } => ApiError::QuotaExceeded {
-                message,
-                resource_id: id,
-                resource_type,
-            },
+            StoreError::Quota(l) => {
+                let w = words::limit(&l);
+                ApiError::QuotaExceeded {
+                    message: w.message,
+                    resource_id: w.resource_id,
+                    resource_type: w.resource_type,
+                }
+            }
             StoreError::Backend(source) => ApiError::Internal(source),
         }
     }

@@ -14,9 +14,9 @@ pub(crate) struct QuotaStatus(pub(crate) u16);
 /// answered with a bare 500.
 pub(crate) fn of_store(e: StoreError, quota: QuotaStatus, protocol: &str) -> (u16, String) {
     match e {
-        StoreError::NotFound { message, .. } => (404, message),
-        StoreError::Conflict { message, .. } => (409, message),
-        StoreError::Quota { message, .. } => (quota.0, message),
+        StoreError::NotFound(m) => (404, crate::error::words::missing(&m).message),
+        StoreError::Conflict(c) => (409, crate::error::words::clash(&c).message),
+        StoreError::Quota(l) => (quota.0, crate::error::words::limit(&l).message),
         StoreError::Invalid(message) => (400, message),
         StoreError::Upstreams(r) => (400, crate::error::upstream_refusal(&r)),
         StoreError::Backend(e) => {

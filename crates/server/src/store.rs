@@ -10,6 +10,7 @@
 pub mod assets;
 pub mod audit;
 pub mod batch;
+mod error;
 pub mod events;
 pub mod external;
 pub mod gc;
@@ -31,6 +32,7 @@ pub mod webhooks;
 
 pub use audit::AuditStore;
 pub use batch::BatchStore;
+pub use error::{Clash, Limit, Missing, PolicyHolder, StoreError};
 pub use external::ExternalStore;
 pub use groups::PackageGroupStore;
 pub use hot::HotReadStore;
@@ -101,84 +103,6 @@ impl<T> MetadataStore for T where
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use wharf_core::names::PackageCoordinate;
-
-/// What went wrong in storage, by kind (never by operation).
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A domain, repository, package, version or asset that does not exist.
-    #[error("{message}")]
-    NotFound {
-        /// `domain`, `repository`, `package`, `package-version` or `asset`.
-        resource_type: &'static str,
-        /// Its name.
-        id: String,
-        /// A sentence for people.
-        message: String,
-    },
-    /// The change conflicts with what exists.
-    #[error("{message}")]
-    Conflict {
-        /// The resource type.
-        resource_type: &'static str,
-        /// Its name.
-        id: String,
-        /// A sentence for people.
-        message: String,
-    },
-    /// A limit would be exceeded.
-    #[error("{message}")]
-    Quota {
-        /// The resource type.
-        resource_type: &'static str,
-        /// Its name.
-        id: String,
-        /// A sentence for people.
-        message: String,
-    },
-    /// The request is invalid given what is stored (an upstream cycle, a bad page token, ...).
-    #[error("{0}")]
-    Invalid(String),
-    /// A repository's upstream list that the stored graph refuses.
-    #[error("upstreams refused: {0:?}")]
-    Upstreams(UpstreamRefusal),
-    /// The database failed.
-    #[error(transparent)]
-    Backend(#[from] anyhow::Error),
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::Backend(e.into())
-    }
-}
-
-impl StoreError {
-    /// A `NotFound` with a message.
-    pub fn not_found(
-        resource_type: &'static str,
-        id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        StoreError::NotFound {
-            resource_type,
-            id: id.into(),
-            message: message.into(),
-        }
-    }
-
-    /// A `Conflict` with a message.
-    pub fn conflict(
-        resource_type: &'static str,
-        id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        StoreError::Conflict {
-            resource_type,
-            id: id.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Storage results.
 pub type StoreResult<T> = Result<T, StoreError>;

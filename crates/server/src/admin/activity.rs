@@ -201,23 +201,36 @@ pub async fn run_webhook(
     let out = match command {
         WebhookCommand::Create { url, .. } => {
             crate::webhooks::acceptable_url(url).map_err(|e| anyhow::anyhow!(e))?;
-            let (webhook, secret) = store.create_webhook(url, &filter_of(command)).await?;
+            let (webhook, secret) = store
+                .create_webhook(url, &filter_of(command))
+                .await
+                .map_err(worded)?;
             serde_json::to_value(wharf_core::api::CreateWebhookResult { webhook, secret })?
         }
-        WebhookCommand::List => serde_json::json!({ "webhooks": store.webhooks().await? }),
+        WebhookCommand::List => {
+            serde_json::json!({ "webhooks": store.webhooks().await.map_err(worded)? })
+        }
         WebhookCommand::Delete { id } => {
-            store.delete_webhook(id).await?;
+            store.delete_webhook(id).await.map_err(worded)?;
             serde_json::json!({})
         }
         WebhookCommand::Deliveries { id, status } => {
-            serde_json::json!({ "deliveries": store.deliveries(id, status.as_deref()).await? })
+            serde_json::json!({ "deliveries": store.deliveries(id, status.as_deref()).await.map_err(worded)? })
         }
         WebhookCommand::Redeliver { id, delivery } => {
-            store.redeliver(id, *delivery).await?;
+            store.redeliver(id, *delivery).await.map_err(worded)?;
             serde_json::json!({})
         }
     };
     Ok(out)
+}
+
+/// A storage refusal in the words the API would use (storage words nothing itself).
+fn worded(e: crate::store::StoreError) -> anyhow::Error {
+    match crate::error::ApiError::from(e) {
+        crate::error::ApiError::Internal(source) => source,
+        refused => anyhow::anyhow!("{}: {refused}", refused.code()),
+    }
 }
 
 fn filter_of(command: &WebhookCommand) -> WebhookFilter {

@@ -9,6 +9,7 @@ use super::pypi::PypiUploadRow;
 use super::pypi::write::add_file;
 use super::repositories::repository_in;
 use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult};
+use crate::store::Missing;
 use async_trait::async_trait;
 use wharf_core::groups::OriginRestrictionType;
 use wharf_core::names::PackageCoordinate;
@@ -106,11 +107,11 @@ impl ExternalStore for Store {
         let mut w = self.write().await?;
         let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
         if repo.external_connection.as_deref() != Some(name) {
-            return Err(StoreError::not_found(
-                "repository",
-                repository,
-                format!("Repository {repository} has no external connection {name}"),
-            ));
+            return Err(Missing::ExternalConnection {
+                repository: repository.to_owned(),
+                connection: name.to_owned(),
+            }
+            .into());
         }
         sqlx::query("UPDATE repositories SET external_connection = NULL WHERE id = $1")
             .bind(repo.id)

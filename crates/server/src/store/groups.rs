@@ -3,6 +3,7 @@
 
 use super::repositories::domain_missing;
 use super::{Store, StoreError, StoreResult, now};
+use crate::store::{Clash, Missing};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,13 +53,12 @@ pub struct OriginChanges {
     pub add: Vec<(OriginRestrictionType, String)>,
 }
 
-/// `ResourceNotFoundException` for a package group (no `resourceType`: the enum lacks one).
+/// A package group that does not exist.
 pub fn group_missing(pattern: &str) -> StoreError {
-    StoreError::not_found(
-        "",
-        pattern,
-        format!("Package group {pattern} does not exist"),
-    )
+    Missing::PackageGroup {
+        pattern: pattern.to_owned(),
+    }
+    .into()
 }
 
 /// Package groups in storage.
@@ -292,7 +292,11 @@ fn restrictions(set: &GroupSet, c: &PackageCoordinate) -> EffectiveRestrictions 
 
 /// A publish refused by a package group: `ConflictException` whose message names the group.
 pub(crate) fn refused(c: &PackageCoordinate, message: String) -> StoreError {
-    StoreError::conflict("package", c.display_name(), message)
+    Clash::BlockedByGroup {
+        package: c.clone(),
+        refusal: message,
+    }
+    .into()
 }
 
 #[async_trait]
@@ -313,11 +317,10 @@ impl PackageGroupStore for Store {
         let mut w = self.write().await?;
         let (domain_id, groups) = groups_in(&mut w.tx, owner, domain).await?;
         if groups.rows.contains_key(pattern.as_str()) {
-            return Err(StoreError::conflict(
-                "",
-                pattern.as_str(),
-                format!("Package group {pattern} already exists"),
-            ));
+            return Err(Clash::PackageGroupExists {
+                pattern: pattern.to_string(),
+            }
+            .into());
         }
         let row = GroupRow {
             contact_info: contact_info.map(str::to_owned),
@@ -378,13 +381,7 @@ impl PackageGroupStore for Store {
                 .bind(name)
                 .fetch_optional(&mut *w.tx)
                 .await?
-                .ok_or_else(|| {
-                    StoreError::not_found(
-                        "repository",
-                        name,
-                        format!("Repository {name} does not exist in domain {domain}"),
-                    )
-                })?;
+                .ok_or_else(|| super::repositories::repository_missing(domain, name))?;
             repo_ids.insert(name.clone(), r.get::<i64, _>("id"));
         }
         let id = group_id(&mut w.tx, domain_id, &groups, pattern).await?;

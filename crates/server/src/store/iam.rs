@@ -10,6 +10,7 @@
 mod resource;
 
 use super::{Store, StoreError, StoreResult, now};
+use crate::store::{Clash, Missing};
 use async_trait::async_trait;
 
 pub use resource::{PolicyTarget, ResourcePolicyStore};
@@ -103,7 +104,10 @@ fn new_revision() -> String {
 }
 
 fn user_missing(name: &str) -> StoreError {
-    StoreError::not_found("user", name, format!("User {name} not found"))
+    Missing::User {
+        user: name.to_owned(),
+    }
+    .into()
 }
 
 /// IAM users, their access keys and identity policies.
@@ -162,11 +166,10 @@ impl IamStore for Store {
             .fetch_optional(&mut *w.tx)
             .await?;
         if exists.is_some() {
-            return Err(StoreError::conflict(
-                "user",
-                name,
-                format!("User {name} already exists"),
-            ));
+            return Err(Clash::UserExists {
+                user: name.to_owned(),
+            }
+            .into());
         }
         let created_time = now();
         sqlx::query("INSERT INTO iam_users (name, created_time) VALUES ($1, $2)")
@@ -249,11 +252,7 @@ impl IamStore for Store {
         .execute(&mut *w.tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(
-                "access-key",
-                id,
-                format!("Access key {id} not found"),
-            ));
+            return Err(Missing::AccessKey { id: id.to_owned() }.into());
         }
         w.commit().await
     }
@@ -329,11 +328,11 @@ impl IamStore for Store {
             .execute(&mut *w.tx)
             .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::not_found(
-                "policy",
-                name,
-                format!("User {user} has no policy named {name}"),
-            ));
+            return Err(Missing::UserPolicy {
+                user: user.to_owned(),
+                policy: name.to_owned(),
+            }
+            .into());
         }
         w.commit().await
     }

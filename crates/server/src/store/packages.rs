@@ -3,6 +3,7 @@
 use super::WriteScope;
 use super::repositories::repository_in;
 use super::{PackageRow, RepositoryRow, Store, StoreError, StoreResult};
+use crate::store::Missing;
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use wharf_core::names::{PackageCoordinate, PackageFormat};
@@ -46,15 +47,11 @@ pub(crate) async fn find_package(
 
 /// The error for a package missing from a repository.
 pub(crate) fn package_missing(repository: &str, c: &PackageCoordinate) -> StoreError {
-    StoreError::not_found(
-        "package",
-        c.name.as_str(),
-        format!(
-            "Package {} ({}) not found in repository {repository}",
-            c.display_name(),
-            c.format
-        ),
-    )
+    Missing::Package {
+        repository: repository.to_owned(),
+        package: c.clone(),
+    }
+    .into()
 }
 
 /// Filters of ListPackages.

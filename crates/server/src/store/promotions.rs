@@ -17,7 +17,7 @@ mod restore;
 
 use super::repositories::{repository_in, search_order_in};
 use super::versions::apply_copy;
-use super::{AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow};
+use super::{AssetRow, Clash, RepositoryRow, Store, StoreError, StoreResult, VersionRow};
 use async_trait::async_trait;
 use load::{LoadedPackage, load_packages, select_packages, states_of};
 use sqlx::AnyConnection;
@@ -621,11 +621,11 @@ impl PromotionStore for Store {
         let conn: &mut AnyConnection = &mut w.tx;
         let rec = record::read_record(conn, r.owner, r.id).await?;
         if let Some(by) = &rec.summary.reverted_by {
-            return Err(StoreError::conflict(
-                "promotion",
-                r.id,
-                format!("Promotion {} was already reverted by {by}", r.id),
-            ));
+            return Err(Clash::PromotionReverted {
+                id: r.id.to_owned(),
+                by: by.clone(),
+            }
+            .into());
         }
         let touched: Vec<PackageCoordinate> = rec.packages_touched()?.into_iter().collect();
         if let Err(m) = (r.gate)(&touched) {
@@ -640,14 +640,11 @@ impl PromotionStore for Store {
         .await?;
         let (current, held) = current_state(conn, &dest, &rec).await?;
         let writes = rec.writes();
-        let plan = plan_revert(&writes, &current).map_err(|conflicts| {
-            let what: Vec<String> = conflicts.iter().map(ToString::to_string).collect();
-            StoreError::conflict(
-                "promotion",
-                r.id,
-                format!("Promotion {} cannot be reverted: {}", r.id, what.join("; ")),
-            )
-        })?;
+        let plan =
+            plan_revert(&writes, &current).map_err(|conflicts| Clash::PromotionIrreversible {
+                id: r.id.to_owned(),
+                conflicts,
+            })?;
         if r.dry_run {
             return Ok(Outcome::Done(plan.result(r.id, true, None)));
         }

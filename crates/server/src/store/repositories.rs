@@ -1,6 +1,6 @@
 //! Domains and repositories, with upstream lists kept acyclic.
 
-use super::{DomainRow, RepositoryRow, Store, StoreError, StoreResult, now};
+use super::{Clash, DomainRow, Missing, RepositoryRow, Store, StoreError, StoreResult, now};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 
@@ -37,15 +37,18 @@ pub enum UpstreamRefusal {
 }
 
 pub(crate) fn domain_missing(name: &str) -> StoreError {
-    StoreError::not_found("domain", name, format!("Domain {name} not found"))
+    Missing::Domain {
+        domain: name.to_owned(),
+    }
+    .into()
 }
 
-fn repository_missing(domain: &str, name: &str) -> StoreError {
-    StoreError::not_found(
-        "repository",
-        name,
-        format!("Repository {name} not found in domain {domain}"),
-    )
+pub(crate) fn repository_missing(domain: &str, name: &str) -> StoreError {
+    Missing::Repository {
+        domain: domain.to_owned(),
+        repository: name.to_owned(),
+    }
+    .into()
 }
 
 async fn upstreams_of(conn: &mut AnyConnection, id: i64) -> StoreResult<Vec<String>> {
@@ -135,11 +138,10 @@ impl RepositoryStore for Store {
             .fetch_optional(&mut *w.tx)
             .await?;
         if exists.is_some() {
-            return Err(StoreError::conflict(
-                "domain",
-                name,
-                format!("Domain {name} already exists"),
-            ));
+            return Err(Clash::DomainExists {
+                domain: name.to_owned(),
+            }
+            .into());
         }
         sqlx::query("INSERT INTO domains (name, owner, created_time) VALUES ($1, $2, $3)")
             .bind(name)
@@ -189,14 +191,11 @@ impl RepositoryStore for Store {
         .map(domain_row)
         .ok_or_else(|| domain_missing(name))?;
         if domain.repository_count > 0 {
-            return Err(StoreError::conflict(
-                "domain",
-                name,
-                format!(
-                    "Domain {name} still has {} repositories; delete them first",
-                    domain.repository_count
-                ),
-            ));
+            return Err(Clash::DomainNotEmpty {
+                domain: name.to_owned(),
+                repositories: domain.repository_count,
+            }
+            .into());
         }
         sqlx::query("DELETE FROM domains WHERE id = $1")
             .bind(domain.id)
@@ -267,11 +266,11 @@ impl RepositoryStore for Store {
         let mut w = self.write().await?;
         let d = domain_id_in(&mut w.tx, owner, domain).await?;
         if find_repository(&mut w.tx, d, name).await?.is_some() {
-            return Err(StoreError::conflict(
-                "repository",
-                name,
-                format!("Repository {name} already exists in domain {domain}"),
-            ));
+            return Err(Clash::RepositoryExists {
+                domain: domain.to_owned(),
+                repository: name.to_owned(),
+            }
+            .into());
         }
         let id: i64 = sqlx::query("INSERT INTO repositories (domain_id, name, description, created_time) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(d)
@@ -331,13 +330,11 @@ impl RepositoryStore for Store {
             .await?;
         if let Some(d) = downstream {
             let d: String = d.get("name");
-            return Err(StoreError::conflict(
-                "repository",
-                name,
-                format!(
-                    "Repository {name} is an upstream of {d}; remove it from {d}'s upstreams first"
-                ),
-            ));
+            return Err(Clash::RepositoryIsUpstream {
+                repository: name.to_owned(),
+                downstream: d,
+            }
+            .into());
         }
         sqlx::query("DELETE FROM repositories WHERE id = $1")
             .bind(repo.id)

@@ -2,6 +2,7 @@
 //! repository, package group) shares one table. The handlers check that the resource exists.
 
 use super::{Store, StoreError, StoreResult};
+use crate::store::Limit;
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use wharf_core::tags::{MAX_TAGS_PER_RESOURCE, merged_tags};
@@ -51,13 +52,12 @@ async fn upsert(conn: &mut AnyConnection, arn: &str, key: &str, value: &str) -> 
 }
 
 fn too_many(arn: &str, n: usize) -> StoreError {
-    StoreError::Quota {
-        resource_type: "tag",
-        id: arn.to_owned(),
-        message: format!(
-            "A resource may have at most {MAX_TAGS_PER_RESOURCE} tags; {arn} would have {n}"
-        ),
+    Limit::Tags {
+        arn: arn.to_owned(),
+        max: MAX_TAGS_PER_RESOURCE,
+        would_have: n,
     }
+    .into()
 }
 
 #[async_trait]

@@ -8,6 +8,7 @@ use super::{
     AssetRow, RepositoryRow, Store, StoreError, StoreResult, VersionRow, now, origin_type_str,
     version_record_of, version_row,
 };
+use crate::store::{Clash, Limit, Missing};
 use async_trait::async_trait;
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
@@ -150,14 +151,11 @@ pub(crate) fn revision_of(assets: &[AssetRow], metadata: &VersionMetadata) -> St
 }
 
 fn version_missing(c: &PackageCoordinate, version: &str) -> StoreError {
-    StoreError::not_found(
-        "package-version",
-        version,
-        format!(
-            "Package version {version} of {} not found",
-            c.display_name()
-        ),
-    )
+    Missing::Version {
+        package: c.clone(),
+        version: version.to_owned(),
+    }
+    .into()
 }
 
 /// What a publish adds.
@@ -347,37 +345,27 @@ impl VersionStore for Store {
                 let row = existing.ok_or_else(|| version_missing(c, &p.version))?;
                 return Ok((row, same.clone()));
             }
-            return Err(StoreError::conflict(
-                "asset",
-                &p.asset.name,
-                format!(
-                    "Asset {} of version {} already exists with different content",
-                    p.asset.name, p.version
-                ),
-            ));
+            return Err(Clash::AssetDiffers {
+                version: p.version.clone(),
+                asset: p.asset.name.clone(),
+            }
+            .into());
         }
         if let Some(v) = &existing
             && v.status != PackageVersionStatus::Unfinished
         {
-            return Err(StoreError::conflict(
-                "package-version",
-                &p.version,
-                format!(
-                    "Version {} is {}; assets can be added only while a version is Unfinished",
-                    p.version, v.status
-                ),
-            ));
+            return Err(Clash::VersionNotUnfinished {
+                version: p.version.clone(),
+                status: v.status,
+            }
+            .into());
         }
         if assets.len() >= p.max_assets {
-            return Err(StoreError::Quota {
-                resource_type: "package-version",
-                id: p.version.clone(),
-                message: format!(
-                    "Version {} already has {} assets, the most a version may have",
-                    p.version,
-                    assets.len()
-                ),
-            });
+            return Err(Limit::Assets {
+                version: p.version.clone(),
+                count: assets.len(),
+            }
+            .into());
         }
         insert_asset(&mut w.tx, version_id, &p.asset).await?;
         let mut all = assets;

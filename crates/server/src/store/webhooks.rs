@@ -7,6 +7,7 @@
 //! take the same delivery. Secrets are sealed like users' secret keys ([`crate::secrets`]).
 
 use super::{Backend, Store, StoreError, StoreResult, now};
+use crate::store::Missing;
 use async_trait::async_trait;
 use base64::Engine;
 use sqlx::{AnyConnection, Row};
@@ -137,7 +138,7 @@ fn new_secret() -> String {
 }
 
 fn webhook_missing(id: &str) -> StoreError {
-    StoreError::not_found("webhook", id, format!("Webhook {id} does not exist"))
+    Missing::Webhook { id: id.to_owned() }.into()
 }
 
 #[async_trait]
@@ -273,11 +274,11 @@ impl WebhookStore for Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::not_found(
-                "delivery",
-                delivery_id.to_string(),
-                format!("Webhook {id} has no delivery {delivery_id}"),
-            ));
+            return Err(Missing::Delivery {
+                webhook: id.to_owned(),
+                delivery: delivery_id,
+            }
+            .into());
         }
         w.commit().await?;
         super::events::wake();

@@ -18,7 +18,8 @@ use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
 use wharf_server::handlers::publish::asset_row;
 use wharf_server::store::batch::{BatchOp, Selection};
 use wharf_server::store::{
-    ImportVersion, MetadataStore, PublishAsset, StoreError, UpstreamRefusal, VersionQuery,
+    Clash, ImportVersion, MetadataStore, Missing, PublishAsset, StoreError, UpstreamRefusal,
+    VersionQuery,
 };
 
 const OWNER: &str = "000000000000";
@@ -63,17 +64,11 @@ async fn domains_are_unique_and_report_by_kind(store: Arc<dyn MetadataStore>) {
     store.create_domain(OWNER, D).await.unwrap();
     assert!(matches!(
         store.create_domain(OWNER, D).await,
-        Err(StoreError::Conflict {
-            resource_type: "domain",
-            ..
-        })
+        Err(StoreError::Conflict(Clash::DomainExists { domain })) if domain == D
     ));
     assert!(matches!(
         store.domain(OWNER, "other").await,
-        Err(StoreError::NotFound {
-            resource_type: "domain",
-            ..
-        })
+        Err(StoreError::NotFound(Missing::Domain { domain })) if domain == "other"
     ));
     store
         .create_repository(OWNER, D, "repo", None, &[])
@@ -81,14 +76,15 @@ async fn domains_are_unique_and_report_by_kind(store: Arc<dyn MetadataStore>) {
         .unwrap();
     assert!(matches!(
         store.delete_domain(OWNER, D).await,
-        Err(StoreError::Conflict { .. })
+        Err(StoreError::Conflict(Clash::DomainNotEmpty {
+            repositories: 1,
+            ..
+        }))
     ));
     assert!(matches!(
         store.repository(OWNER, D, "nope").await,
-        Err(StoreError::NotFound {
-            resource_type: "repository",
-            ..
-        })
+        Err(StoreError::NotFound(Missing::Repository { domain, repository }))
+            if domain == D && repository == "nope"
     ));
     store.delete_repository(OWNER, D, "repo").await.unwrap();
     store.delete_domain(OWNER, D).await.unwrap();
@@ -152,7 +148,7 @@ async fn publish_is_idempotent_and_conflicts_on_other_bytes(store: Arc<dyn Metad
         store
             .publish_asset(OWNER, D, "repo", &generic("p"), other)
             .await,
-        Err(StoreError::Conflict { .. })
+        Err(StoreError::Conflict(Clash::AssetDiffers { asset, .. })) if asset == "a.bin"
     ));
 }
 

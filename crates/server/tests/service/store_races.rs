@@ -10,7 +10,9 @@ use std::sync::Arc;
 use wharf_core::names::PackageCoordinate;
 use wharf_server::handlers::publish::asset_row;
 use wharf_server::secrets::Sealer;
-use wharf_server::store::{MetadataStore, PublishAsset, Store, StoreError, VersionQuery};
+use wharf_server::store::{
+    Clash, MetadataStore, Missing, PublishAsset, Store, StoreError, VersionQuery,
+};
 
 const OWNER: &str = "000000000000";
 const ROUNDS: usize = 25;
@@ -52,12 +54,18 @@ async fn delete_domain_races_create_repository(store: Arc<dyn MetadataStore>) {
             tokio::spawn(async move { s2.create_repository(OWNER, &d2, "r", None, &[]).await });
         let (deleted, created) = (delete.await.unwrap(), create.await.unwrap());
         match (&deleted, &created) {
-            (Ok(_), Err(StoreError::NotFound { resource_type, .. })) => {
-                assert_eq!(*resource_type, "domain");
+            (Ok(_), Err(StoreError::NotFound(Missing::Domain { domain }))) => {
+                assert_eq!(*domain, d);
                 assert!(store.domain(OWNER, &d).await.is_err());
             }
-            (Err(StoreError::Conflict { resource_type, .. }), Ok(_)) => {
-                assert_eq!(*resource_type, "domain");
+            (
+                Err(StoreError::Conflict(Clash::DomainNotEmpty {
+                    domain,
+                    repositories,
+                })),
+                Ok(_),
+            ) => {
+                assert_eq!((domain.as_str(), *repositories), (d.as_str(), 1));
                 assert_eq!(store.domain(OWNER, &d).await.unwrap().repository_count, 1);
             }
             other => panic!("round {round}: no serial order gives {other:?}"),
@@ -85,10 +93,7 @@ async fn delete_package_races_delete_package(store: Arc<dyn MetadataStore>) {
                 assert!(
                     matches!(
                         e,
-                        StoreError::NotFound {
-                            resource_type: "package",
-                            ..
-                        }
+                        StoreError::NotFound(Missing::Package { repository, .. }) if repository == "repo"
                     ),
                     "round {round}: {e:?}"
                 );

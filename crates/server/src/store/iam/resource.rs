@@ -2,6 +2,7 @@
 //! PermissionsPolicy), with revisions for optimistic locking.
 
 use super::{PolicyRow, new_revision, policy_row};
+use crate::store::{Clash, Missing, PolicyHolder};
 use crate::store::{Store, StoreError, StoreResult};
 use async_trait::async_trait;
 
@@ -15,31 +16,30 @@ pub enum PolicyTarget<'a> {
 }
 
 impl PolicyTarget<'_> {
-    /// `domain` or `repository`, as errors name the resource type.
-    pub fn kind(self) -> &'static str {
+    /// Which kind of resource holds the policy.
+    pub fn kind(self) -> PolicyHolder {
         match self {
-            PolicyTarget::Domain => "domain",
-            PolicyTarget::Repository(_) => "repository",
+            PolicyTarget::Domain => PolicyHolder::Domain,
+            PolicyTarget::Repository(_) => PolicyHolder::Repository,
         }
     }
 }
 
-fn policy_missing(what: &'static str, name: &str) -> StoreError {
-    StoreError::not_found(
-        what,
-        name,
-        format!("No resource policy is set on {what} {name}"),
-    )
+fn policy_missing(holder: PolicyHolder, name: &str) -> StoreError {
+    Missing::ResourcePolicy {
+        holder,
+        name: name.to_owned(),
+    }
+    .into()
 }
 
-fn revision_mismatch(what: &'static str, name: &str, given: &str) -> StoreError {
-    StoreError::conflict(
-        what,
-        name,
-        format!(
-            "The policy revision {given} does not match the current revision of {name}'s policy"
-        ),
-    )
+fn revision_mismatch(holder: PolicyHolder, name: &str, given: &str) -> StoreError {
+    Clash::PolicyRevision {
+        holder,
+        name: name.to_owned(),
+        given: given.to_owned(),
+    }
+    .into()
 }
 
 /// Domain and repository permission policies.
@@ -197,9 +197,7 @@ async fn resolve(
             .bind(domain)
             .fetch_optional(&mut *conn)
             .await?;
-    let d = d.ok_or_else(|| {
-        StoreError::not_found("domain", domain, format!("Domain {domain} not found"))
-    })?;
+    let d = d.ok_or_else(|| crate::store::repositories::domain_missing(domain))?;
     match target {
         PolicyTarget::Domain => Ok(("domain_policies", d, domain.to_owned())),
         PolicyTarget::Repository(repo) => {
@@ -210,13 +208,8 @@ async fn resolve(
             .bind(repo)
             .fetch_optional(&mut *conn)
             .await?;
-            let r = r.ok_or_else(|| {
-                StoreError::not_found(
-                    "repository",
-                    repo,
-                    format!("Repository {repo} not found in domain {domain}"),
-                )
-            })?;
+            let r =
+                r.ok_or_else(|| crate::store::repositories::repository_missing(domain, repo))?;
             Ok(("repository_policies", r, repo.to_owned()))
         }
     }

@@ -6,6 +6,7 @@ use super::super::packages::ns_of;
 use super::super::versions::placeholders;
 use super::super::{AssetRow, StoreError, StoreResult, origin_type_of, origin_type_str, status_of};
 use super::{RecordedVersion, StoredPromotion, VersionBefore};
+use crate::store::Missing;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 use wharf_core::api::{
@@ -269,9 +270,7 @@ pub(crate) async fn read_record(
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| {
-            StoreError::not_found("promotion", id, format!("Promotion {id} not found"))
-        })?;
+        .ok_or_else(|| Missing::Promotion { id: id.to_owned() })?;
     let seq: i64 = row.get("seq");
     let report: String = row.get("report");
     let packages: Vec<PromotedPackage> = serde_json::from_str(&report).map_err(backend)?;
