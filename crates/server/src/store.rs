@@ -311,6 +311,24 @@ impl Store {
         })
     }
 
+    /// A transaction for bookkeeping rows that no package lock guards: audit records and
+    /// webhook deliveries. On SQLite it still takes the process-wide writer mutex: SQLite has
+    /// one writer at a time, and a second writer in this process fails at once with "database
+    /// is locked" (a deferred transaction cannot wait for the lock it must upgrade to) instead
+    /// of queueing. On PostgreSQL, row locks suffice, so it takes no advisory lock and never
+    /// waits for package writes.
+    pub(crate) async fn bookkeeping(&self) -> StoreResult<WriteTx<'_>> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().await),
+            Backend::Postgres => None,
+        };
+        Ok(WriteTx {
+            tx: self.pool.begin().await?,
+            notes: Vec::new(),
+            _guard: guard,
+        })
+    }
+
     /// The pool, for reads.
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool

@@ -141,7 +141,7 @@ fn row_of(r: &sqlx::any::AnyRow) -> AuditRow {
 #[async_trait]
 impl AuditStore for Store {
     async fn record_audit(&self, row: &AuditRow) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self.bookkeeping().await?;
         upsert_in(&mut w.tx, row).await?;
         // Not `w.commit()`: that would record the request again.
         w.tx.commit().await?;
@@ -199,7 +199,7 @@ impl AuditStore for Store {
     }
 
     async fn prune_audit(&self, before: f64, batch: i64) -> StoreResult<u64> {
-        let mut w = self.write().await?;
+        let mut w = self.bookkeeping().await?;
         let n = sqlx::query(
             "DELETE FROM audit_events WHERE id IN \
              (SELECT id FROM audit_events WHERE event_time < $1 ORDER BY id LIMIT $2)",

@@ -301,11 +301,12 @@ impl WebhookStore for Store {
                          WHERE d2.webhook_id = d.webhook_id AND d2.status = 'pending') \
              ORDER BY d.id LIMIT $2{lock}"
         );
-        let mut tx = self.pool().begin().await?;
+        let mut w = self.bookkeeping().await?;
+        let tx = &mut w.tx;
         let rows = sqlx::query(&sql)
             .bind(t)
             .bind(limit)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
         let mut out = Vec::new();
         for r in &rows {
@@ -313,7 +314,7 @@ impl WebhookStore for Store {
             sqlx::query("UPDATE webhook_deliveries SET lease_until = $1 WHERE id = $2")
                 .bind(lease_until)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             let webhook_id: String = r.get("webhook_id");
             let sealed: String = r.get("secret");
@@ -331,7 +332,7 @@ impl WebhookStore for Store {
                 first_attempt_time: r.get("first_attempt_time"),
             });
         }
-        tx.commit().await?;
+        w.tx.commit().await?;
         Ok(out)
     }
 
@@ -365,7 +366,9 @@ impl WebhookStore for Store {
             }
             AttemptOutcome::Failed { error } => sqlx::query(&sql).bind(error.as_str()).bind(t),
         };
-        query.bind(delivery_id).execute(self.pool()).await?;
+        let mut w = self.bookkeeping().await?;
+        query.bind(delivery_id).execute(&mut *w.tx).await?;
+        w.tx.commit().await?;
         Ok(())
     }
 
