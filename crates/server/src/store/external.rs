@@ -8,6 +8,7 @@ use super::packages::{ensure_package, find_package};
 use super::pypi::PypiUploadRow;
 use super::pypi::write::add_file;
 use super::repositories::repository_in;
+use super::rows::PackageRow;
 use super::{RepositoryRow, RepositoryStore, Store, StoreError, StoreResult};
 use crate::store::Missing;
 use async_trait::async_trait;
@@ -133,23 +134,12 @@ impl ExternalStore for Store {
         let mut w = self
             .write_scoped(WriteScope::package(owner, domain, c))
             .await?;
-        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
-        let group_refuses = super::groups::origin_refusal(
-            &mut w.tx,
-            owner,
-            domain,
-            repository,
-            c,
-            OriginRestrictionType::ExternalUpstream,
-        )
-        .await?;
-        if group_refuses.is_some() {
+        let Some((repo, package)) =
+            external_ingest_allowed(&mut w.tx, owner, domain, repository, c).await?
+        else {
             return Ok(false);
-        }
-        if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
-            if pkg.origin_upstream == "BLOCK" {
-                return Ok(false);
-            }
+        };
+        if let Some(pkg) = package {
             let exists = sqlx::query(
                 "SELECT 1 FROM package_versions WHERE package_id = $1 AND version = $2",
             )
@@ -182,23 +172,12 @@ impl ExternalStore for Store {
         let mut w = self
             .write_scoped(WriteScope::package(owner, domain, c))
             .await?;
-        let repo = repository_in(&mut w.tx, owner, domain, repository).await?;
-        let group_refuses = super::groups::origin_refusal(
-            &mut w.tx,
-            owner,
-            domain,
-            repository,
-            c,
-            OriginRestrictionType::ExternalUpstream,
-        )
-        .await?;
-        if group_refuses.is_some() {
+        let Some((repo, package)) =
+            external_ingest_allowed(&mut w.tx, owner, domain, repository, c).await?
+        else {
             return Ok(false);
-        }
-        if let Some(pkg) = find_package(&mut w.tx, repo.id, c).await? {
-            if pkg.origin_upstream == "BLOCK" {
-                return Ok(false);
-            }
+        };
+        if let Some(pkg) = package {
             let held = sqlx::query(
                 "SELECT 1 FROM package_versions v JOIN assets a ON a.version_id = v.id \
                  WHERE v.package_id = $1 AND v.version = $2 AND a.name = $3",
@@ -217,4 +196,37 @@ impl ExternalStore for Store {
         w.commit().await?;
         Ok(true)
     }
+}
+
+/// The repository an external ingest writes `c` into, with its package row if there is one;
+/// `None` when the ingest must not write: a package group refuses external upstreams for the
+/// package there, or the package blocks upstream versions (`origin upstream = BLOCK`).
+async fn external_ingest_allowed(
+    conn: &mut sqlx::AnyConnection,
+    owner: &str,
+    domain: &str,
+    repository: &str,
+    c: &PackageCoordinate,
+) -> StoreResult<Option<(RepositoryRow, Option<PackageRow>)>> {
+    let repo = repository_in(conn, owner, domain, repository).await?;
+    let group_refuses = super::groups::origin_refusal(
+        conn,
+        owner,
+        domain,
+        repository,
+        c,
+        OriginRestrictionType::ExternalUpstream,
+    )
+    .await?;
+    if group_refuses.is_some() {
+        return Ok(None);
+    }
+    let package = find_package(conn, repo.id, c).await?;
+    if package
+        .as_ref()
+        .is_some_and(|p| p.origin_upstream == "BLOCK")
+    {
+        return Ok(None);
+    }
+    Ok(Some((repo, package)))
 }
