@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod audit;
+mod audit_group;
 pub mod batch;
 mod error;
 pub mod events;
@@ -127,6 +128,8 @@ pub struct Store {
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Seals users' secret access keys before they are written, and opens them when read.
     sealer: crate::secrets::Sealer,
+    /// The group commit of audit records written apart from a change ([`audit_group`]).
+    audit_queue: audit_group::AuditQueue,
 }
 
 /// The key of the PostgreSQL advisory lock that stands for the whole deployment ("WHARF" in
@@ -254,6 +257,7 @@ impl Store {
             backend,
             write_lock: Default::default(),
             sealer,
+            audit_queue: Default::default(),
         })
     }
 

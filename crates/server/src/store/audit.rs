@@ -73,7 +73,8 @@ pub struct AuditFilter {
 /// The audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
-    /// Writes (or completes) a record in a transaction of its own.
+    /// Writes (or completes) a record apart from any change, and returns once it is durable.
+    /// Records of concurrent requests share a transaction (`store/audit_group.rs`).
     async fn record_audit(&self, row: &AuditRow) -> StoreResult<()>;
     /// Records matching the filter, newest first, with their row ids (for paging).
     async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<(i64, AuditRow)>>;
@@ -141,11 +142,7 @@ fn row_of(r: &sqlx::any::AnyRow) -> AuditRow {
 #[async_trait]
 impl AuditStore for Store {
     async fn record_audit(&self, row: &AuditRow) -> StoreResult<()> {
-        let mut w = self.bookkeeping().await?;
-        upsert_in(&mut w.tx, row).await?;
-        // Not `w.commit()`: that would record the request again.
-        w.tx.commit().await?;
-        Ok(())
+        self.record_audit_grouped(row).await
     }
 
     async fn audit_events(&self, f: &AuditFilter) -> StoreResult<Vec<(i64, AuditRow)>> {

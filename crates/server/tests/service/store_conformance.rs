@@ -8,7 +8,7 @@ use crate::support::db;
 
 mod activity;
 use activity::{
-    audit_records_append_filter_page_and_prune,
+    audit_records_append_filter_page_and_prune, concurrent_audit_records_are_each_stored_once,
     outbox_claims_once_in_order_retries_fails_and_redelivers,
 };
 
@@ -327,5 +327,6 @@ conformance!(
     batches_are_all_or_nothing,
     access_keys_open_for_authentication_only,
     audit_records_append_filter_page_and_prune,
+    concurrent_audit_records_are_each_stored_once,
     outbox_claims_once_in_order_retries_fails_and_redelivers,
 );
