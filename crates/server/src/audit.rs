@@ -220,25 +220,42 @@ fn package_manager(path: &str) -> Option<(&'static str, &str)> {
     })
 }
 
+/// What a member's name contains, in any case, when its value is a secret.
+const SECRET_WORDS: [&str; 7] = [
+    "token",
+    "secret",
+    "password",
+    "authorization",
+    "signature",
+    "credential",
+    "cookie",
+];
+
+/// Whether a member named `key` holds a secret (`nextToken`, a page token, does not).
+fn secret_member(key: &str) -> bool {
+    let key = key.as_bytes();
+    !key.eq_ignore_ascii_case(b"nexttoken")
+        && SECRET_WORDS.iter().any(|word| {
+            key.windows(word.len())
+                .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        })
+}
+
+/// Whether anything in `value` would be hidden by [`redact`].
+fn holds_secret(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| secret_member(k) || holds_secret(v)),
+        Value::Array(items) => items.iter().any(holds_secret),
+        _ => false,
+    }
+}
+
 /// Replaces secret-looking members (recursively) by [`HIDDEN`].
 pub fn redact(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                let k = k.to_ascii_lowercase();
-                let secret = [
-                    "token",
-                    "secret",
-                    "password",
-                    "authorization",
-                    "signature",
-                    "credential",
-                    "cookie",
-                ]
-                .iter()
-                .any(|s| k.contains(s))
-                    && k != "nexttoken";
-                if secret {
+                if secret_member(k) {
                     *v = Value::String(HIDDEN.into());
                 } else {
                     redact(v);
@@ -255,6 +272,13 @@ pub const MAX_RECORDED_BODY: u64 = 64 * 1024;
 
 /// The parameters' text as recorded: secrets replaced by [`HIDDEN`].
 fn redacted(params: &Map<String, Value>) -> String {
+    // Most requests carry no secret: write them as they are, without a copy.
+    if !params
+        .iter()
+        .any(|(k, v)| secret_member(k) || holds_secret(v))
+    {
+        return serde_json::to_string(params).unwrap_or_default();
+    }
     let mut value = Value::Object(params.clone());
     redact(&mut value);
     value.to_string()
@@ -609,6 +633,19 @@ mod tests {
         assert_eq!(v["X-Amz-Signature"], HIDDEN);
         assert_eq!(v["nextToken"], "n");
         assert_eq!(v["domain"], "d");
+    }
+
+    #[test]
+    fn parameters_without_secrets_are_written_as_they_are() {
+        let mut params = Map::new();
+        params.insert("domain".into(), "d".into());
+        params.insert("nextToken".into(), "n".into());
+        assert_eq!(redacted(&params), r#"{"domain":"d","nextToken":"n"}"#);
+        params.insert("nested".into(), json!([{"Password": "p"}]));
+        assert_eq!(
+            redacted(&params),
+            format!(r#"{{"domain":"d","nested":[{{"Password":"{HIDDEN}"}}],"nextToken":"n"}}"#)
+        );
     }
 
     #[test]
