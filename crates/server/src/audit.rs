@@ -486,21 +486,23 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
 /// committing), and returns the response unchanged.
 async fn finish(state: &AppState, scope: &Scope, response: Response) -> Response {
     let status = response.status();
-    let (row, committed) = match scope.pending.lock() {
-        Ok(p) => (p.row.clone(), p.committed),
-        Err(_) => return response,
-    };
     let denied = matches!(status.as_u16(), 401 | 403);
     let failed = status.is_client_error() || status.is_server_error();
-    let wanted = if committed {
-        failed
-    } else {
-        denied || !row.read_only || state.config.audit.reads
+    // The request is over: its record is taken, not copied, and only when it is wanted.
+    let row = match scope.pending.lock() {
+        Ok(mut p) => {
+            let wanted = if p.committed {
+                failed
+            } else {
+                denied || !p.row.read_only || state.config.audit.reads
+            };
+            wanted.then(|| std::mem::take(&mut p.row))
+        }
+        Err(_) => None,
     };
-    if !wanted {
+    let Some(mut row) = row else {
         return response;
-    }
-    let mut row = row;
+    };
     let (response, code, message) = error_of(response).await;
     row.event_time = now();
     if failed {
