@@ -67,6 +67,29 @@ pub fn npm_dist_tags_url(endpoint: &str, namespace: Option<&str>, package: &str)
 #[derive(Serialize)]
 struct NoQuery {}
 
+/// A refused request: its status, `x-amzn-ErrorType` header and body text.
+pub(crate) struct Refused {
+    status: u16,
+    error_type: Option<String>,
+    text: String,
+}
+
+/// A request body as JSON text.
+fn to_json<B: Serialize>(body: &B) -> Result<String, ClientError> {
+    serde_json::to_string(body).map_err(|e| ClientError::Unreachable(e.to_string()))
+}
+
+/// An answer's JSON text read as `R`; `what` names the call in the error. The browser's
+/// `JSON.parse` reads the text and serde-wasm-bindgen the parsed value: serde_json's parser,
+/// instantiated once per answer type, was the largest part of the console's wasm.
+fn from_json<R: DeserializeOwned>(text: &str, what: &str) -> Result<R, ClientError> {
+    let unreadable =
+        |why: String| ClientError::Unreachable(format!("unreadable answer to {what}: {why}"));
+    let value = js_sys::JSON::parse(text)
+        .map_err(|e| unreadable(js_sys::Error::from(e).message().into()))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| unreadable(e.to_string()))
+}
+
 impl ApiClient {
     /// A client for `endpoint` (`https://wharf.example.com`) sending `token`.
     pub fn new(endpoint: impl Into<String>, token: impl Into<String>) -> Self {
@@ -90,21 +113,51 @@ impl ApiClient {
         &self.endpoint
     }
 
+    /// Serialises an operation's query and body, sends it, and reads the answer as `R`. Only
+    /// the serialising and the parsing are generic: the request itself goes through the one
+    /// non-generic [`ApiClient::send`], so each operation adds its types' serde code and no
+    /// copy of the HTTP future.
     async fn call<Q: Serialize, B: Serialize, R: DeserializeOwned>(
         &self,
         name: &str,
         query: &Q,
         body: Option<&B>,
     ) -> Result<R, ClientError> {
-        let unknown = || ClientError::Unreachable(format!("unknown operation {name}"));
-        let (method, _) = operation(name).ok_or_else(unknown)?;
-        let url = operation_url(&self.endpoint, name, query).ok_or_else(unknown)?;
+        let target = operation(name)
+            .and_then(|(method, _)| Some((method, operation_url(&self.endpoint, name, query)?)));
+        let body = body.map(to_json).transpose()?;
+        let text = match target {
+            Some((method, url)) => self.send(method, &url, body).await?,
+            None => {
+                return Err(ClientError::Unreachable(format!(
+                    "unknown operation {name}"
+                )));
+            }
+        };
+        let text = if text.trim().is_empty() { "{}" } else { &text };
+        from_json(text, name)
+    }
+
+    /// Sends one request with the bearer token (and `body` as JSON; `Accept: application/json`
+    /// when asked) and returns the answer's text, or the refusal's status, error type and text
+    /// for the caller to decode. The one HTTP future of the client: it is not generic.
+    pub(crate) async fn send_raw(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+        accept_json: bool,
+    ) -> Result<Result<String, Refused>, ClientError> {
+        let unknown = || ClientError::Unreachable(format!("unknown method {method}"));
         let method = Method::from_bytes(method.as_bytes()).map_err(|_| unknown())?;
-        let builder = RequestBuilder::new(&url)
+        let mut builder = RequestBuilder::new(url)
             .method(method)
             .header("Authorization", &format!("Bearer {}", self.token));
+        if accept_json {
+            builder = builder.header("Accept", "application/json");
+        }
         let request = match body {
-            Some(b) => builder.json(b),
+            Some(b) => builder.header("Content-Type", "application/json").body(b),
             None => builder.build(),
         }
         .map_err(|e| ClientError::Unreachable(e.to_string()))?;
@@ -113,17 +166,31 @@ impl ApiClient {
             .text()
             .await
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if !response.ok() {
-            let error_type = response.headers().get("x-amzn-ErrorType");
-            return Err(ClientError::decode(
-                response.status(),
-                error_type.as_deref(),
-                &text,
-            ));
+        if response.ok() {
+            return Ok(Ok(text));
         }
-        let text = if text.trim().is_empty() { "{}" } else { &text };
-        serde_json::from_str(text)
-            .map_err(|e| ClientError::Unreachable(format!("unreadable answer to {name}: {e}")))
+        Ok(Err(Refused {
+            status: response.status(),
+            error_type: response.headers().get("x-amzn-ErrorType"),
+            text,
+        }))
+    }
+
+    /// [`ApiClient::send_raw`], with a refusal decoded by [`ClientError::decode`].
+    pub(crate) async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<String, ClientError> {
+        match self.send_raw(method, url, body, false).await? {
+            Ok(text) => Ok(text),
+            Err(r) => Err(ClientError::decode(
+                r.status,
+                r.error_type.as_deref(),
+                &r.text,
+            )),
+        }
     }
 
     /// ListDomains (`POST /v1/domains`).
@@ -257,33 +324,22 @@ impl ApiClient {
             .repository_endpoint
             .ok_or_else(|| ClientError::Unreachable("no npm endpoint".to_owned()))?;
         let url = npm_dist_tags_url(&endpoint, namespace, package);
-        let response = RequestBuilder::new(&url)
-            .header("Authorization", &format!("Bearer {}", self.token))
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .map_err(|e| self.no_answer(&e))?;
-        let text = response
-            .text()
-            .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if !response.ok() {
-            let error_type = response.headers().get("x-amzn-ErrorType");
+        match self.send_raw("GET", &url, None, true).await? {
+            Ok(text) => from_json(&text, "dist-tags"),
             // A bare 404 (no error type, no JSON) means the service has no npm endpoint at
             // all: the package simply has no dist-tags to show.
-            if response.status() == 404
-                && error_type.is_none()
-                && serde_json::from_str::<serde_json::Value>(&text).is_err()
+            Err(r)
+                if r.status == 404
+                    && r.error_type.is_none()
+                    && serde_json::from_str::<serde::de::IgnoredAny>(&r.text).is_err() =>
             {
-                return Err(ClientError::NotFound {
+                Err(ClientError::NotFound {
                     resource_type: Some("npm-endpoint".to_owned()),
                     message: "This service does not serve npm dist-tags".to_owned(),
-                });
+                })
             }
-            return Err(ClientError::decode_npm(response.status(), &text));
+            Err(r) => Err(ClientError::decode_npm(r.status, &r.text)),
         }
-        serde_json::from_str(&text)
-            .map_err(|e| ClientError::Unreachable(format!("unreadable dist-tags: {e}")))
     }
 
     /// CopyPackageVersions (`POST /v1/package/versions/copy`).

@@ -2,7 +2,6 @@
 //! newest first. Same bearer token and error decoding as every other call.
 
 use super::{ApiClient, ClientError};
-use gloo_net::http::Method;
 use wharf_core::api as wire;
 
 /// Where the audit trail is queried.
@@ -14,7 +13,7 @@ impl ApiClient {
         &self,
         query: &wire::ListAuditEventsQuery,
     ) -> Result<wire::ListAuditEventsResult, ClientError> {
-        self.wharf_at(Method::GET, EVENTS_PATH, "", query, None::<&()>)
+        self.wharf_at("GET", EVENTS_PATH, "", query, None::<&()>)
             .await
     }
 }

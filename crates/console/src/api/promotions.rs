@@ -3,7 +3,6 @@
 //! every other call.
 
 use super::{ApiClient, ClientError};
-use gloo_net::http::{Method, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wharf_core::api as wire;
@@ -34,7 +33,7 @@ struct NoQuery {}
 impl ApiClient {
     async fn wharf<Q: Serialize, B: Serialize, R: DeserializeOwned>(
         &self,
-        method: Method,
+        method: &str,
         suffix: &str,
         query: &Q,
         body: Option<&B>,
@@ -46,36 +45,16 @@ impl ApiClient {
     /// One call to Wharf's own API under `path` (`/wharf/v1/...`).
     pub(super) async fn wharf_at<Q: Serialize, B: Serialize, R: DeserializeOwned>(
         &self,
-        method: Method,
+        method: &str,
         path: &str,
         suffix: &str,
         query: &Q,
         body: Option<&B>,
     ) -> Result<R, ClientError> {
         let url = wharf_url(&self.endpoint, path, suffix, query);
-        let builder = RequestBuilder::new(&url)
-            .method(method)
-            .header("Authorization", &format!("Bearer {}", self.token));
-        let request = match body {
-            Some(b) => builder.json(b),
-            None => builder.build(),
-        }
-        .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        let response = request.send().await.map_err(|e| self.no_answer(&e))?;
-        let text = response
-            .text()
-            .await
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if !response.ok() {
-            let error_type = response.headers().get("x-amzn-ErrorType");
-            return Err(ClientError::decode(
-                response.status(),
-                error_type.as_deref(),
-                &text,
-            ));
-        }
-        serde_json::from_str(&text)
-            .map_err(|e| ClientError::Unreachable(format!("unreadable answer from {path}: {e}")))
+        let body = body.map(super::to_json).transpose()?;
+        let text = self.send(method, &url, body).await?;
+        super::from_json(&text, path)
     }
 
     /// `POST /wharf/v1/promotions`: plan (`dryRun`) or apply a promotion.
@@ -83,8 +62,7 @@ impl ApiClient {
         &self,
         request: &wire::PromotionRequest,
     ) -> Result<wire::PromotionResult, ClientError> {
-        self.wharf(Method::POST, "", &NoQuery {}, Some(request))
-            .await
+        self.wharf("POST", "", &NoQuery {}, Some(request)).await
     }
 
     /// `GET /wharf/v1/promotions`: one page of records, newest first.
@@ -92,14 +70,13 @@ impl ApiClient {
         &self,
         query: &wire::ListPromotionsQuery,
     ) -> Result<wire::ListPromotionsResult, ClientError> {
-        self.wharf(Method::GET, "", query, None::<&()>).await
+        self.wharf("GET", "", query, None::<&()>).await
     }
 
     /// `GET /wharf/v1/promotions/{id}`: one record with its writes.
     pub async fn describe_promotion(&self, id: &str) -> Result<wire::PromotionRecord, ClientError> {
         let suffix = format!("/{}", crate::route::encode_segment(id));
-        self.wharf(Method::GET, &suffix, &NoQuery {}, None::<&()>)
-            .await
+        self.wharf("GET", &suffix, &NoQuery {}, None::<&()>).await
     }
 
     /// `POST /wharf/v1/promotions/{id}/revert`: the revert's plan (`dryRun`) or the revert.
@@ -109,7 +86,7 @@ impl ApiClient {
         request: &wire::RevertPromotionRequest,
     ) -> Result<wire::RevertResult, ClientError> {
         let suffix = format!("/{}/revert", crate::route::encode_segment(id));
-        self.wharf(Method::POST, &suffix, &NoQuery {}, Some(request))
+        self.wharf("POST", &suffix, &NoQuery {}, Some(request))
             .await
     }
 }
