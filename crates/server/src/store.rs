@@ -139,9 +139,11 @@ const PG_WRITE_LOCK_KEY: i64 = 0x0057_4841_5246;
 /// What a write transaction locks on PostgreSQL (SQLite has one writer at a time anyway).
 ///
 /// A package write names its packages: it holds the deployment key shared and each package's
-/// key exclusive, so writes to different packages run at once, in one process or many. Any other
-/// write (domains, repositories, IAM, policies, package groups, tags, garbage collection,
-/// promotions) holds the deployment key exclusive and so runs alone. A package's key is
+/// key exclusive, so writes to different packages run at once, in one process or many. A
+/// promotion or revert is a package write too, naming every package it reads or writes in the
+/// source and destination domains (see `store/promotions.rs`). Any other write (domains,
+/// repositories, IAM, policies, package groups, tags, garbage collection) holds the deployment
+/// key exclusive and so runs alone. A package's key is
 /// derived from its domain and coordinate, not its repository: a copy, or an npm read that
 /// retains a version from an upstream, reads and writes one coordinate in several repositories
 /// of a domain under one key. Keys are taken in one order (the deployment key, then package
@@ -161,6 +163,16 @@ impl WriteScope {
     /// The package `c` of `domain` (in every repository of the domain).
     pub(crate) fn package(owner: &str, domain: &str, c: &PackageCoordinate) -> Self {
         WriteScope::default().and_package(owner, domain, c)
+    }
+
+    /// Whether this scope is the whole deployment (it names no package).
+    pub(crate) fn is_deployment(&self) -> bool {
+        self.packages.is_empty()
+    }
+
+    /// How many package keys it holds.
+    pub(crate) fn package_count(&self) -> usize {
+        self.packages.len()
     }
 
     /// This scope and the package `c` of `domain`.
@@ -363,6 +375,13 @@ pub(crate) struct WriteTx<'a> {
 }
 
 impl WriteTx<'_> {
+    /// Rolls the transaction back now (rather than when the connection is next used), which
+    /// releases its advisory locks at once: for a write that gives up its locks to take others.
+    pub(crate) async fn rollback(self) -> StoreResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+
     /// Commits the transaction, with the outbox events of the versions it changed and the
     /// audit record of the request it serves (if any): both are written in this transaction,
     /// so they exist exactly when the change does.

@@ -10,14 +10,20 @@
 //! nothing. A revert ([`restore`]) is one transaction too: the record, the destination now,
 //! the core's `plan_revert`, then either a `Conflict` naming every change or the restore and
 //! the revert's own record.
+//!
+//! On PostgreSQL both lock the packages they read and write, not the deployment ([`locks`]):
+//! promotions of disjoint packages, and copies and publishes beside them, run at once.
 
 mod load;
+mod locks;
 mod record;
 mod restore;
 
 use super::repositories::{repository_in, search_order_in};
 use super::versions::apply_copy;
-use super::{AssetRow, Clash, RepositoryRow, Store, StoreError, StoreResult, VersionRow};
+use super::{
+    AssetRow, Backend, Clash, RepositoryRow, Store, StoreError, StoreResult, VersionRow, WriteTx,
+};
 use async_trait::async_trait;
 use load::{LoadedPackage, load_packages, select_packages, states_of};
 use sqlx::AnyConnection;
@@ -272,11 +278,13 @@ fn invalid(e: wharf_core::ValidationErrors) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
-/// Reads what the planner asks for, round by round, and plans.
+/// Reads what the planner asks for, round by round, and plans. Every package it reads (in the
+/// source and destination domains) is added to `read`, also when it fails.
 async fn plan_in(
     conn: &mut AnyConnection,
     owner: &str,
     spec: &PromotionSpec,
+    read: &mut BTreeSet<PackageCoordinate>,
 ) -> StoreResult<Planned> {
     let searched = if spec.include_from_upstream {
         MAX_REPOSITORIES_SEARCHED
@@ -318,6 +326,7 @@ async fn plan_in(
         if wanted.is_empty() {
             break;
         }
+        read.extend(wanted.iter().cloned());
         let npm: BTreeSet<PackageCoordinate> = wanted
             .iter()
             .filter(|k| k.format == PackageFormat::Npm)
@@ -573,12 +582,94 @@ async fn current_state(
     Ok((current, held))
 }
 
+/// Every destination package a revert of `rec` reads or writes.
+fn revert_packages(rec: &StoredPromotion) -> StoreResult<BTreeSet<PackageCoordinate>> {
+    let mut packages = rec.packages_touched()?;
+    packages.extend(rec.created_packages.iter().cloned());
+    Ok(packages)
+}
+
+impl Store {
+    /// A write transaction holding the locks of every package the promotion `p` reads, and the
+    /// plan made inside it ([`locks`]). On SQLite (one writer) it plans once.
+    async fn plan_locked(&self, p: &Promote<'_>) -> StoreResult<(WriteTx<'_>, Planned)> {
+        let domains = [p.spec.domain.as_str(), p.spec.destination_domain.as_str()];
+        let mut packages = BTreeSet::new();
+        if self.backend() == Backend::Postgres {
+            // Names the packages only: a failure here is met again, under the locks, below.
+            let mut tx = self.pool().begin().await?;
+            let _ = plan_in(&mut tx, p.owner, p.spec, &mut packages).await;
+            tx.rollback().await?;
+        }
+        let mut replans = 0;
+        loop {
+            let scope = locks::scope_of(p.owner, &domains, &packages);
+            let whole = scope.is_deployment();
+            let mut w = self.write_scoped(scope).await?;
+            let mut read = BTreeSet::new();
+            let planned = plan_in(&mut w.tx, p.owner, p.spec, &mut read).await;
+            if whole || read.is_subset(&packages) {
+                return Ok((w, planned?));
+            }
+            // It read a package whose lock it does not hold (added since it was named): again,
+            // holding that one too, or after a few tries the whole deployment.
+            w.rollback().await?;
+            replans += 1;
+            if replans >= locks::MAX_REPLANS {
+                packages.clear();
+            } else {
+                packages.extend(read);
+            }
+        }
+    }
+
+    /// A write transaction holding the locks of every package a revert of the record `id`
+    /// touches, and the record read inside it ([`locks`]). On SQLite (one writer) it reads once.
+    async fn read_record_locked(
+        &self,
+        owner: &str,
+        id: &str,
+    ) -> StoreResult<(WriteTx<'_>, StoredPromotion)> {
+        let mut named: Option<(String, BTreeSet<PackageCoordinate>)> = None;
+        if self.backend() == Backend::Postgres {
+            let mut conn = self.pool().acquire().await?;
+            // Names the packages only: a missing record is met again, under the locks, below.
+            if let Ok(rec) = record::read_record(&mut conn, owner, id).await {
+                named = Some((
+                    rec.summary.destination.domain.clone(),
+                    revert_packages(&rec)?,
+                ));
+            }
+        }
+        loop {
+            let scope = match &named {
+                Some((domain, packages)) => locks::scope_of(owner, &[domain], packages),
+                None => super::WriteScope::deployment(),
+            };
+            let whole = scope.is_deployment();
+            let mut w = self.write_scoped(scope).await?;
+            let rec = record::read_record(&mut w.tx, owner, id).await?;
+            let covered = named.as_ref().is_some_and(|(domain, packages)| {
+                *domain == rec.summary.destination.domain
+                    && revert_packages(&rec).is_ok_and(|touched| touched.is_subset(packages))
+            });
+            if whole || covered {
+                return Ok((w, rec));
+            }
+            // A record's packages never change, so this is a record deleted and made again
+            // under the same id: read it once more under the deployment-wide lock.
+            w.rollback().await?;
+            named = None;
+        }
+    }
+}
+
 #[async_trait]
 impl PromotionStore for Store {
     async fn promote(&self, p: &Promote<'_>) -> StoreResult<Outcome<api::PromotionResult>> {
         if p.spec.dry_run {
             let mut tx = self.pool().begin().await?;
-            let planned = plan_in(&mut tx, p.owner, p.spec).await?;
+            let planned = plan_in(&mut tx, p.owner, p.spec, &mut BTreeSet::new()).await?;
             let keys: Vec<PackageCoordinate> = planned
                 .plan
                 .packages
@@ -591,8 +682,7 @@ impl PromotionStore for Store {
             return Ok(Outcome::Done(planned.plan.result(true)));
         }
         let started = super::now();
-        let mut w = self.write().await?;
-        let planned = plan_in(&mut w.tx, p.owner, p.spec).await?;
+        let (mut w, planned) = self.plan_locked(p).await?;
         let keys: Vec<PackageCoordinate> = planned
             .plan
             .packages
@@ -617,9 +707,8 @@ impl PromotionStore for Store {
     }
 
     async fn revert_promotion(&self, r: &Revert<'_>) -> StoreResult<Outcome<api::RevertResult>> {
-        let mut w = self.write().await?;
+        let (mut w, rec) = self.read_record_locked(r.owner, r.id).await?;
         let conn: &mut AnyConnection = &mut w.tx;
-        let rec = record::read_record(conn, r.owner, r.id).await?;
         if let Some(by) = &rec.summary.reverted_by {
             return Err(Clash::PromotionReverted {
                 id: r.id.to_owned(),

@@ -679,3 +679,52 @@ async fn overlapping_promotions_at_once_act_as_if_run_one_after_another() {
     let listed = list(&app, &[("domain", Some(DOMAIN))]).await.ok();
     assert_eq!(listed["promotions"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn opposite_order_promotions_and_a_disjoint_copy_at_once_all_finish_as_if_serial() {
+    let app = TestApp::with_repos(&["staging", "candidate", "release"]).await;
+    for p in ["a", "b", "c"] {
+        app.publish("staging", p, "1.0.0", &format!("{p} from staging"))
+            .await;
+    }
+    for p in ["a", "b"] {
+        app.publish("candidate", p, "1.0.0", &format!("{p} from candidate"))
+            .await;
+    }
+    let from = |src: &str, pkgs: &[&str]| {
+        let mut b = body(
+            Value::Array(pkgs.iter().map(|p| generic(p, &["1.0.0"])).collect()),
+            json!({}),
+        );
+        b["sourceRepository"] = json!(src);
+        b
+    };
+    // Two promotions over the same packages, named in opposite orders (they conflict on both),
+    // and a copy of a package neither touches, all at once: no deadlock, one promotion applies
+    // whole, and the copy proceeds.
+    let (ab, ba, copied) = tokio::join!(
+        promote(&app, from("staging", &["a", "b"])),
+        promote(&app, from("candidate", &["b", "a"])),
+        app.copy("staging", "release", "c", json!({"versions": ["1.0.0"]})),
+    );
+    let (ab, ba) = (ab.ok(), ba.ok());
+    let winner = match (ab["status"].as_str(), ba["status"].as_str()) {
+        (Some("APPLIED"), Some("FAILED")) => "staging",
+        (Some("FAILED"), Some("APPLIED")) => "candidate",
+        other => panic!("exactly one of two conflicting promotions applies: {other:?}"),
+    };
+    for p in ["a", "b"] {
+        assert_eq!(
+            app.versions_of("release", p).await,
+            app.versions_of(winner, p).await,
+            "{p} comes whole from the promotion that applied"
+        );
+    }
+    assert!(copied.ok()["successfulVersions"]["1.0.0"].is_object());
+    assert_eq!(
+        app.versions_of("release", "c").await,
+        app.versions_of("staging", "c").await
+    );
+    let listed = list(&app, &[("domain", Some(DOMAIN))]).await.ok();
+    assert_eq!(listed["promotions"].as_array().unwrap().len(), 1);
+}
