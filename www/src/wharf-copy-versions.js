@@ -14,7 +14,9 @@ import { copyPackageVersions, packageView, searchOrder } from "./api.js";
 import { plainMessage, splitVersions } from "./messages.js";
 import { STYLE } from "./style.js";
 
-const ready = init();
+// The wasm is found from this file's URL, so that the same line works here (src/) and in the
+// minified bundle npm run build writes (dist/): both sit beside pkg/.
+const ready = init({ module_or_path: new URL("../pkg/copy/wharf_core_bg.wasm", import.meta.url) });
 
 /** Attribute name → CopyPackageVersions member and label. */
 const FIELDS = [

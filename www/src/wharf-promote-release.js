@@ -20,7 +20,9 @@ import init, { parseLockfile } from "../pkg/promote/wharf_core.js";
 import { promote } from "./api.js";
 import { STYLE } from "./style.js";
 
-const ready = init();
+// The wasm is found from this file's URL, so that the same line works here (src/) and in the
+// minified bundle npm run build writes (dist/): both sit beside pkg/.
+const ready = init({ module_or_path: new URL("../pkg/promote/wharf_core_bg.wasm", import.meta.url) });
 
 /** Attribute → request member and label, for the settings a page may fix. */
 const FIELDS = [

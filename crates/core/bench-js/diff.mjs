@@ -1,7 +1,23 @@
-// Times the core's wasm diffVersions / planCopy / validateCopyRequest / planPromotion in Node (V8, the engine
-// Chromium uses) on the same inputs as the criterion benchmarks, and prints ns per call as JSON.
+// Times the core's wasm façade in Node (V8, the engine Chromium uses) on the same inputs as the
+// criterion benchmarks (benches/core.rs), and prints ns per call as JSON.
+//
+//   node diff.mjs PKG/wharf_core.js [NAME ...] [--warm-up-ms N] [--ms N]
+//
+// With names, only those benchmarks run (scripts/bench-core runs one at a time, interleaved with
+// its native counterpart). Each is warmed up for --warm-up-ms (V8 tiers hot wasm up from its
+// baseline compiler meanwhile, as criterion warms up natively), then timed for at least --ms.
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
+const args = process.argv.slice(3);
+const option = (flag, fallback) => {
+  const i = args.indexOf(flag);
+  if (i < 0) return fallback;
+  const value = Number(args[i + 1]);
+  args.splice(i, 2);
+  return value;
+};
+const warmUpMs = option("--warm-up-ms", 1000);
+const minMs = option("--ms", 2000);
 const core = require(process.argv[2]);
 
 function content(n, salt) {
@@ -13,17 +29,22 @@ function content(n, salt) {
   return { assets };
 }
 
-function time(fn, minMs = 2000) {
-  for (let i = 0; i < 3; i++) fn(); // warm-up
+/** Mean ns per call of `fn` over at least `ms` milliseconds. */
+function loop(fn, ms) {
   let iters = 0;
   const start = process.hrtime.bigint();
   let elapsed = 0n;
-  while (elapsed < BigInt(minMs) * 1_000_000n) {
+  do {
     fn();
     iters++;
     elapsed = process.hrtime.bigint() - start;
-  }
+  } while (elapsed < BigInt(ms) * 1_000_000n);
   return Number(elapsed) / iters;
+}
+
+function time(fn) {
+  loop(fn, warmUpMs);
+  return loop(fn, minMs);
 }
 
 const versions = [];
@@ -59,12 +80,19 @@ const promoInput = {
 };
 const check = core.planPromotion(promoInput);
 if (check.summary.versions !== 1000 || check.summary.noop !== 100) throw new Error(JSON.stringify(check.summary));
+const diff = core.diffVersions(a, b);
+if (diff.assetsChanged.length !== 1000 || diff.verdict !== "DIFFERS") throw new Error("unexpected diff");
 
-console.log(JSON.stringify({
-  validate_100_versions: time(() => core.validateCopyRequest(request)),
-  preview_100_into_10000: time(() => core.planCopy(planInput)),
-  diff_10000_assets: time(() => core.diffVersions(a, b)),
-  // The JavaScript half of diffVersions' boundary crossing (the façade stringifies its inputs).
-  js_stringify_10000_assets_x2: time(() => JSON.stringify(a).length + JSON.stringify(b).length),
-  promotion_1000_over_200: time(() => core.planPromotion(promoInput)),
-}));
+const BENCHES = {
+  validate_100_versions: () => core.validateCopyRequest(request),
+  preview_100_into_10000: () => core.planCopy(planInput),
+  diff_10000_assets: () => core.diffVersions(a, b),
+  promotion_1000_over_200: () => core.planPromotion(promoInput),
+};
+const names = args.length ? args : Object.keys(BENCHES);
+const out = {};
+for (const name of names) {
+  if (!BENCHES[name]) throw new Error(`no benchmark ${name}; known: ${Object.keys(BENCHES).join(", ")}`);
+  out[name] = time(BENCHES[name]);
+}
+console.log(JSON.stringify(out));

@@ -104,7 +104,12 @@ fn encode_sorted(assets: &[&AssetSummary], m: &VersionMetadata) -> Vec<u8> {
             Some(h) => {
                 buf.push(b'h');
                 buf.extend_from_slice(&(h.len() as u64).to_be_bytes());
-                buf.extend(h.bytes().map(|b| b.to_ascii_lowercase()));
+                if h.bytes().any(|b| b.is_ascii_uppercase()) {
+                    buf.extend(h.bytes().map(|b| b.to_ascii_lowercase()));
+                } else {
+                    // Hex digests are almost always lowercase already: one copy.
+                    buf.extend_from_slice(h.as_bytes());
+                }
             }
             None => buf.push(0),
         }
