@@ -14,6 +14,9 @@ the lists, the mixed load and the lists during publishes remain).
 
 `--postgres` runs the same on a throwaway PostgreSQL cluster (scripts/pg-throwaway) instead of the
 embedded SQLite database; assets stay on local files either way.
+
+`--audit MODE` starts the service with `--audit MODE` (`off`, `writes` — the default — or `all`),
+to tell the audit trail's cost apart from the rest.
 """
 
 import hashlib
@@ -289,6 +292,10 @@ def main():
                                       check=True, capture_output=True, text=True).stdout.strip()
         extra = ["--database-url", database_url]
         print("Metadata on PostgreSQL (throwaway cluster, fsync off).\n")
+    if "--audit" in sys.argv:
+        mode = sys.argv[sys.argv.index("--audit") + 1]
+        extra += ["--audit", mode]
+        print(f"Service started with --audit {mode}.\n")
     w = Wharf(root / "data", extra)
     try:
         c = w.client()

@@ -233,6 +233,11 @@ impl Store {
         let memory = url.contains(":memory:");
         let pool = AnyPoolOptions::new()
             .max_connections(if memory { 1 } else { 8 })
+            // sqlx pings an idle connection before lending it out, by default: a round trip
+            // to the server that finds a PostgreSQL connection the server dropped, but on
+            // SQLite only a round trip to the connection's worker thread per acquire (a file
+            // does not hang up).
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -3,6 +3,9 @@
 //! DisposePackageVersions.
 
 mod batch;
+mod list;
+
+pub use list::{ListPackageVersions, list_package_versions};
 
 pub use batch::{
     DeletePackageVersions, DisposePackageVersions, UpdatePackageVersionsStatus, VersionsBatch,
@@ -16,158 +19,11 @@ use crate::error::ApiError;
 use crate::operation::{Cx, NoBody, Operation};
 use crate::params::{self, Checks, PackageRef, package_query};
 use crate::state::AppState;
-use crate::store::VersionQuery;
 use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
-use wharf_core::api::{self, LicenseInfo, PackageVersionOriginType, PackageVersionSummary};
-use wharf_core::error::FieldError;
-use wharf_core::names::{AssetName, PackageFormat, PackageVersion, PackageVersionStatus};
-
-/// ListPackageVersions, read and checked.
-pub struct ListPackageVersions {
-    package: PackageRef,
-    query: VersionQuery,
-}
-
-impl Operation for ListPackageVersions {
-    type Query = api::ListPackageVersionsQuery;
-    type Body = NoBody;
-
-    fn parse(cx: &Cx<'_>, q: Self::Query, _: NoBody) -> Result<Self, ApiError> {
-        let package = PackageRef::parse(cx, package_query!(q), NoBody)?;
-        let mut c = Checks::default();
-        let status = c
-            .optional(&q.status, "status", PackageVersionStatus::parse_as)
-            .flatten();
-        let newest_first = match q.sort_by.as_deref() {
-            None => false,
-            Some("PUBLISHED_TIME") => true,
-            Some(other) => {
-                c.push(FieldError::constraint(
-                    "sortBy",
-                    other,
-                    "satisfy enum value set: [PUBLISHED_TIME]",
-                ));
-                false
-            }
-        };
-        let origin_type = match q.origin_type.as_deref() {
-            None => None,
-            Some("INTERNAL") => Some(PackageVersionOriginType::Internal),
-            Some("EXTERNAL") => Some(PackageVersionOriginType::External),
-            Some("UNKNOWN") => Some(PackageVersionOriginType::Unknown),
-            Some(other) => {
-                c.push(FieldError::constraint(
-                    "originType",
-                    other,
-                    "satisfy enum value set: [INTERNAL, EXTERNAL, UNKNOWN]",
-                ));
-                None
-            }
-        };
-        let limit = params::max_results(&mut c, &q.max_results);
-        // The token carries the publish time's exact bits: a decimal float may not round-trip.
-        let after: Option<(u64, String)> = params::decode_token(&mut c, &q.next_token);
-        let after = after.map(|(bits, v)| (f64::from_bits(bits), v));
-        c.finish()?;
-        Ok(ListPackageVersions {
-            package,
-            query: VersionQuery {
-                status,
-                origin_type,
-                newest_first,
-                after,
-                limit,
-            },
-        })
-    }
-
-    async fn target(&self, _: &AppState) -> Result<Target, ApiError> {
-        Ok(target(&self.package))
-    }
-}
-
-/// `POST /v1/package/versions`.
-pub async fn list_package_versions(
-    state: AppState,
-    ListPackageVersions { package, mut query }: ListPackageVersions,
-) -> Result<Json<api::ListPackageVersionsResult>, ApiError> {
-    let (d, r, p) = (&package.repo.domain, &package.repo.name, &package.package);
-    let (_, pkg) = state
-        .store
-        .package(&d.owner, d.name.as_str(), r.as_str(), p)
-        .await?;
-    let limit = query.limit;
-    query.limit = limit + 1;
-    // PyPI's default order is PEP 440's (`crate::pypi::versions`); its token names the last
-    // version of the page.
-    let pep440 = p.format == PackageFormat::Pypi && !query.newest_first;
-    let (rows, next_token) = if pep440 {
-        let after = query.after.as_ref().map(|(_, v)| v.as_str());
-        let (rows, more) =
-            crate::pypi::versions::page(&state, pkg.id, &query, after, limit as usize).await?;
-        let token = more
-            .then(|| {
-                rows.last()
-                    .map(|l| params::encode_token(&(0u64, l.version.clone())))
-            })
-            .flatten();
-        let summaries = rows.iter().map(summary).collect();
-        (summaries, token)
-    } else {
-        // The page's columns only, from the covering index (`HotReadStore::version_summaries`).
-        let mut rows = state.store.version_summaries(pkg.id, &query).await?;
-        let next_token = (rows.len() as i64 > limit).then(|| {
-            rows.truncate(limit as usize);
-            let last = rows.last().expect("a full page");
-            params::encode_token(&(last.published_time.to_bits(), last.version.clone()))
-        });
-        let summaries = rows
-            .into_iter()
-            .map(|v| {
-                let origin = crate::store::VersionRow::origin_of(v.origin_type, v.entry_repository);
-                PackageVersionSummary {
-                    version: v.version,
-                    revision: Some(v.revision),
-                    status: v.status,
-                    origin: Some(origin),
-                }
-            })
-            .collect();
-        (summaries, next_token)
-    };
-    let tagged = if p.format == PackageFormat::Npm {
-        state.store.dist_tags(pkg.id).await?.remove("latest")
-    } else {
-        None
-    };
-    let default_display_version = match tagged {
-        Some(v) => Some(v),
-        None if p.format == PackageFormat::Pypi => {
-            crate::pypi::versions::default_display(&state, pkg.id).await?
-        }
-        None => state.store.latest_published(pkg.id).await?,
-    };
-    Ok(Json(api::ListPackageVersionsResult {
-        default_display_version,
-        format: Some(p.format),
-        namespace: p.namespace.as_ref().map(|n| n.to_string()),
-        package: Some(p.name.to_string()),
-        versions: rows,
-        next_token,
-    }))
-}
-
-/// A stored version as ListPackageVersions shows it.
-fn summary(v: &crate::store::VersionRow) -> PackageVersionSummary {
-    PackageVersionSummary {
-        version: v.version.clone(),
-        revision: Some(v.revision.clone()),
-        status: v.status,
-        origin: Some(v.origin()),
-    }
-}
+use wharf_core::api::{self, LicenseInfo};
+use wharf_core::names::{AssetName, PackageVersion};
 
 /// A package version named by a query: the package's members, then `version`.
 pub(crate) fn version_ref(

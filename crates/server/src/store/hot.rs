@@ -6,12 +6,15 @@
 //! `npm_views`, `versions_page`), with fewer rows and columns; the tests in
 //! `tests/service/hot_reads.rs` hold them to the same answers.
 
+mod page;
+
 use super::npm::{MAX_SEARCHED, NPM_ASSET};
 use super::packages::ns_of;
 use super::repositories::search_order_in;
 use super::{AssetRow, RepositoryRow, Store, StoreResult, VersionQuery};
 use super::{origin_type_of, origin_type_str, status_of};
 use async_trait::async_trait;
+pub use page::VersionPage;
 use sqlx::{AnyConnection, Row};
 use wharf_core::api::PackageVersionOriginType;
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
@@ -113,6 +116,21 @@ pub trait HotReadStore: Send + Sync {
         package_id: i64,
         q: &VersionQuery,
     ) -> StoreResult<Vec<VersionSummaryRow>>;
+
+    /// ListPackageVersions' page of at most `q.limit` rows in one statement, its JSON written
+    /// by the database ([`page`]): the rows and order of
+    /// [`HotReadStore::version_summaries`], and when `latest` is set the package's
+    /// [`super::VersionStore::latest_published`]. `None` when the domain, repository or
+    /// package is missing (the caller asks [`super::PackageStore::package`] which).
+    async fn version_page(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        q: &VersionQuery,
+        latest: bool,
+    ) -> StoreResult<Option<VersionPage>>;
 }
 
 /// A package found along the npm search order.
@@ -285,56 +303,106 @@ impl HotReadStore for Store {
         package_id: i64,
         q: &VersionQuery,
     ) -> StoreResult<Vec<VersionSummaryRow>> {
-        let (cmp, order) = if q.newest_first {
-            ("<", "DESC")
+        let mut conn = self.pool().acquire().await?;
+        summaries_in(&mut conn, package_id, q).await
+    }
+
+    async fn version_page(
+        &self,
+        owner: &str,
+        domain: &str,
+        repository: &str,
+        c: &PackageCoordinate,
+        q: &VersionQuery,
+        latest: bool,
+    ) -> StoreResult<Option<VersionPage>> {
+        let mut conn = self.pool().acquire().await?;
+        page::version_page_in(
+            &mut conn,
+            self.backend(),
+            owner,
+            domain,
+            repository,
+            c,
+            q,
+            latest,
+        )
+        .await
+    }
+}
+
+/// [`HotReadStore::version_summaries`] on an open connection.
+async fn summaries_in(
+    conn: &mut AnyConnection,
+    package_id: i64,
+    q: &VersionQuery,
+) -> StoreResult<Vec<VersionSummaryRow>> {
+    let (cmp, order) = if q.newest_first {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    let (t, v) = q.after.clone().unwrap_or((
+        if q.newest_first { f64::MAX } else { f64::MIN },
+        String::new(),
+    ));
+    let sql = format!(
+        "SELECT version, revision, status, origin_type, entry_repository, published_time, id \
+         FROM package_versions WHERE package_id = $1 AND ($2 IS NULL OR status = $3) \
+         AND ($4 IS NULL OR origin_type = $5) AND (published_time, version) {cmp} ($6, $7) \
+         ORDER BY published_time {order}, version {order} LIMIT $8"
+    );
+    let status = q.status.map(|s| s.as_str());
+    let origin = q.origin_type.map(origin_type_str);
+    let rows = sqlx::query(&sql)
+        .bind(package_id)
+        .bind(status)
+        .bind(status)
+        .bind(origin)
+        .bind(origin)
+        .bind(t)
+        .bind(if q.after.is_none() && q.newest_first {
+            "\u{10FFFF}".to_owned()
         } else {
-            (">", "ASC")
-        };
-        let (t, v) = q.after.clone().unwrap_or((
-            if q.newest_first { f64::MAX } else { f64::MIN },
-            String::new(),
-        ));
-        let sql = format!(
-            "SELECT version, revision, status, origin_type, entry_repository, published_time, id \
-             FROM package_versions WHERE package_id = $1 AND ($2 IS NULL OR status = $3) \
-             AND ($4 IS NULL OR origin_type = $5) AND (published_time, version) {cmp} ($6, $7) \
-             ORDER BY published_time {order}, version {order} LIMIT $8"
-        );
-        let status = q.status.map(|s| s.as_str());
-        let origin = q.origin_type.map(origin_type_str);
-        let rows = sqlx::query(&sql)
-            .bind(package_id)
-            .bind(status)
-            .bind(status)
-            .bind(origin)
-            .bind(origin)
-            .bind(t)
-            .bind(if q.after.is_none() && q.newest_first {
-                "\u{10FFFF}".to_owned()
-            } else {
-                v
+            v
+        })
+        .bind(q.limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            // Rows are read by position: the column names are the query's, and a lookup by
+            // name per column per row is what this read exists to avoid.
+            let version: String = r.get(0);
+            let status: &str = r.get(2);
+            let origin: &str = r.get(3);
+            let id: i64 = r.get(6);
+            const T: &str = "package_versions";
+            Ok(VersionSummaryRow {
+                status: status_of(status, T, id)?,
+                origin_type: origin_type_of(origin, T, id)?,
+                revision: r.get(1),
+                entry_repository: r.get(4),
+                published_time: r.get(5),
+                version,
             })
-            .bind(q.limit)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|r| {
-                // Rows are read by position: the column names are the query's, and a lookup by
-                // name per column per row is what this read exists to avoid.
-                let version: String = r.get(0);
-                let status: &str = r.get(2);
-                let origin: &str = r.get(3);
-                let id: i64 = r.get(6);
-                const T: &str = "package_versions";
-                Ok(VersionSummaryRow {
-                    status: status_of(status, T, id)?,
-                    origin_type: origin_type_of(origin, T, id)?,
-                    revision: r.get(1),
-                    entry_repository: r.get(4),
-                    published_time: r.get(5),
-                    version,
-                })
-            })
-            .collect()
+        })
+        .collect()
+}
+
+impl Store {
+    /// A read-only transaction whose reads all see one committed state: on SQLite (WAL) a
+    /// deferred transaction's snapshot, taken at its first read; on PostgreSQL `REPEATABLE
+    /// READ`, whose snapshot is taken at its first statement. It takes no write lock, so it
+    /// never waits for a writer. Dropping it rolls back.
+    pub(crate) async fn read_snapshot(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend() {
+            super::Backend::Sqlite => self.pool().begin().await?,
+            super::Backend::Postgres => {
+                self.pool()
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?
+            }
+        })
     }
 }

@@ -411,26 +411,92 @@ impl VersionStore for Store {
         wanted: &[String],
         plan: CopyPlanner<'_>,
     ) -> StoreResult<Result<CopyPlan, PlanError>> {
+        // First plan on a read snapshot, without the write lock: a copy that would change
+        // nothing (every version already there, or refused) is answered from it. Its outcome
+        // is the one it would have had run at the snapshot's moment, which lies between two
+        // writes of the package (they are serial), so the copy stays serial-equivalent.
+        // Otherwise the write path reads and plans again under the lock.
+        {
+            let mut snapshot = self.read_snapshot().await?;
+            let (_, _, views, dest_view) = copy_views(
+                &mut snapshot,
+                owner,
+                domain,
+                source,
+                searched,
+                destination,
+                c,
+                wanted,
+            )
+            .await?;
+            match plan(&views, &dest_view) {
+                Err(refused) => return Ok(Err(refused)),
+                Ok(planned) if !plan_writes(&planned) => return Ok(Ok(planned)),
+                Ok(_) => {}
+            }
+            snapshot.rollback().await?;
+        }
         let mut w = self
             .write_scoped(WriteScope::package(owner, domain, c))
             .await?;
-        let repos = search_order_in(&mut w.tx, owner, domain, source, searched.max(1)).await?;
-        let dest = repository_in(&mut w.tx, owner, domain, destination).await?;
-        let views = Self::package_views(&mut w.tx, &repos, c, wanted).await?;
-        let dest_view = Self::package_views(&mut w.tx, std::slice::from_ref(&dest), c, wanted)
-            .await?
-            .remove(0);
+        let (repos, dest, views, dest_view) = copy_views(
+            &mut w.tx,
+            owner,
+            domain,
+            source,
+            searched,
+            destination,
+            c,
+            wanted,
+        )
+        .await?;
         let plan = match plan(&views, &dest_view) {
             Ok(plan) => plan,
             Err(refused) => return Ok(Err(refused)),
         };
-        if plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty()) {
+        if plan_writes(&plan) {
             apply_copy(&mut w.tx, &repos, &dest, c, &plan).await?;
             super::events::note_copies(&mut w.notes, dest.id, c, &plan);
             w.commit().await?;
         }
         Ok(Ok(plan))
     }
+}
+
+/// Whether applying `plan` changes anything: it succeeds and copies a version or moves a
+/// dist-tag.
+fn plan_writes(plan: &CopyPlan) -> bool {
+    plan.succeeds() && (plan.copies().next().is_some() || !plan.dist_tags.is_empty())
+}
+
+/// What a copy plans from, read on one connection (a read snapshot or the write transaction):
+/// the source's search order, the destination, the source views and the destination's view.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the members of one copy request, as VersionStore::copy takes them"
+)]
+async fn copy_views(
+    conn: &mut AnyConnection,
+    owner: &str,
+    domain: &str,
+    source: &str,
+    searched: usize,
+    destination: &str,
+    c: &PackageCoordinate,
+    wanted: &[String],
+) -> StoreResult<(
+    Vec<RepositoryRow>,
+    RepositoryRow,
+    Vec<RepositoryPackage>,
+    RepositoryPackage,
+)> {
+    let repos = search_order_in(conn, owner, domain, source, searched.max(1)).await?;
+    let dest = repository_in(conn, owner, domain, destination).await?;
+    let views = Store::package_views(conn, &repos, c, wanted).await?;
+    let dest_view = Store::package_views(conn, std::slice::from_ref(&dest), c, wanted)
+        .await?
+        .remove(0);
+    Ok((repos, dest, views, dest_view))
 }
 
 impl Store {
@@ -597,3 +663,7 @@ pub(super) async fn apply_copy(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "copy_snapshot_tests.rs"]
+mod copy_snapshot_tests;

@@ -40,3 +40,4 @@ mod one_reading;
 mod store_conformance;
 mod store_races;
 mod store_secrets;
+mod version_pages;
