@@ -339,15 +339,22 @@ impl Store {
     /// of queueing. On PostgreSQL, row locks suffice, so it takes no advisory lock and never
     /// waits for package writes.
     pub(crate) async fn bookkeeping(&self) -> StoreResult<WriteTx<'_>> {
-        let guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().await),
-            Backend::Postgres => None,
-        };
+        let guard = self.bookkeeping_lock().await;
         Ok(WriteTx {
             tx: self.pool.begin().await?,
             notes: Vec::new(),
             _guard: guard,
         })
+    }
+
+    /// The lock a bookkeeping write holds: SQLite's process-wide writer mutex, nothing on
+    /// PostgreSQL (see [`Store::bookkeeping`]). For a bookkeeping write of one statement,
+    /// which needs no transaction of its own.
+    pub(crate) async fn bookkeeping_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// The pool, for reads.

@@ -83,37 +83,82 @@ pub trait AuditStore: Send + Sync {
     async fn prune_audit(&self, before: f64, batch: i64) -> StoreResult<u64>;
 }
 
+/// The columns of a record, in the order [`bind_row`] binds them.
+const COLUMNS: &str = "event_id, event_time, event_name, event_source, request_id, read_only, \
+     principal_arn, access_key_id, source_ip, user_agent, domain, repository, package, \
+     request_parameters, response_elements, error_code, error_message";
+
+/// How many values [`bind_row`] binds.
+const COLUMN_COUNT: usize = 17;
+
+/// What a second write of a record (same `event_id`) completes.
+const ON_CONFLICT: &str = " ON CONFLICT (event_id) DO UPDATE SET event_time = excluded.event_time, \
+     response_elements = excluded.response_elements, error_code = excluded.error_code, \
+     error_message = excluded.error_message";
+
+/// `INSERT … VALUES (…), (…) ON CONFLICT …` for `rows` records.
+fn upsert_sql(rows: usize) -> String {
+    let groups: Vec<String> = (0..rows)
+        .map(|r| {
+            let params: Vec<String> = (1..=COLUMN_COUNT)
+                .map(|c| format!("${}", r * COLUMN_COUNT + c))
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO audit_events ({COLUMNS}) VALUES {}{ON_CONFLICT}",
+        groups.join(", ")
+    )
+}
+
+fn bind_row<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    r: &'q AuditRow,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&r.event_id)
+        .bind(r.event_time)
+        .bind(&r.event_name)
+        .bind(&r.event_source)
+        .bind(&r.request_id)
+        .bind(r.read_only as i64)
+        .bind(&r.principal_arn)
+        .bind(&r.access_key_id)
+        .bind(&r.source_ip)
+        .bind(&r.user_agent)
+        .bind(&r.domain)
+        .bind(&r.repository)
+        .bind(&r.package)
+        .bind(&r.request_parameters)
+        .bind(r.response_elements.as_deref())
+        .bind(r.error_code.as_deref())
+        .bind(r.error_message.as_deref())
+}
+
 /// Inserts the record, or completes the one with its `event_id` (a request that commits
 /// several transactions, or fails after committing).
 pub(crate) async fn upsert_in(conn: &mut AnyConnection, r: &AuditRow) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (event_id, event_time, event_name, event_source, request_id, \
-         read_only, principal_arn, access_key_id, source_ip, user_agent, domain, repository, \
-         package, request_parameters, response_elements, error_code, error_message) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-         ON CONFLICT (event_id) DO UPDATE SET event_time = excluded.event_time, \
-         response_elements = excluded.response_elements, error_code = excluded.error_code, \
-         error_message = excluded.error_message",
-    )
-    .bind(&r.event_id)
-    .bind(r.event_time)
-    .bind(&r.event_name)
-    .bind(&r.event_source)
-    .bind(&r.request_id)
-    .bind(r.read_only as i64)
-    .bind(&r.principal_arn)
-    .bind(&r.access_key_id)
-    .bind(&r.source_ip)
-    .bind(&r.user_agent)
-    .bind(&r.domain)
-    .bind(&r.repository)
-    .bind(&r.package)
-    .bind(&r.request_parameters)
-    .bind(r.response_elements.as_deref())
-    .bind(r.error_code.as_deref())
-    .bind(r.error_message.as_deref())
-    .execute(&mut *conn)
-    .await?;
+    bind_row(sqlx::query(&upsert_sql(1)), r)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Upserts `rows` (distinct `event_id`s) with one statement: on its own, outside any
+/// transaction, it is one round trip to the database and one commit.
+pub(crate) async fn upsert_many<'e, E>(executor: E, rows: &[AuditRow]) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = upsert_sql(rows.len());
+    let mut q = sqlx::query(&sql);
+    for r in rows {
+        q = bind_row(q, r);
+    }
+    q.execute(executor).await?;
     Ok(())
 }
 
@@ -208,5 +253,19 @@ impl AuditStore for Store {
         .rows_affected();
         w.tx.commit().await?;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_upsert_numbers_every_value_once() {
+        let sql = super::upsert_sql(2);
+        assert!(
+            sql.contains("($1, $2,")
+                && sql.contains("($18, $19,")
+                && sql.ends_with("excluded.error_message")
+        );
+        assert!(sql.contains("$34)") && !sql.contains("$35"));
     }
 }

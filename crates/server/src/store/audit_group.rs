@@ -4,8 +4,8 @@
 //! Such a record is its own transaction, and a durable commit costs a disk flush (SQLite's
 //! `synchronous = FULL`, PostgreSQL's WAL flush). Under load that flush, one per request under
 //! SQLite's one writer, was most of the trail's cost. Here every such record goes to one writer
-//! task per store, which writes whatever has queued up (at most [`MAX_BATCH`] records) in one
-//! transaction, commits once, and then answers each request. Nothing waits for a batch to fill:
+//! task per store, which writes whatever has queued up (at most [`MAX_BATCH`] records) with one
+//! statement, commits once, and then answers each request. Nothing waits for a batch to fill:
 //! alone, a record is written at once, as before; under load, the records that arrive while
 //! one commit is flushing share the next.
 //!
@@ -14,7 +14,7 @@
 //! record cannot fail the others. Records written inside a change's own transaction
 //! (`WriteTx::commit` → `audit::on_commit`) do not come here.
 
-use super::audit::{AuditRow, upsert_in};
+use super::audit::{AuditRow, upsert_many};
 use super::{Store, StoreError, StoreResult};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
@@ -52,14 +52,15 @@ impl Store {
         }
     }
 
-    /// Writes `rows` in one transaction (SQLite: under the process's writer lock).
+    /// Writes `rows` with one statement, which is its own transaction (SQLite: under the
+    /// process's writer lock). One statement, not BEGIN, an INSERT per record and COMMIT:
+    /// each statement is a round trip to the database (on SQLite, to the connection's
+    /// thread), and under load every round trip waits its turn for a core.
     pub(super) async fn write_audit_rows(&self, rows: &[AuditRow]) -> StoreResult<()> {
-        let mut w = self.bookkeeping().await?;
-        for row in rows {
-            upsert_in(&mut w.tx, row).await?;
+        let _writer = self.bookkeeping_lock().await;
+        for chunk in rows.chunks(MAX_BATCH) {
+            upsert_many(self.pool(), chunk).await?;
         }
-        // Not `w.commit()`: that would record the request again.
-        w.tx.commit().await?;
         Ok(())
     }
 
@@ -73,7 +74,7 @@ impl Store {
     }
 }
 
-/// The writer task: takes what has queued up, writes it in one transaction, answers each.
+/// The writer task: takes what has queued up, writes it with one statement, answers each.
 async fn write_batches(store: Store, mut jobs: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
@@ -83,9 +84,21 @@ async fn write_batches(store: Store, mut jobs: mpsc::UnboundedReceiver<Job>) {
                 Err(_) => break,
             }
         }
-        let (rows, answers): (Vec<AuditRow>, Vec<_>) = batch.into_iter().unzip();
+        // One request, one standalone record; were one written twice, the later completes it.
+        let mut seen = std::collections::HashSet::new();
+        let mut later_first: Vec<Job> = Vec::with_capacity(batch.len());
+        let mut repeats = Vec::new();
+        for job in batch.into_iter().rev() {
+            if seen.insert(job.0.event_id.clone()) {
+                later_first.push(job);
+            } else {
+                repeats.push(job.1);
+            }
+        }
+        later_first.reverse();
+        let (rows, answers): (Vec<AuditRow>, Vec<_>) = later_first.into_iter().unzip();
         match store.write_audit_rows(&rows).await {
-            Ok(()) => answers.into_iter().for_each(|done| {
+            Ok(()) => answers.into_iter().chain(repeats).for_each(|done| {
                 let _ = done.send(Ok(()));
             }),
             Err(_) if rows.len() > 1 => {
