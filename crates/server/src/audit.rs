@@ -509,7 +509,14 @@ async fn finish(state: &AppState, scope: &Scope, response: Response) -> Response
         row.error_code = Some(code.unwrap_or_else(|| format!("HTTP{}", status.as_u16())));
         row.error_message = message.map(|m| truncate(&m, 1024));
     }
-    if let Err(e) = state.store.record_audit(&row).await {
+    // A refusal is on record before the caller hears of it; other requests that changed
+    // nothing are recorded within milliseconds after (`store/audit_group.rs`).
+    let written = if denied {
+        state.store.record_audit(&row).await
+    } else {
+        state.store.queue_audit(row).await
+    };
+    if let Err(e) = written {
         tracing::error!(error = %e, "could not write an audit record");
     }
     response

@@ -230,7 +230,10 @@ pub async fn serve(
     let limits = state.config.limits;
     webhooks::spawn_worker(state.clone());
     audit::spawn_retention(state.clone());
+    let store = state.store.clone();
     serve::run(listener, app(state), limits, tls, shutdown()).await?;
+    // Audit records of the last requests may still be queued.
+    store.flush_audit().await;
     Ok(())
 }
 

@@ -76,6 +76,12 @@ pub trait AuditStore: Send + Sync {
     /// Writes (or completes) a record apart from any change, and returns once it is durable.
     /// Records of concurrent requests share a transaction (`store/audit_group.rs`).
     async fn record_audit(&self, row: &AuditRow) -> StoreResult<()>;
+    /// Queues a record of a request that changed nothing, to be written within milliseconds
+    /// by the same group commit; returns at once. [`AuditStore::audit_events`] and
+    /// [`AuditStore::flush_audit`] wait for what is queued.
+    async fn queue_audit(&self, row: AuditRow) -> StoreResult<()>;
+    /// Returns once every queued record is written (at shutdown, and before reading).
+    async fn flush_audit(&self);
     /// Records matching the filter, newest first, with their row ids (for paging).
     async fn audit_events(&self, filter: &AuditFilter) -> StoreResult<Vec<(i64, AuditRow)>>;
     /// Deletes up to `batch` records older than `before` (epoch seconds); returns how many.
@@ -190,7 +196,17 @@ impl AuditStore for Store {
         self.record_audit_grouped(row).await
     }
 
+    async fn queue_audit(&self, row: AuditRow) -> StoreResult<()> {
+        Store::queue_audit(self, row).await
+    }
+
+    async fn flush_audit(&self) {
+        Store::flush_audit(self).await
+    }
+
     async fn audit_events(&self, f: &AuditFilter) -> StoreResult<Vec<(i64, AuditRow)>> {
+        // Read what this process has answered, including records still queued.
+        Store::flush_audit(self).await;
         let mut clauses = Vec::new();
         let mut n = 0;
         let mut next = |clause: &str| {

@@ -2,17 +2,24 @@
 //! writes that changed nothing (an identical copy) and, with `--audit-reads`, reads.
 //!
 //! Such a record is its own transaction, and a durable commit costs a disk flush (SQLite's
-//! `synchronous = FULL`, PostgreSQL's WAL flush). Under load that flush, one per request under
-//! SQLite's one writer, was most of the trail's cost. Here every such record goes to one writer
-//! task per store, which writes whatever has queued up (at most [`MAX_BATCH`] records) with one
-//! statement, commits once, and then answers each request. Nothing waits for a batch to fill:
-//! alone, a record is written at once, as before; under load, the records that arrive while
-//! one commit is flushing share the next.
+//! `synchronous = FULL`, PostgreSQL's WAL flush) and, under load, a wait for a core at every
+//! round trip to the database. Here every such record goes to one writer task per store, which
+//! writes whatever has queued up (at most [`MAX_BATCH`] records) with one statement and one
+//! commit. Nothing waits for a batch to fill: alone, a record is written at once; under load,
+//! the records that arrive while one commit is flushing share the next.
 //!
-//! A request still gets its answer only after its record is durable, so the trail never lags
-//! behind the responses. If a batch fails, its records are retried one by one, so one bad
-//! record cannot fail the others. Records written inside a change's own transaction
-//! (`WriteTx::commit` → `audit::on_commit`) do not come here.
+//! Two ways in:
+//! - [`Store::record_audit_grouped`] returns once the record is committed: refusals, so that
+//!   a refusal is on record before the caller hears of it.
+//! - [`Store::queue_audit`] returns at once: records of requests that changed nothing, which
+//!   are then committed within milliseconds of the response. Reading the trail
+//!   ([`Store::flush_audit`], called by `audit_events`) and stopping the service wait for what
+//!   is queued, so a reader in this process always sees every answered request; only a crash
+//!   in those milliseconds can lose such a record (ARCHITECTURE.md, "Known deviations").
+//!
+//! If a batch fails, its records are retried one by one, so one bad record cannot fail the
+//! others. Records written inside a change's own transaction (`WriteTx::commit` →
+//! `audit::on_commit`) do not come here: they commit with the change.
 
 use super::audit::{AuditRow, upsert_many};
 use super::{Store, StoreError, StoreResult};
@@ -22,8 +29,13 @@ use tokio::sync::{mpsc, oneshot};
 /// The most records written in one transaction.
 pub(crate) const MAX_BATCH: usize = 256;
 
-/// A record waiting to be written, and where its outcome goes.
-type Job = (AuditRow, oneshot::Sender<Result<(), String>>);
+/// What the writer task is asked to do.
+enum Job {
+    /// Write a record, and tell the outcome (if anyone waits for it).
+    Record(Box<AuditRow>, Option<oneshot::Sender<Result<(), String>>>),
+    /// Answer once everything queued before is written.
+    Flush(oneshot::Sender<()>),
+}
 
 /// The queue of a store's writer task, started on first use (it needs a runtime) and shared by
 /// every clone of the store. The task ends when the last clone is dropped.
@@ -31,15 +43,23 @@ type Job = (AuditRow, oneshot::Sender<Result<(), String>>);
 pub(crate) struct AuditQueue(Arc<OnceLock<mpsc::UnboundedSender<Job>>>);
 
 impl Store {
-    /// Writes `row` through the group commit; returns once it is committed.
-    pub(super) async fn record_audit_grouped(&self, row: &AuditRow) -> StoreResult<()> {
-        let queue = self.audit_queue.0.get_or_init(|| {
+    /// The writer task's queue, starting the task on first use.
+    fn audit_jobs(&self) -> &mpsc::UnboundedSender<Job> {
+        self.audit_queue.0.get_or_init(|| {
             let (sender, jobs) = mpsc::unbounded_channel();
             tokio::spawn(write_batches(self.without_audit_queue(), jobs));
             sender
-        });
+        })
+    }
+
+    /// Writes `row` through the group commit; returns once it is committed.
+    pub(super) async fn record_audit_grouped(&self, row: &AuditRow) -> StoreResult<()> {
         let (done, outcome) = oneshot::channel();
-        if queue.send((row.clone(), done)).is_err() {
+        if self
+            .audit_jobs()
+            .send(Job::Record(Box::new(row.clone()), Some(done)))
+            .is_err()
+        {
             // The writer's runtime is gone (a store outliving a test's runtime): write directly.
             return self.write_audit_rows(std::slice::from_ref(row)).await;
         }
@@ -49,6 +69,27 @@ impl Store {
             Err(_) => Err(StoreError::Backend(anyhow::anyhow!(
                 "the audit writer stopped before writing the record"
             ))),
+        }
+    }
+
+    /// Queues `row` for the group commit and returns at once; a failure to write it is logged.
+    pub(super) async fn queue_audit(&self, row: AuditRow) -> StoreResult<()> {
+        if let Err(mpsc::error::SendError(Job::Record(row, _))) =
+            self.audit_jobs().send(Job::Record(Box::new(row), None))
+        {
+            return self.write_audit_rows(std::slice::from_ref(&*row)).await;
+        }
+        Ok(())
+    }
+
+    /// Returns once every record queued before the call is written (or has failed).
+    pub(super) async fn flush_audit(&self) {
+        let Some(jobs) = self.audit_queue.0.get() else {
+            return;
+        };
+        let (done, flushed) = oneshot::channel();
+        if jobs.send(Job::Flush(done)).is_ok() {
+            let _ = flushed.await;
         }
     }
 
@@ -84,32 +125,64 @@ async fn write_batches(store: Store, mut jobs: mpsc::UnboundedReceiver<Job>) {
                 Err(_) => break,
             }
         }
-        // One request, one standalone record; were one written twice, the later completes it.
-        let mut seen = std::collections::HashSet::new();
-        let mut later_first: Vec<Job> = Vec::with_capacity(batch.len());
-        let mut repeats = Vec::new();
-        for job in batch.into_iter().rev() {
-            if seen.insert(job.0.event_id.clone()) {
-                later_first.push(job);
-            } else {
-                repeats.push(job.1);
+        let mut records = Vec::with_capacity(batch.len());
+        let mut flushes = Vec::new();
+        for job in batch {
+            match job {
+                Job::Record(row, done) => records.push((*row, done)),
+                Job::Flush(done) => flushes.push(done),
             }
         }
-        later_first.reverse();
-        let (rows, answers): (Vec<AuditRow>, Vec<_>) = later_first.into_iter().unzip();
-        match store.write_audit_rows(&rows).await {
-            Ok(()) => answers.into_iter().chain(repeats).for_each(|done| {
-                let _ = done.send(Ok(()));
-            }),
-            Err(_) if rows.len() > 1 => {
-                for (row, done) in rows.iter().zip(answers) {
-                    let outcome = store.write_audit_rows(std::slice::from_ref(row)).await;
-                    let _ = done.send(outcome.map_err(|e| e.to_string()));
-                }
-            }
-            Err(e) => answers.into_iter().for_each(|done| {
-                let _ = done.send(Err(e.to_string()));
-            }),
+        write_records(&store, records).await;
+        // Every record queued before these flushes was in this batch or an earlier one.
+        for done in flushes {
+            let _ = done.send(());
         }
+    }
+}
+
+type Waiter = Option<oneshot::Sender<Result<(), String>>>;
+
+/// Writes one batch of records, then tells each waiter its outcome.
+async fn write_records(store: &Store, records: Vec<(AuditRow, Waiter)>) {
+    if records.is_empty() {
+        return;
+    }
+    // One statement cannot upsert a row twice: were a record queued twice, the later one
+    // (which completes it) is written, and both waiters hear its outcome.
+    let mut seen = std::collections::HashSet::new();
+    let mut rows = Vec::with_capacity(records.len());
+    let mut waiters: Vec<Vec<Waiter>> = Vec::with_capacity(records.len());
+    let mut index = std::collections::HashMap::new();
+    for (row, done) in records.into_iter().rev() {
+        if seen.insert(row.event_id.clone()) {
+            index.insert(row.event_id.clone(), rows.len());
+            rows.push(row);
+            waiters.push(vec![done]);
+        } else {
+            waiters[index[&row.event_id]].push(done);
+        }
+    }
+    let tell = |waiting: Vec<Waiter>, outcome: &StoreResult<()>| {
+        for done in waiting.into_iter().flatten() {
+            let _ = done.send(outcome.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+        }
+    };
+    let all = store.write_audit_rows(&rows).await;
+    if all.is_ok() || rows.len() == 1 {
+        if let Err(e) = &all {
+            tracing::error!(error = %e, "could not write an audit record");
+        }
+        for waiting in waiters {
+            tell(waiting, &all);
+        }
+        return;
+    }
+    for (row, waiting) in rows.iter().zip(waiters) {
+        let one = store.write_audit_rows(std::slice::from_ref(row)).await;
+        if let Err(e) = &one {
+            tracing::error!(error = %e, event_id = %row.event_id, "could not write an audit record");
+        }
+        tell(waiting, &one);
     }
 }

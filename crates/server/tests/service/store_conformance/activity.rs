@@ -134,8 +134,9 @@ pub(super) async fn audit_records_append_filter_page_and_prune(store: Arc<dyn Me
     assert_eq!(by(filter()).await, ["evt-6", "evt-5", "evt-4"]);
 }
 
-/// Records of concurrent requests share transactions (the group commit): each caller still gets
-/// its answer only once its own record is stored, and none is lost or written twice.
+/// Records of concurrent requests share transactions (the group commit): a waiting caller gets
+/// its answer only once its own record is stored, a queued record is visible to the next read,
+/// and none is lost or written twice.
 pub(super) async fn concurrent_audit_records_are_each_stored_once(store: Arc<dyn MetadataStore>) {
     let writers: Vec<_> = (0..200)
         .map(|n| {
@@ -148,8 +149,13 @@ pub(super) async fn concurrent_audit_records_are_each_stored_once(store: Arc<dyn
                     "Denied",
                     "ns/c",
                 );
-                store.record_audit(&r).await.unwrap();
-                // Answered only once stored: this request's own record is already listed.
+                // Refusals wait for their record; the others are queued, and a read waits
+                // for the queue: either way, the record is listed once the call returns.
+                if n % 2 == 0 {
+                    store.record_audit(&r).await.unwrap();
+                } else {
+                    store.queue_audit(r.clone()).await.unwrap();
+                }
                 let mine = store
                     .audit_events(&AuditFilter {
                         start_time: Some(r.event_time),
