@@ -11,7 +11,7 @@ Then webhook delivery: one service (audit on) with one webhook to a local receiv
 204 at once; 1,000 versions are copied (10 copies of 100) and the receiver's arrivals are timed
 from the first copy to the last delivery. Deliveries of one webhook go in order, one at a time.
 
-`--quick` runs one round with fewer runs.
+`--quick` runs one round with fewer runs; `--rounds N` runs N rounds (3 by default).
 """
 
 import json
@@ -126,6 +126,8 @@ def delivery_throughput(root):
 def main():
     quick = "--quick" in sys.argv
     rounds = 1 if quick else 3
+    if "--rounds" in sys.argv:  # more alternating rounds, for a steadier median
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1])
     plan = [(1, 10 if quick else 30), (10, 5 if quick else 15), (100, 3 if quick else 8)]
     seconds = 5 if quick else 10
     root = Path(tempfile.mkdtemp(prefix="wharf-bench-audit-"))
