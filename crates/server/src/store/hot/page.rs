@@ -12,9 +12,10 @@
 //! summaries serde writes from [`super::HotReadStore::version_summaries`].
 
 use super::super::packages::ns_of;
+use super::super::rows::{origin_type_of, status_of};
 use super::super::{Backend, StoreResult, VersionQuery, origin_type_str};
 use sqlx::{AnyConnection, Row};
-use wharf_core::names::PackageCoordinate;
+use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
 
 /// A ListPackageVersions page as [`super::HotReadStore::version_page`] reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +66,17 @@ fn page_sql(backend: Backend, newest_first: bool, latest: bool) -> String {
     } else {
         "NULL"
     };
+    // A stored status or origin type the service does not know is not passed through: the
+    // statement names the first such row's version, and the read fails naming the row.
+    let statuses: Vec<String> = PackageVersionStatus::ALL
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    let unknown = format!(
+        "min(CASE WHEN n <= $13 AND (status NOT IN ({}) OR origin_type NOT IN \
+         ('INTERNAL', 'EXTERNAL', 'UNKNOWN')) THEN version END)",
+        statuses.join(", ")
+    );
     format!(
         "WITH pkg AS (SELECT p.id FROM domains d JOIN repositories r ON r.domain_id = d.id \
          JOIN packages p ON p.repository_id = r.id WHERE d.owner = $1 AND d.name = $2 \
@@ -72,7 +84,7 @@ fn page_sql(backend: Backend, newest_first: bool, latest: bool) -> String {
          SELECT (SELECT id FROM pkg), \
          '[' || COALESCE(string_agg({object}, ',' ORDER BY n) FILTER (WHERE n <= $13), '') || ']', \
          count(n), max(CASE WHEN n = $13 THEN published_time END), \
-         max(CASE WHEN n = $13 THEN version END), {latest} \
+         max(CASE WHEN n = $13 THEN version END), {latest}, {unknown} \
          FROM (SELECT version, revision, status, origin_type, entry_repository, published_time, \
          row_number() OVER (ORDER BY published_time {order}, version {order}) AS n \
          FROM (SELECT version, revision, status, origin_type, entry_repository, published_time \
@@ -129,6 +141,9 @@ pub(super) async fn version_page_in(
     let Some(package_id) = row.get::<Option<i64>, _>(0) else {
         return Ok(None);
     };
+    if let Some(version) = row.get::<Option<String>, _>(6) {
+        return Err(corrupt_row(conn, package_id, &version).await);
+    }
     let count: i64 = row.get(2);
     let last_time: Option<f64> = row.get(3);
     let last_version: Option<String> = row.get(4);
@@ -142,6 +157,35 @@ pub(super) async fn version_page_in(
         next,
         latest_published: row.get(5),
     }))
+}
+
+/// The error naming the row of `version` whose status or origin type is unknown.
+async fn corrupt_row(
+    conn: &mut AnyConnection,
+    package_id: i64,
+    version: &str,
+) -> super::super::StoreError {
+    let row = sqlx::query(
+        "SELECT id, status, origin_type FROM package_versions \
+         WHERE package_id = $1 AND version = $2",
+    )
+    .bind(package_id)
+    .bind(version)
+    .fetch_one(&mut *conn)
+    .await;
+    let row = match row {
+        Ok(row) => row,
+        Err(e) => return e.into(),
+    };
+    let id: i64 = row.get(0);
+    let checked = status_of(&row.get::<String, _>(1), "package_versions", id)
+        .and_then(|_| origin_type_of(&row.get::<String, _>(2), "package_versions", id));
+    match checked {
+        Err(e) => e,
+        Ok(_) => super::super::StoreError::Invalid(format!(
+            "package_versions id {id} changed while it was read"
+        )),
+    }
 }
 
 #[cfg(test)]
