@@ -11,6 +11,7 @@ mod page;
 use super::npm::{MAX_SEARCHED, NPM_ASSET};
 use super::packages::ns_of;
 use super::repositories::search_order_in;
+use super::versions::Keyset;
 use super::{AssetRow, RepositoryRow, Store, StoreResult, VersionQuery};
 use super::{origin_type_of, origin_type_str, status_of};
 use async_trait::async_trait;
@@ -337,15 +338,12 @@ async fn summaries_in(
     package_id: i64,
     q: &VersionQuery,
 ) -> StoreResult<Vec<VersionSummaryRow>> {
-    let (cmp, order) = if q.newest_first {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    };
-    let (t, v) = q.after.clone().unwrap_or((
-        if q.newest_first { f64::MAX } else { f64::MIN },
-        String::new(),
-    ));
+    let Keyset {
+        cmp,
+        order,
+        time,
+        version,
+    } = q.keyset();
     let sql = format!(
         "SELECT version, revision, status, origin_type, entry_repository, published_time, id \
          FROM package_versions WHERE package_id = $1 AND ($2 IS NULL OR status = $3) \
@@ -360,12 +358,8 @@ async fn summaries_in(
         .bind(status)
         .bind(origin)
         .bind(origin)
-        .bind(t)
-        .bind(if q.after.is_none() && q.newest_first {
-            "\u{10FFFF}".to_owned()
-        } else {
-            v
-        })
+        .bind(time)
+        .bind(version)
         .bind(q.limit)
         .fetch_all(&mut *conn)
         .await?;

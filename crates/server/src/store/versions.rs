@@ -54,6 +54,42 @@ pub struct VersionQuery {
     pub limit: i64,
 }
 
+/// Where a page's statement starts and which way it walks: versions compared by
+/// `(published_time, version) {cmp} ($time, $version)` and ordered `{order}` on both.
+pub(crate) struct Keyset {
+    /// `>` oldest first, `<` newest first.
+    pub cmp: &'static str,
+    /// `ASC` or `DESC`.
+    pub order: &'static str,
+    /// The published time the page starts after (the far end of the order on a first page).
+    pub time: f64,
+    /// The version it starts after at that time.
+    pub version: String,
+}
+
+impl VersionQuery {
+    /// The page's keyset: resuming after `after`, or from the start of the order.
+    pub(crate) fn keyset(&self) -> Keyset {
+        let (cmp, order) = if self.newest_first {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        let (time, version) = match (&self.after, self.newest_first) {
+            (Some((t, v)), _) => (*t, v.clone()),
+            // Every version sorts below the highest code point.
+            (None, true) => (f64::MAX, "\u{10FFFF}".to_owned()),
+            (None, false) => (f64::MIN, String::new()),
+        };
+        Keyset {
+            cmp,
+            order,
+            time,
+            version,
+        }
+    }
+}
+
 async fn assets_of(conn: &mut AnyConnection, version_id: i64) -> StoreResult<Vec<AssetRow>> {
     let rows = sqlx::query("SELECT * FROM assets WHERE version_id = $1 ORDER BY name")
         .bind(version_id)
@@ -235,15 +271,12 @@ impl VersionStore for Store {
         package_id: i64,
         q: &VersionQuery,
     ) -> StoreResult<Vec<VersionRow>> {
-        let (cmp, order) = if q.newest_first {
-            ("<", "DESC")
-        } else {
-            (">", "ASC")
-        };
-        let (t, v) = q.after.clone().unwrap_or((
-            if q.newest_first { f64::MAX } else { f64::MIN },
-            String::new(),
-        ));
+        let Keyset {
+            cmp,
+            order,
+            time,
+            version,
+        } = q.keyset();
         let sql = format!(
             "SELECT * FROM package_versions WHERE package_id = $1 AND ($2 IS NULL OR status = $3) \
              AND ($4 IS NULL OR origin_type = $5) AND (published_time, version) {cmp} ($6, $7) \
@@ -257,12 +290,8 @@ impl VersionStore for Store {
             .bind(status)
             .bind(origin)
             .bind(origin)
-            .bind(t)
-            .bind(if q.after.is_none() && q.newest_first {
-                "\u{10FFFF}".to_owned()
-            } else {
-                v
-            })
+            .bind(time)
+            .bind(version)
             .bind(q.limit)
             .fetch_all(self.pool())
             .await?;

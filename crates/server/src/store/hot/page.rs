@@ -13,6 +13,7 @@
 
 use super::super::packages::ns_of;
 use super::super::rows::{origin_type_of, status_of};
+use super::super::versions::Keyset;
 use super::super::{Backend, StoreResult, VersionQuery, origin_type_str};
 use sqlx::{AnyConnection, Row};
 use wharf_core::names::{PackageCoordinate, PackageVersionStatus};
@@ -47,12 +48,7 @@ fn summary_object(obj: &str, nested: &str) -> String {
 /// The page's statement. Parameters: `$1..$6` the package, `$7`/`$8` status, `$9`/`$10`
 /// origin type, `$11`/`$12` the position after which the page starts, `$13` the page size,
 /// `$14` the page size plus one (the extra row says whether a next page exists).
-fn page_sql(backend: Backend, newest_first: bool, latest: bool) -> String {
-    let (cmp, order) = if newest_first {
-        ("<", "DESC")
-    } else {
-        (">", "ASC")
-    };
+fn page_sql(backend: Backend, cmp: &str, order: &str, latest: bool) -> String {
     // SQLite passes a nested object as JSON only when it comes straight from a JSON function
     // (a CASE drops that mark; `json()` restores it); PostgreSQL's `json` values stay JSON, and
     // its `string_agg` joins text.
@@ -110,18 +106,15 @@ pub(super) async fn version_page_in(
     q: &VersionQuery,
     latest: bool,
 ) -> StoreResult<Option<VersionPage>> {
-    let (t, v) = q.after.clone().unwrap_or((
-        if q.newest_first { f64::MAX } else { f64::MIN },
-        String::new(),
-    ));
-    let v = if q.after.is_none() && q.newest_first {
-        "\u{10FFFF}".to_owned()
-    } else {
-        v
-    };
+    let Keyset {
+        cmp,
+        order,
+        time,
+        version,
+    } = q.keyset();
     let status = q.status.map(|s| s.as_str());
     let origin = q.origin_type.map(origin_type_str);
-    let row = sqlx::query(&page_sql(backend, q.newest_first, latest))
+    let row = sqlx::query(&page_sql(backend, cmp, order, latest))
         .bind(owner)
         .bind(domain)
         .bind(repository)
@@ -132,8 +125,8 @@ pub(super) async fn version_page_in(
         .bind(status)
         .bind(origin)
         .bind(origin)
-        .bind(t)
-        .bind(v)
+        .bind(time)
+        .bind(version)
         .bind(q.limit)
         .bind(q.limit + 1)
         .fetch_one(&mut *conn)
@@ -196,10 +189,14 @@ mod tests {
     /// The plan SQLite chooses for a page, one line per step.
     async fn sqlite_plan(newest_first: bool, latest: bool) -> String {
         let store = Store::in_memory().await.unwrap();
-        let sql = format!(
-            "EXPLAIN QUERY PLAN {}",
-            page_sql(Backend::Sqlite, newest_first, latest)
-        );
+        let sql = format!("EXPLAIN QUERY PLAN {}", {
+            let keyset = VersionQuery {
+                newest_first,
+                ..VersionQuery::default()
+            }
+            .keyset();
+            page_sql(Backend::Sqlite, keyset.cmp, keyset.order, latest)
+        });
         let mut q = sqlx::query(&sql);
         for text in ["o", "d", "r", "generic", "ns", "p"] {
             q = q.bind(text);
