@@ -150,17 +150,17 @@ async fn write_records(store: &Store, records: Vec<(AuditRow, Waiter)>) {
     }
     // One statement cannot upsert a row twice: were a record queued twice, the later one
     // (which completes it) is written, and both waiters hear its outcome.
-    let mut seen = std::collections::HashSet::new();
     let mut rows = Vec::with_capacity(records.len());
     let mut waiters: Vec<Vec<Waiter>> = Vec::with_capacity(records.len());
-    let mut index = std::collections::HashMap::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (row, done) in records.into_iter().rev() {
-        if seen.insert(row.event_id.clone()) {
-            index.insert(row.event_id.clone(), rows.len());
-            rows.push(row);
-            waiters.push(vec![done]);
-        } else {
-            waiters[index[&row.event_id]].push(done);
+        match index.entry(row.event_id.clone()) {
+            std::collections::hash_map::Entry::Occupied(at) => waiters[*at.get()].push(done),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(rows.len());
+                rows.push(row);
+                waiters.push(vec![done]);
+            }
         }
     }
     let tell = |waiting: Vec<Waiter>, outcome: &StoreResult<()>| {
